@@ -1,0 +1,180 @@
+"""The build, as a table of contents: each stage in order, timed, errors collected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from brandgen import private as private_side
+from brandgen.config import SiteConfig, load_config
+from brandgen.errors import BuildError, Problems, SourceError
+from brandgen.load import load_content
+from brandgen.public.assemble import Site, assemble_site, local_today
+from brandgen.public.render import render_site
+from brandgen.themes import find_theme, make_environment
+from brandgen.write import discard, find_leaks, is_inside, leak_errors, stage, swap
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    root: Path
+    now: dt.datetime  # the instant of the build; only the CLI reads the clock
+    drafts: bool = False
+    base_url: str | None = None
+    out: Path | None = None  # replaces site/: public in OUT/public, private in OUT/private
+    clean: bool = False
+
+
+@dataclass
+class BuildResult:
+    config: SiteConfig
+    public: dict[str, bytes]
+    private: dict[str, bytes]
+    public_dir: Path
+    private_dir: Path
+    warnings: list[SourceError]
+    timings: dict[str, float] = field(default_factory=dict)
+    site: Site | None = None
+
+    @property
+    def page_count(self) -> int:
+        return sum(1 for name in self.public if name.endswith(".html"))
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+    def run(self, name: str, fn: Callable[[], T]) -> T:
+        with self.stage(name):
+            return fn()
+
+
+def output_dirs(config: SiteConfig, out: Path | None) -> tuple[Path, Path]:
+    if out is not None:
+        base = out if out.is_absolute() else config.root / out
+        return base / "public", base / "private"
+    return config.root / "site/public", config.root / config.private.output
+
+
+def check_output_dirs(root: Path, public: Path, private: Path, problems: Problems) -> None:
+    """Never write into content/ or themes/, and never put private under public."""
+    for name, path in (("public", public), ("private", private)):
+        for guarded in ("content", "themes"):
+            if is_inside(path, root / guarded):
+                problems.error(f"the {name} output {path} is inside {guarded}/",
+                               "brandgen.yaml", hint="choose an output folder outside "
+                               "content/ and themes/")
+        if path.resolve() == root.resolve() or is_inside(root, path):
+            problems.error(f"the {name} output {path} would replace the project itself",
+                           "brandgen.yaml", hint="choose an output folder such as site/")
+    if is_inside(private, public) or is_inside(public, private):
+        problems.error("site/private must not be inside site/public (or the reverse)",
+                       "brandgen.yaml", hint="set private.output to a folder beside the "
+                       "public site")
+
+
+def static_files(config: SiteConfig, theme_static: tuple[Path, ...]) -> dict[str, bytes]:
+    """Theme assets under assets/, then content/static/ at the site root (the site wins)."""
+    files: dict[str, bytes] = {}
+    for folder in theme_static:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            files["assets/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+    base = config.content_dir / "static"
+    for rel in config_static(base):
+        files[rel] = (base / rel).read_bytes()
+    return files
+
+
+def config_static(base: Path) -> list[str]:
+    if not base.is_dir():
+        return []
+    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+
+
+def public_source_text(config: SiteConfig, theme_dirs: tuple[Path, ...]) -> str:
+    """All public source text (content outside private/, templates): leaks are measured
+    against it."""
+    parts: list[str] = []
+    content = config.content_dir
+    for path in sorted(content.rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".md", ".html", ".txt") \
+                and not is_inside(path, content / "private"):
+            parts.append(path.read_text("utf-8", "replace"))
+    for folder in theme_dirs:
+        parts.extend(p.read_text("utf-8", "replace") for p in sorted(folder.rglob("*.html")))
+    return "\n".join(parts)
+
+
+def render_all(options: BuildOptions) -> BuildResult:
+    """Every stage up to (not including) writing: all outputs as bytes in memory."""
+    timer, problems = Timer(), Problems()
+    config = timer.run("config", lambda: load_config(options.root, problems, options.base_url))
+    problems.raise_if_any()  # without a valid config nothing else can be judged
+    public_dir, private_dir = output_dirs(config, options.out)
+    check_output_dirs(config.root, public_dir, private_dir, problems)
+    theme = find_theme(config.root, config.theme)
+    if theme is None:
+        problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
+                       "use `theme: default` or create themes/<name>/templates/")
+        problems.raise_if_any()
+        raise AssertionError("unreachable")
+    content = timer.run("read content", lambda: load_content(config, problems))
+    today = local_today(options.now, config.timezone)
+    # The private side is validated before rendering so one run reports every error.
+    private = timer.run("private dashboard", lambda: getattr(private_side, "build_private", lambda *a: {})(  # TEMP
+        config, content, problems, today))
+    env = timer.run("templates", lambda: make_environment(theme))
+    site = timer.run("assemble", lambda: assemble_site(config, content, today, options.drafts,
+                                                       problems))
+    public = timer.run("render", lambda: render_site(site, env, problems))
+    public.update(timer.run("static files", lambda: static_files(config, theme.static_dirs)))
+    problems.raise_if_any()
+    with timer.stage("privacy scan"):
+        secrets = getattr(private_side, "private_strings", lambda *a: {})(config, problems)  # TEMP
+        leaks = find_leaks(public, secrets, public_source_text(config, theme.template_dirs))
+    if leaks:
+        raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
+                                     if is_inside(public_dir, config.root) else str(public_dir)))
+    return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
+                       timer.timings, site)
+
+
+def write_outputs(result: BuildResult, clean: bool = False) -> None:
+    """Stage both trees beside their destinations, then swap them in."""
+    staged: list[Path] = []
+    try:
+        staged.append(stage(result.public_dir, result.public))
+        staged.append(stage(result.private_dir, result.private))
+    except OSError as e:
+        discard(staged)
+        raise BuildError([SourceError(f"cannot write output: {e}", str(result.public_dir),
+                                      hint="check free disk space and permissions")]) from e
+    swap(staged[0], result.public_dir)
+    swap(staged[1], result.private_dir)
+    if clean:
+        parent = result.public_dir.parent
+        for leftover in parent.glob(".*.tmp-*"):
+            discard([leftover])
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Render everything, then write it; raises BuildError with every problem found."""
+    result = render_all(options)
+    start = time.perf_counter()
+    write_outputs(result, options.clean)
+    result.timings["write"] = time.perf_counter() - start
+    return result

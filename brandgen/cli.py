@@ -1,0 +1,184 @@
+"""Command line: argparse, and the mapping of errors to exit codes (0 ok, 1 content, 2 usage)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from brandgen import __version__
+from brandgen.build import BuildOptions, BuildResult, build, render_all
+from brandgen.errors import BuildError, SourceError
+from brandgen.urls import slugify
+
+STARTER = Path(__file__).parent / "starter"
+# Files that cannot ship under their real names inside a Python package.
+RENAMES = {"gitignore": ".gitignore", "github": ".github"}
+
+
+def _today(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="brandgen",
+        description="Build a personal-brand website (portfolio, CV, blog) and a private "
+                    "career dashboard from YAML and Markdown.",
+        epilog="Exit codes: 0 ok, 1 content or build error, 2 usage error.")
+    parser.add_argument("--version", action="version", version=f"brandgen {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("init", help="create a new site project with example content",
+                       description="Create a site project in DIR with a small, realistic "
+                                   "example, a .gitignore and a GitHub Pages workflow.")
+    p.add_argument("dir", metavar="DIR", type=Path)
+    p.add_argument("--force", action="store_true", help="write into a non-empty folder")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR",
+                       help="the site project (default: current folder)")
+        p.add_argument("--drafts", action="store_true",
+                       help="include drafts and future-dated posts")
+        p.add_argument("--base-url", metavar="URL", help="override base_url from brandgen.yaml")
+        p.add_argument("--today", type=_today, metavar="DATE",
+                       help="pretend today is DATE (YYYY-MM-DD), e.g. to preview scheduled "
+                            "posts or the dashboard")
+        p.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
+
+    p = sub.add_parser("build", help="build site/public and site/private",
+                       description="Build the public site into site/public and the private "
+                                   "dashboard into site/private. A failed build leaves the "
+                                   "previous site/ untouched.")
+    common(p)
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="write to DIR/public and DIR/private instead of site/")
+    p.add_argument("--clean", action="store_true",
+                   help="also remove leftovers of interrupted builds")
+
+    p = sub.add_parser("check", help="validate content, SMART-check goals, check links and "
+                                     "privacy; writes nothing",
+                       description="Run every check of a build without writing any output.")
+    common(p)
+
+    p = sub.add_parser("new", help="create new content", description="Create new content.")
+    new_sub = p.add_subparsers(dest="kind", metavar="KIND")
+    new_sub.required = True
+    np = new_sub.add_parser("post", help="create content/posts/<date>-<slug>.md",
+                            description="Create a draft post dated today.")
+    np.add_argument("title", metavar="TITLE")
+    np.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR")
+    np.add_argument("--today", type=_today, metavar="DATE", help=argparse.SUPPRESS)
+    return parser
+
+
+def _now(args: argparse.Namespace) -> dt.datetime:
+    if getattr(args, "today", None):
+        return dt.datetime.combine(args.today, dt.time(12), dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def _print_problems(problems: Sequence[SourceError]) -> None:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+
+
+def _summary(result: BuildResult, verbose: bool, wrote: bool) -> None:
+    total = sum(result.timings.values())
+    if verbose:
+        for name, seconds in result.timings.items():
+            print(f"  {name:<18} {seconds * 1000:8.1f} ms")
+    root = result.config.root
+
+    def show(p: Path) -> str:
+        try:
+            return p.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return str(p)
+
+    if wrote:
+        print(f"Built {result.page_count} pages and {len(result.public)} files into "
+              f"{show(result.public_dir.resolve())}, dashboard into "
+              f"{show(result.private_dir.resolve())} in {total:.2f} s")
+    else:
+        print(f"Checked {result.page_count} pages: no errors, {len(result.warnings)} "
+              f"warnings ({total:.2f} s)")
+
+
+def cmd_build(args: argparse.Namespace, write: bool) -> int:
+    options = BuildOptions(root=args.root.resolve(), now=_now(args), drafts=args.drafts,
+                           base_url=args.base_url, out=getattr(args, "out", None),
+                           clean=getattr(args, "clean", False))
+    result = build(options) if write else render_all(options)
+    _print_problems(result.warnings)
+    _summary(result, args.verbose, write)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    target: Path = args.dir
+    if target.exists() and any(target.iterdir()) and not args.force:
+        raise BuildError([SourceError("folder is not empty", str(target),
+                                      hint="choose a new folder, or pass --force")])
+    for src in sorted(STARTER.rglob("*")):
+        if src.is_dir() or "__pycache__" in src.parts:
+            continue
+        rel = src.relative_to(STARTER)
+        parts = [RENAMES.get(part, part) for part in rel.parts]
+        dest = target.joinpath(*parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    print(f"Created a site project in {target}.\nNext: cd {target} && brandgen build "
+          f"(edit content/ first: it describes a fictional person)")
+    return 0
+
+
+def cmd_new_post(args: argparse.Namespace) -> int:
+    today = _now(args).date()
+    slug = slugify(args.title) or "post"
+    rel = f"content/posts/{today.isoformat()}-{slug}.md"
+    path = args.root / rel
+    if path.exists():
+        raise BuildError([SourceError("a post with this name already exists", rel,
+                                      hint="pick another title, or edit that file")])
+    if not (args.root / "brandgen.yaml").is_file():
+        raise BuildError([SourceError("no brandgen.yaml here", "brandgen.yaml",
+                                      hint="run this inside a site project (brandgen init)")])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    title = args.title.replace('"', '\\"')
+    path.write_text(f'---\ntitle: "{title}"\ndate: {today.isoformat()}\nsummary: ""\n'
+                    f"tags: []\ndraft: true\n---\n\nWrite here. Remove `draft: true` to "
+                    f"publish.\n", encoding="utf-8")
+    print(f"Created {rel}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            return cmd_init(args)
+        if args.command == "new":
+            return cmd_new_post(args)
+        return cmd_build(args, write=args.command == "build")
+    except BuildError as e:
+        _print_problems(e.errors)
+        n = len(e.errors)
+        print(f"{n} error{'s' if n != 1 else ''}; nothing was written", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:  # noqa: BLE001 - a bug must still not dump a traceback on users
+        if getattr(args, "verbose", False):
+            traceback.print_exc()
+        print(f"brandgen: internal error: {e!r}\n  hint: this is a bug in brandgen; run "
+              f"again with -v for details and report it", file=sys.stderr)
+        return 1

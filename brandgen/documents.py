@@ -1,0 +1,134 @@
+"""Markdown sources: posts, pages and project write-ups with their front matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from brandgen.errors import Problems
+from brandgen.fields import Fields
+from brandgen.model import Document, Page, Post
+from brandgen.sources import content_files, read_text, split_front_matter
+from brandgen.urls import slug_problem, slugify
+from brandgen.yamlfile import YNode, parse_yaml
+
+POST_KEYS = ("title", "date", "updated", "summary", "tags", "draft", "canonical_url", "image",
+             "slug")
+PAGE_KEYS = ("title", "menu", "slug", "summary")
+_DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+
+
+def read_markdown(path: Path, rel: str, problems: Problems, front_matter: bool = True
+                  ) -> tuple[YNode | None, Document] | None:
+    """Read a Markdown file and parse its front matter (positions are file positions)."""
+    text = read_text(path, rel, problems)
+    if text is None:
+        return None
+    if not front_matter:
+        return None, Document(rel, text, 1)
+    fm = split_front_matter(text)
+    if fm.yaml_text is None:
+        problems.error("no front matter", rel, 1, 1,
+                       "start the file with a `---` line, then `title: ...`, then `---`")
+        return None
+    if not fm.closed:
+        problems.error("front matter is not closed", rel, 1, 1,
+                       "add a `---` line after the front matter")
+        return None
+    doc = parse_yaml(fm.yaml_text, rel, line_offset=1)
+    for err in doc.errors:
+        problems.add(err)
+    if doc.root is None and not doc.errors:
+        problems.error("front matter is empty", rel, 1, 1, "add at least `title: ...`")
+    if doc.root is None:
+        return None
+    return doc.root, Document(rel, fm.body, fm.body_line)
+
+
+def _slug(f: Fields, default: str, kind: str, seen: dict[str, str]) -> str | None:
+    slug = f.text("slug") or default
+    problem = slug_problem(slug)
+    if problem:
+        f.fail("slug" if "slug" in f.entries else "title", problem,
+               "set `slug:` to letters, digits and hyphens")
+        return None
+    if slug in seen:
+        f.fail("slug" if "slug" in f.entries else "title", f"duplicate {kind} slug '{slug}'",
+               f"{seen[slug]} has the same slug; set a different `slug:`")
+        return None
+    seen[slug] = f.path
+    return slug
+
+
+def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
+    posts: list[Post] = []
+    seen: dict[str, str] = {}
+    for path in content_files(root / "content/posts", ".md"):
+        rel = path.relative_to(root).as_posix()
+        read = read_markdown(path, rel, problems)
+        if read is None:
+            continue
+        node, doc = read
+        assert node is not None
+        f = Fields(node, rel, problems, "", POST_KEYS)
+        if not f.ok:
+            continue
+        match = _DATE_PREFIX.match(path.stem)
+        name_date = None
+        if match:
+            try:
+                name_date = dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                problems.error(f"file name starts with an impossible date {match.group(1)}",
+                               rel, hint="rename the file to YYYY-MM-DD-slug.md")
+        date = f.date("date") if "date" in f.entries else name_date
+        if date is None and "date" not in f.entries:
+            f.fail("date", "required, expected an ISO date like 2026-11-23",
+                   "add `date: YYYY-MM-DD` or name the file YYYY-MM-DD-slug.md")
+        title = f.text("title", required=True)
+        slug = _slug(f, slugify(match.group(2) if match else path.stem), "post", seen)
+        updated = f.date("updated")
+        if date and updated and updated < date:
+            f.fail("updated", f"is before the post's date ({date})", "fix one of the dates")
+        canonical = f.text("canonical_url", default="") or ""
+        if canonical and not re.match(r"^https?://", canonical):
+            f.fail("canonical_url", f"must be an absolute http(s) URL, got {canonical!r}")
+        if title and date and slug:
+            posts.append(Post(title, slug, date, doc, updated,
+                              f.text("summary", default="") or "", f.strings("tags"),
+                              f.boolean("draft"), canonical, f.text("image", default="") or ""))
+    posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
+    return tuple(posts)
+
+
+def load_pages(root: Path, problems: Problems) -> tuple[Page, ...]:
+    pages: list[Page] = []
+    seen: dict[str, str] = {}
+    for path in content_files(root / "content/pages", ".md"):
+        rel = path.relative_to(root).as_posix()
+        read = read_markdown(path, rel, problems)
+        if read is None:
+            continue
+        node, doc = read
+        assert node is not None
+        f = Fields(node, rel, problems, "", PAGE_KEYS)
+        if not f.ok:
+            continue
+        title = f.text("title", required=True)
+        slug = _slug(f, slugify(path.stem), "page", seen)
+        menu = f.integer("menu")
+        if title and slug:
+            pages.append(Page(title, slug, doc, menu, f.text("summary", default="") or ""))
+    return tuple(pages)
+
+
+def load_writeups(root: Path, problems: Problems) -> dict[str, Document]:
+    """content/projects/<slug>.md, plain Markdown (front matter not needed)."""
+    out: dict[str, Document] = {}
+    for path in content_files(root / "content/projects", ".md"):
+        rel = path.relative_to(root).as_posix()
+        read = read_markdown(path, rel, problems, front_matter=False)
+        if read is not None:
+            out[path.stem] = read[1]
+    return out

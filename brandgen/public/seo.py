@@ -1,0 +1,63 @@
+"""Structured data for search engines: JSON-LD objects, serialized safely for <script>."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from brandgen.public.assemble import Site
+    from brandgen.public.views import PostView
+
+
+def script_json(data: object) -> str:
+    """JSON for inside <script>: '<', '>' and '&' escaped so '</script>' cannot end it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def person_jsonld(site: Site) -> dict[str, Any]:
+    p = site.content.profile
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": p.name,
+        "jobTitle": p.headline,
+        "description": p.value_proposition,
+        "url": site.urls.absolute(""),
+    }
+    if p.email:
+        data["email"] = f"mailto:{p.email}"
+    if p.avatar:
+        data["image"] = site.urls.absolute(p.avatar)
+    if p.links:
+        data["sameAs"] = [link.url for link in p.links]
+    if p.location:
+        data["address"] = {"@type": "PostalAddress", "addressLocality": p.location}
+    skills = [s.name for s in sorted(site.content.skills, key=lambda s: -s.level)]
+    if skills:
+        data["knowsAbout"] = skills
+    if site.content.roles and site.content.roles[0].end is None:
+        data["worksFor"] = {"@type": "Organization", "name": site.content.roles[0].organization}
+    return data
+
+
+def post_jsonld(site: Site, post: PostView) -> dict[str, Any]:
+    p = site.content.profile
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.description,
+        "datePublished": post.date.isoformat(),
+        "dateModified": (post.updated or post.date).isoformat(),
+        "url": post.abs_url,
+        "mainEntityOfPage": post.canonical_url or post.abs_url,
+        "author": {"@type": "Person", "name": p.name, "url": site.urls.absolute("")},
+        "keywords": list(post.post.tags),
+        "wordCount": len(post.text.split()),
+    }
+    if post.post.image:
+        data["image"] = site.urls.absolute(post.post.image)
+    return data

@@ -1,0 +1,111 @@
+"""Views: public records plus what templates need (URLs, rendered HTML), built once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from brandgen.model import Page, Post, Project
+
+
+@dataclass(frozen=True)
+class TagLink:
+    name: str
+    slug: str
+    url: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class PostView:
+    post: Post
+    url: str
+    abs_url: str
+    html: str
+    text: str
+    reading_minutes: int
+    tags: tuple[TagLink, ...]
+    description: str
+    image_url: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.post.title
+
+    @property
+    def date(self) -> dt.date:
+        return self.post.date
+
+    @property
+    def updated(self) -> dt.date | None:
+        return self.post.updated
+
+    @property
+    def summary(self) -> str:
+        return self.post.summary
+
+    @property
+    def canonical_url(self) -> str:
+        return self.post.canonical_url
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    project: Project
+    url: str
+    html: str  # the write-up, or ""
+    image_url: str = ""
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def title(self) -> str:
+        return self.project.title
+
+    @property
+    def summary(self) -> str:
+        return self.project.summary
+
+
+@dataclass(frozen=True)
+class PageView:
+    page: Page
+    url: str
+    html: str
+    text: str
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+    route: str
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    count: int
+    newer_url: str = ""
+    older_url: str = ""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the public site: a route rendered by a template with its context."""
+
+    route: str
+    template: str
+    title: str
+    description: str
+    source: str = ""  # the content file it came from, for error messages
+    context: dict[str, object] = field(default_factory=dict)
+    og_type: str = "website"
+    image_url: str = ""
+    jsonld: object = None
+    noindex: bool = False
+    in_sitemap: bool = True
+    lastmod: dt.date | None = None

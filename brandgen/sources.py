@@ -1,0 +1,60 @@
+"""Reading source files: UTF-8 text with positioned errors, and front matter splitting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from brandgen.errors import Problems
+
+
+def read_text(path: Path, rel: str, problems: Problems) -> str | None:
+    """Read a UTF-8 file; an unreadable or non-UTF-8 file becomes an error (None)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        problems.error("file not found", rel, hint="check the file name")
+        return None
+    except OSError as e:
+        problems.error(f"cannot read file: {e.strerror}", rel,
+                       hint="check the file's permissions")
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        before = data[: e.start]
+        line = before.count(b"\n") + 1
+        column = e.start - (before.rfind(b"\n") + 1) + 1
+        problems.error(f"not valid UTF-8 (byte 0x{data[e.start]:02x})", rel, line, column,
+                       "save the file as UTF-8")
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n")
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    yaml_text: str | None  # None when the file has no front matter
+    body: str
+    body_line: int  # 1-based line of the body's first line in the file
+    closed: bool = True  # False when the opening `---` has no closing line
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Split `---\\nyaml\\n---\\nbody`; a file without the opening fence has no front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return FrontMatter(None, text, 1)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return FrontMatter("\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2)
+    return FrontMatter("", "", len(lines), closed=False)
+
+
+def content_files(directory: Path, suffix: str) -> list[Path]:
+    """Files with `suffix` directly in `directory`, sorted by name (hidden files skipped)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir()
+                  if p.is_file() and p.suffix == suffix and not p.name.startswith("."))

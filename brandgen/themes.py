@@ -1,0 +1,112 @@
+"""Theme lookup and the Jinja environment (autoescape, StrictUndefined, override + extend)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from brandgen.errors import SourceError
+from brandgen.fields import When
+from brandgen.markdown import make_markdown
+from brandgen.public.seo import script_json
+from brandgen.urls import display_url
+
+BUNDLED = Path(__file__).parent / "themes"
+LEVEL_WORDS = {1: "Beginner", 2: "Intermediate", 3: "Proficient", 4: "Advanced", 5: "Expert"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    template_dirs: tuple[Path, ...]  # site override first
+    static_dirs: tuple[Path, ...]  # theme first, so the site's copy wins when written later
+
+
+def find_theme(root: Path, name: str) -> Theme | None:
+    """The theme `name`: a local `themes/<name>/` over the bundled theme of that name."""
+    local, bundled = root / "themes" / name, BUNDLED / name
+    dirs = [d for d in (local, bundled) if d.is_dir()]
+    if not dirs:
+        return None
+    chain = dirs if bundled.is_dir() else [*dirs, BUNDLED / "default"]
+    return Theme(name,
+                 tuple(d / "templates" for d in chain if (d / "templates").is_dir()),
+                 tuple(d / "static" for d in reversed(chain) if (d / "static").is_dir()))
+
+
+def _date_long(value: dt.date | When | None) -> str:
+    if value is None:
+        return "Present"
+    if isinstance(value, When):
+        return _month(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def _date_short(value: dt.date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _month(value: When | None) -> str:
+    if value is None:
+        return "Present"
+    if value.precision == "year":
+        return str(value.date.year)
+    return f"{value.date:%b %Y}"
+
+
+def _jsonld(value: object) -> Markup:
+    return Markup(script_json(value))  # noqa: S704 - escaped for <script> by script_json
+
+
+def _markdown(text: str) -> Markup:
+    """Markdown from a YAML field (the author's own text, so raw HTML is allowed)."""
+    return Markup(make_markdown().render(text))  # noqa: S704
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """One environment per build (or per dev-server session), reused for every page."""
+    site_loader = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])
+    default = jinja2.FileSystemLoader(str(BUNDLED / "default" / "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([site_loader, jinja2.PrefixLoader({"default": default})]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(date_long=_date_long, date_short=_date_short, month=_month,
+                       display_url=display_url, jsonld=_jsonld, markdown=_markdown,
+                       level_word=lambda n: LEVEL_WORDS.get(int(n), ""))
+    return env
+
+
+def template_error(error: Exception, fallback: str) -> SourceError:
+    """A template problem as a positioned error: the template file and line."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return SourceError(f"template error: {error.message}", error.filename or
+                           error.name or fallback, error.lineno or 0, 1,
+                           "fix the template syntax")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return SourceError(f"template not found: {error.name}", fallback, 0, 0,
+                           "add the template to your theme or fix the name")
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if f.filename and f.filename.endswith((".html", ".xml", ".txt"))]
+    if frames:
+        frame = frames[-1]
+        return SourceError(f"template error: {error}", _short(frame.filename),
+                           frame.lineno or 0, 1, "check the variable names used there")
+    return SourceError(f"template error: {error}", fallback, 0, 0)
+
+
+def _short(path: str) -> str:
+    p = Path(path)
+    try:
+        return p.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return p.as_posix()

@@ -1,0 +1,69 @@
+"""URLs: slugs, and the single rule that turns a site route into a link under base_url."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+_SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def slugify(text: str) -> str:
+    """'Hello, Wörld!' -> 'hello-world'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot be used as one folder name in the output, or None when it can."""
+    if not slug:
+        return "the slug is empty"
+    if ".." in slug or "/" in slug or "\\" in slug:
+        return f"slug {slug!r} would escape the output folder"
+    if not _SLUG_OK.match(slug):
+        return f"slug {slug!r} may only hold letters, digits, '-', '_' and '.'"
+    return None
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Maps a route ('' for home, 'blog/x/', 'feed.xml') to links that honour base_url."""
+
+    base_url: str  # absolute, ends with '/'
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def origin(self) -> str:
+        """'https://ada.github.io' (no path), for turning root-relative links absolute."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def path(self, route: str) -> str:
+        """Root-relative link: '/brand/blog/x/'."""
+        return self.base_path + quote(route.lstrip("/"), safe="/#?=&%:@")
+
+    def absolute(self, route: str) -> str:
+        """Full URL: 'https://ada.github.io/brand/blog/x/'."""
+        return self.base_url + quote(route.lstrip("/"), safe="/#?=&%:@")
+
+
+def output_file(route: str) -> str:
+    """The file a route is written to: 'blog/x/' -> 'blog/x/index.html'."""
+    if route == "" or route.endswith("/"):
+        return route + "index.html"
+    return route
+
+
+def display_url(url: str) -> str:
+    """'https://github.com/ada/' -> 'github.com/ada' (for print and compact contact lines)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("mailto", "tel"):
+        return parts.path
+    host = parts.netloc.removeprefix("www.")
+    return (host + parts.path).rstrip("/")
