@@ -105,17 +105,19 @@ def config_static(base: Path) -> list[str]:
     return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
 
 
-def public_source_text(config: SiteConfig, theme_dirs: tuple[Path, ...]) -> str:
-    """All public source text (content outside private/, templates): leaks are measured
-    against it."""
+def public_source_text(config: SiteConfig) -> str:
+    """The public sources' text (YAML and Markdown outside private/ and static/).
+
+    A private string that also occurs here was published on purpose. Templates and static
+    files do not count: private text showing up through them is exactly a leak.
+    """
     parts: list[str] = []
     content = config.content_dir
     for path in sorted(content.rglob("*")):
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".md", ".html", ".txt") \
-                and not is_inside(path, content / "private"):
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".md") \
+                and not is_inside(path, content / "private") \
+                and not is_inside(path, content / "static"):
             parts.append(path.read_text("utf-8", "replace"))
-    for folder in theme_dirs:
-        parts.extend(p.read_text("utf-8", "replace") for p in sorted(folder.rglob("*.html")))
     return "\n".join(parts)
 
 
@@ -145,7 +147,7 @@ def render_all(options: BuildOptions) -> BuildResult:
     problems.raise_if_any()
     with timer.stage("privacy scan"):
         secrets = getattr(private_side, "private_strings", lambda *a: {})(config, problems)  # TEMP
-        leaks = find_leaks(public, secrets, public_source_text(config, theme.template_dirs))
+        leaks = find_leaks(public, secrets, public_source_text(config))
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))

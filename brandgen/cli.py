@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import shutil
 import sys
 import traceback
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 from brandgen import __version__
@@ -136,9 +138,30 @@ def cmd_init(args: argparse.Namespace) -> int:
         dest = target.joinpath(*parts)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
+    (target / "requirements.txt").write_text(requirements_line(), encoding="utf-8")
     print(f"Created a site project in {target}.\nNext: cd {target} && brandgen build "
           f"(edit content/ first: it describes a fictional person)")
     return 0
+
+
+def requirements_line() -> str:
+    """What CI should `pip install`: where this brandgen came from, when that is a URL.
+
+    'brandgen' on PyPI is an unrelated project, so the name alone must never be used.
+    """
+    note = ("# The GitHub Pages workflow installs brandgen from here. PyPI's 'brandgen' is an\n"
+            "# unrelated package: point this at brandgen's repository, e.g.\n"
+            "# brandgen @ git+https://github.com/OWNER/brandgen@v" + __version__ + "\n")
+    try:
+        direct = json.loads(distribution("brandgen").read_text("direct_url.json") or "{}")
+    except PackageNotFoundError:
+        direct = {}
+    url = str(direct.get("url", ""))
+    vcs = direct.get("vcs_info", {})
+    if url and vcs.get("vcs") == "git" and not url.startswith("file:"):
+        ref = vcs.get("requested_revision") or vcs.get("commit_id", "")
+        return note + f"brandgen @ git+{url}" + (f"@{ref}" if ref else "") + "\n"
+    return note
 
 
 def cmd_new_post(args: argparse.Namespace) -> int:

@@ -195,7 +195,8 @@ class Fields:
         parsed = parse_when(node.value, allow_partial) if node.kind not in (
             "mapping", "list") else None
         if parsed is None:
-            self.fail(key, f"expected {expected}, got {describe(node)}")
+            self.fail(key, f"expected {expected}, got {describe(node)}",
+                      "write dates as YYYY-MM-DD (months as YYYY-MM) and check the day exists")
         return parsed
 
     def date(self, key: str, required: bool = False) -> dt.date | None:

@@ -119,7 +119,7 @@ def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: 
                     urls.path(p.image) if p.image else "", p.tags)
         for p in sorted(content.projects, key=lambda p: (not p.featured, -(p.year or 0))))
     pages = tuple(PageView(pg, urls.path(f"{pg.slug}/"), r.html, r.text)
-                  for pg in content.pages
+                  for pg in content.pages if pg.slug not in RESERVED
                   for r in [_render(pg.doc, live_routes, urls, problems)])
     summary_html = render_markdown(profile.summary, LinkContext(
         "content/profile.yaml", live_routes, urls)).html if profile.summary else ""

@@ -22,11 +22,15 @@ def _stamp(day: dt.date, timezone: str) -> str:
     return dt.datetime.combine(day, dt.time(), zoneinfo.ZoneInfo(timezone)).isoformat()
 
 
-def absolutize(html: str, base_url: str) -> str:
-    """Root-relative href/src ('/brand/x/') become absolute, as feed readers need."""
+def absolutize(html: str, base_url: str, page_url: str = "") -> str:
+    """Root-relative href/src ('/brand/x/') become absolute, as feed readers need; so do
+    fragment-only links ('#fn1', heading anchors) when the page's own URL is given."""
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    return re.sub(r'(\s(?:href|src))="/(?!/)', lambda m: f'{m.group(1)}="{origin}/', html)
+    html = re.sub(r'(\s(?:href|src))="/(?!/)', lambda m: f'{m.group(1)}="{origin}/', html)
+    if page_url:
+        html = re.sub(r'(\shref)="#', lambda m: f'{m.group(1)}="{page_url}#', html)
+    return html
 
 
 def _xml(root: ET.Element) -> bytes:
@@ -65,7 +69,7 @@ def atom_feed(site: Site) -> bytes:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=tag.name)
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = post.description
         content = ET.SubElement(entry, f"{{{ATOM}}}content", type="html")
-        content.text = absolutize(post.html, site.urls.base_url)
+        content.text = absolutize(post.html, site.urls.base_url, post.abs_url)
     return _xml(feed)
 
 

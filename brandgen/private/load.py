@@ -1,0 +1,214 @@
+"""Read content/private/ into a Career, with positioned errors and cross-references checked.
+
+Every file is optional. A reference that points nowhere names both ends: the field that holds
+it (file, line, column, field path) and, in the hint, where the valid names are defined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from pathlib import Path
+
+from brandgen.config import SiteConfig
+from brandgen.documents import read_markdown
+from brandgen.errors import Problems
+from brandgen.fields import Fields, list_items, suggest
+from brandgen.load import check_skill_refs, read_yaml
+from brandgen.markdown import LinkContext, render_markdown
+from brandgen.model import Content
+from brandgen.private.goals import GOALS_FILE, last_day, load_goals
+from brandgen.private.model import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    OPPORTUNITY_KINDS,
+    RELATIONSHIPS,
+    STAGES,
+    SWOT_KEYS,
+    Action,
+    Career,
+    Contact,
+    Opportunity,
+    Review,
+    Swot,
+)
+from brandgen.sources import content_files
+from brandgen.urls import Urls
+from brandgen.yamlfile import YNode
+
+PRIVATE = "content/private"
+FILES = ("goals.yaml", "development.yaml", "network.yaml", "opportunities.yaml", "swot.yaml",
+         "reviews")
+ACTION_KEYS = ("title", "kind", "skills", "goal", "due", "status")
+CONTACT_KEYS = ("name", "role", "organization", "relationship", "last_contact", "cadence_days",
+                "next_followup", "notes", "goals")
+OPPORTUNITY_KEYS = ("title", "organization", "kind", "stage", "next_step", "due", "url", "goals")
+REVIEW_KEYS = ("date", "title")
+
+
+def goal_hint(name: str, ids: Collection[str]) -> str:
+    """Where goal ids come from, plus a did-you-mean."""
+    if not ids:
+        return f"{GOALS_FILE} defines no goals; add a goal with `id: {name}` there"
+    close = suggest(name, ids)
+    listed = ", ".join(sorted(ids))
+    if close.startswith("did you mean"):
+        return f"{close} Goal ids are defined in {GOALS_FILE}: {listed}"
+    return f"goal ids are defined in {GOALS_FILE}: {listed}"
+
+
+def _bad_goal(f: Fields, label: str, node: YNode, name: str, ids: Collection[str]) -> None:
+    f.problems.error(f"{label}: unknown goal '{name}'", f.path, node.line, node.column,
+                     goal_hint(name, ids))
+
+
+def goal_refs(f: Fields, ids: Collection[str]) -> tuple[str, ...]:
+    """The `goals:` list of a record, each id checked against goals.yaml."""
+    out: list[str] = []
+    for i, item in f.items("goals"):
+        if item.value is None or item.entries is not None or item.items is not None:
+            f.problems.error(f"{f.label('goals')}[{i}]: expected a goal id", f.path, item.line,
+                             item.column, goal_hint("", ids) if not ids else
+                             f"goal ids are defined in {GOALS_FILE}")
+            continue
+        name = str(item.value).strip()
+        if name not in ids:
+            _bad_goal(f, f"{f.label('goals')}[{i}]", item, name, ids)
+        out.append(name)
+    return tuple(out)
+
+
+def load_development(root: Path, problems: Problems, skills: dict[str, int], ids: set[str]
+                     ) -> tuple[tuple[tuple[str, int], ...], tuple[Action, ...]]:
+    rel = f"{PRIVATE}/development.yaml"
+    node = read_yaml(root, rel, problems)
+    if node is None:
+        return (), ()
+    f = Fields(node, rel, problems, "", ("targets", "actions"))
+    targets: list[tuple[str, int]] = []
+    tnode = f.mapping("targets")
+    if tnode is not None and tnode.entries is not None:
+        tf = Fields(tnode, rel, problems, "targets")
+        for name, (key_node, _) in tnode.entries.items():
+            level = tf.integer(name, required=True, low=1, high=5)
+            if name not in skills:
+                hint = ("add it to content/skills.yaml or fix the name; "
+                        + (suggest(name, skills) if skills else "skills.yaml has no skills"))
+                problems.error(f"targets.{name}: unknown skill '{name}'", rel, key_node.line,
+                               key_node.column, hint)
+            elif level is not None:
+                targets.append((name, level))
+    actions: list[Action] = []
+    for i, item in f.items("actions"):
+        af = Fields(item, rel, problems, f"actions[{i}]", ACTION_KEYS)
+        title = af.text("title", required=True)
+        check_skill_refs(af, set(skills), problems)
+        goal = af.text("goal")
+        if goal is not None and goal not in ids:
+            _bad_goal(af, af.label("goal"), af.at("goal"), goal, ids)
+        kind = af.choice("kind", ACTION_KINDS, default="other") or "other"
+        status = af.choice("status", ACTION_STATUSES, default="planned") or "planned"
+        due = last_day(af, "due")
+        if title:
+            actions.append(Action(title, kind, af.strings("skills"), goal, due, status))
+    return tuple(targets), tuple(actions)
+
+
+def load_network(root: Path, problems: Problems, ids: set[str]) -> tuple[Contact, ...]:
+    rel = f"{PRIVATE}/network.yaml"
+    contacts: list[Contact] = []
+    for i, item in enumerate(list_items(read_yaml(root, rel, problems), rel, problems,
+                                        "contacts")):
+        f = Fields(item, rel, problems, f"network[{i}]", CONTACT_KEYS)
+        name = f.text("name", required=True)
+        relationship = f.choice("relationship", RELATIONSHIPS, default="other") or "other"
+        last = f.date("last_contact")
+        cadence = f.integer("cadence_days", low=1)
+        follow = f.date("next_followup")
+        goals = goal_refs(f, ids)
+        if name:
+            contacts.append(Contact(name, f.text("role", default="") or "",
+                                    f.text("organization", default="") or "", relationship,
+                                    last, cadence, follow, f.text("notes", default="") or "",
+                                    goals))
+    return tuple(contacts)
+
+
+def load_opportunities(root: Path, problems: Problems, ids: set[str]
+                       ) -> tuple[Opportunity, ...]:
+    rel = f"{PRIVATE}/opportunities.yaml"
+    out: list[Opportunity] = []
+    for i, item in enumerate(list_items(read_yaml(root, rel, problems), rel, problems,
+                                        "opportunities")):
+        f = Fields(item, rel, problems, f"opportunities[{i}]", OPPORTUNITY_KEYS)
+        title = f.text("title", required=True)
+        kind = f.choice("kind", OPPORTUNITY_KINDS, default="other") or "other"
+        stage = f.choice("stage", STAGES, default="idea") or "idea"
+        due = last_day(f, "due")
+        goals = goal_refs(f, ids)
+        if title:
+            out.append(Opportunity(title, f.text("organization", default="") or "", kind,
+                                   stage, f.text("next_step", default="") or "", due,
+                                   f.text("url", default="") or "", goals))
+    return tuple(out)
+
+
+def load_swot(root: Path, problems: Problems) -> Swot:
+    rel = f"{PRIVATE}/swot.yaml"
+    node = read_yaml(root, rel, problems)
+    if node is None:
+        return Swot()
+    f = Fields(node, rel, problems, "", SWOT_KEYS)
+    return Swot(*(f.strings(key) for key in SWOT_KEYS))
+
+
+def load_reviews(config: SiteConfig, problems: Problems) -> tuple[Review, ...]:
+    reviews: list[Review] = []
+    urls = Urls(config.base_url)
+    for path in content_files(config.root / PRIVATE / "reviews", ".md"):
+        rel = path.relative_to(config.root).as_posix()
+        read = read_markdown(path, rel, problems)
+        if read is None:
+            continue
+        node, doc = read
+        if node is None:
+            continue
+        f = Fields(node, rel, problems, "", REVIEW_KEYS)
+        date = f.date("date", required=True)
+        # Private notes: links are not checked, only the plain text is kept.
+        text = render_markdown(doc.body, LinkContext(rel, {}, urls, doc.body_line)).text
+        if date:
+            reviews.append(Review(date, rel, text, f.text("title", default="") or ""))
+    reviews.sort(key=lambda r: (r.date, r.source))
+    return tuple(reviews)
+
+
+def warn_unknown_files(root: Path, problems: Problems) -> None:
+    """A misspelt file name would otherwise be silently ignored."""
+    base = root / PRIVATE
+    if not base.is_dir():
+        return
+    for path in sorted(base.iterdir()):
+        if path.name.startswith(".") or path.name in FILES:
+            continue
+        problems.warn(f"unknown private file '{path.name}' is ignored",
+                      f"{PRIVATE}/{path.name}", hint=suggest(path.name, FILES))
+
+
+def load_career(config: SiteConfig, content: Content, problems: Problems, today: dt.date
+                ) -> Career:
+    """Every private source, validated against the public skills and each other."""
+    root = config.root
+    skills = {s.name: s.level for s in content.skills}
+    warn_unknown_files(root, problems)
+    goals, ids = load_goals(root, problems, set(skills), today)
+    targets, actions = load_development(root, problems, skills, ids)
+    return Career(
+        goals=goals,
+        targets=targets,
+        actions=actions,
+        contacts=load_network(root, problems, ids),
+        opportunities=load_opportunities(root, problems, ids),
+        swot=load_swot(root, problems),
+        reviews=load_reviews(config, problems),
+    )

