@@ -13,6 +13,7 @@ from typing import TypeVar
 from brandgen import private as private_side
 from brandgen.config import SiteConfig, load_config
 from brandgen.errors import BuildError, Problems, SourceError
+from brandgen.linkcheck import check_links
 from brandgen.load import load_content
 from brandgen.public.assemble import Site, assemble_site, local_today
 from brandgen.public.render import render_site
@@ -145,6 +146,8 @@ def render_all(options: BuildOptions) -> BuildResult:
     public = timer.run("render", lambda: render_site(site, env, problems))
     public.update(timer.run("static files", lambda: static_files(config, theme.static_dirs)))
     problems.raise_if_any()
+    with timer.stage("link check"):
+        problems.warnings.extend(check_links(public, site.urls))
     with timer.stage("privacy scan"):
         secrets = getattr(private_side, "private_strings", lambda *a: {})(config, problems)  # TEMP
         leaks = find_leaks(public, secrets, public_source_text(config))

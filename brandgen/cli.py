@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as e:  # noqa: BLE001 - a bug must still not dump a traceback on users
+    except Exception as e:
         if getattr(args, "verbose", False):
             traceback.print_exc()
         print(f"brandgen: internal error: {e!r}\n  hint: this is a bug in brandgen; run "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,6 +16,11 @@ def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug
+
+
+def tag_slug(tag: str) -> str:
+    """A tag's URL slug; tags that differ only in case or punctuation share one page."""
+    return slugify(tag) or "tag-" + hashlib.sha1(tag.encode()).hexdigest()[:8]
 
 
 def slug_problem(slug: str) -> str | None:

@@ -86,3 +86,8 @@ def errors_of(root: Path, **kwargs: object) -> list[str]:
     with pytest.raises(BuildError) as info:
         render(root, **kwargs)
     return [e.format() for e in info.value.errors]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the example site instead of comparing")

@@ -230,3 +230,28 @@ def test_private_strings_that_are_public_anyway_are_no_leak(make_site: SiteMaker
                           "- id: g1\n  title: Grow\n  skills: [Stakeholder management]\n"})
     run_build(root)
     assert "Stakeholder management" in read(root, "cv/index.html")
+
+
+def test_broken_internal_link_is_a_warning(make_site: SiteMaker) -> None:
+    root = make_site({"content/pages/about.md":
+                      '---\ntitle: About\n---\n<a href="/brand/nowhere/">x</a> [ok](/cv/)\n'})
+    result = run_build(root)
+    messages = [w.format() for w in result.warnings]
+    assert messages == [
+        "site/public/about/index.html: warning: broken link '/brand/nowhere/': no such file "
+        "in the site\n  hint: fix the link in the content or template that produced this page"]
+
+
+def test_tags_differing_in_case_share_a_page_and_odd_tags_get_a_slug(make_site: SiteMaker
+                                                                      ) -> None:
+    root = make_site({
+        "content/posts/2026-01-02-a.md": "---\ntitle: A\ntags: [Data, 日本語]\n---\nx\n",
+        "content/posts/2026-01-01-b.md": "---\ntitle: B\ntags: [data]\n---\ny\n",
+    })
+    run_build(root)
+    tag_page = read(root, "tags/data/index.html")
+    assert "Posts tagged “Data”" in tag_page and ">A<" in tag_page and ">B<" in tag_page
+    topics = read(root, "tags/index.html")
+    assert 'Data <span class="count">2</span>' in topics
+    odd = [p for p in (root / "site/public/tags").iterdir() if p.name.startswith("tag-")]
+    assert len(odd) == 1 and (odd[0] / "index.html").is_file()

@@ -18,10 +18,10 @@ from tests.tools import (
     DATA,
     KITCHEN_SINK_SLUG,
     Ref,
-    build_example,
     check_page,
     check_site_links,
     check_url,
+    example_build,
     format_vnu,
     parse_page,
     pdf_page_count,
@@ -36,7 +36,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 @pytest.fixture(scope="session")
 def example(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The example persona (plus the kitchen-sink post), built once under /brand/."""
-    return build_example(tmp_path_factory.mktemp("example"))
+    return example_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -65,6 +65,17 @@ def build_example(dest: Path) -> BuildResult:
     return build(BuildOptions(root=project, now=NOW, out=dest / "site"))
 
 
+_BUILDS: dict[Path, BuildResult] = {}
+
+
+def example_build(factory: pytest.TempPathFactory) -> BuildResult:
+    """build_example() once per test session, shared by every module that asks."""
+    key = factory.getbasetemp()
+    if key not in _BUILDS:
+        _BUILDS[key] = build_example(factory.mktemp("example"))
+    return _BUILDS[key]
+
+
 # --- The Nu Html Checker -----------------------------------------------------------------
 
 def vnu_jar() -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from brandgen.config import SiteConfig
 from brandgen.errors import Problems, SourceError
@@ -24,7 +24,7 @@ from brandgen.public.views import (
     ProjectView,
     TagLink,
 )
-from brandgen.urls import Urls, slugify
+from brandgen.urls import Urls, tag_slug
 
 RESERVED = {"blog", "projects", "cv", "tags", "assets", "feed.xml", "sitemap.xml",
             "robots.txt", "404.html", "resume.json", "index.html"}
@@ -69,7 +69,8 @@ def _post_views(content: Content, published: list[Post], routes: dict[str, str],
     views = []
     for post in published:
         r = _render(post.doc, routes, urls, problems)
-        tags = tuple(TagLink(t, slugify(t), urls.path(f"tags/{slugify(t)}/")) for t in post.tags)
+        tags = tuple(TagLink(t, tag_slug(t), urls.path(f"tags/{tag_slug(t)}/"))
+                     for t in post.tags)
         route = routes[post.doc.source]
         image = urls.path(post.image) if post.image else ""
         views.append(PostView(post, urls.path(route), urls.absolute(route), r.html, r.text,
@@ -124,9 +125,12 @@ def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: 
     summary_html = render_markdown(profile.summary, LinkContext(
         "content/profile.yaml", live_routes, urls)).html if profile.summary else ""
 
-    counts = Counter(t for p in posts for t in p.post.tags)
-    tags = tuple(TagLink(t, slugify(t), urls.path(f"tags/{slugify(t)}/"), n)
-                 for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower())))
+    counts = Counter(t.slug for p in posts for t in set(p.tags))
+    names: dict[str, str] = {}
+    for tag in (t for p in posts for t in p.tags):
+        names.setdefault(tag.slug, tag.name)  # the newest post's spelling wins
+    tags = tuple(TagLink(names[s], s, urls.path(f"tags/{s}/"), n)
+                 for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]].lower())))
     menu = [MenuItem("Work", urls.path("projects/"), "projects/"),
             MenuItem("Writing", urls.path("blog/"), "blog/"),
             MenuItem("CV", urls.path("cv/"), "cv/")]
@@ -135,12 +139,11 @@ def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: 
                              key=lambda p: (p.page.menu or 0, p.title))]
     title = config.title or profile.name
     description = profile.value_proposition
-    site = Site(config, content, urls, today, title, description, summary_html, posts, projects, pages,
-                tags, tuple(menu), ())
+    site = Site(config, content, urls, today, title, description, summary_html, posts,
+                projects, pages, tags, tuple(menu), ())
     outputs = _outputs(site)
     _check_routes(outputs, problems)
-    return Site(config, content, urls, today, title, description, summary_html, posts, projects, pages,
-                tags, tuple(menu), tuple(outputs))
+    return replace(site, outputs=tuple(outputs))
 
 
 def _outputs(site: Site) -> list[Output]:
@@ -185,7 +188,7 @@ def _outputs(site: Site) -> list[Output]:
                            "article", post.image_url, post_jsonld(site, post),
                            lastmod=post.updated or post.date))
     for tag in site.tags:
-        tagged = tuple(x for x in site.posts if tag.name in x.post.tags)
+        tagged = tuple(x for x in site.posts if tag.slug in {t.slug for t in x.tags})
         outs.append(Output(f"tags/{tag.slug}/", "tag.html", f"Posts tagged “{tag.name}” — "
                            f"{site.title}", f"{len(tagged)} posts about {tag.name}.", "",
                            {"tag": tag, "posts": tagged}))

@@ -8,10 +8,10 @@ import re
 import xml.etree.ElementTree as ET
 import zoneinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 from brandgen.fields import When
 from brandgen.public.assemble import Site
-from urllib.parse import urlsplit
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -35,7 +35,8 @@ def absolutize(html: str, base_url: str, page_url: str = "") -> str:
 
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def atom_feed(site: Site) -> bytes:

@@ -14,6 +14,7 @@ from brandgen.public.views import Output
 from brandgen.themes import template_error
 from brandgen.urls import output_file
 
+
 def page_meta(site: Site, out: Output) -> dict[str, object]:
     image = out.image_url or (site.urls.path(site.content.profile.avatar)
                               if site.content.profile.avatar else "")
@@ -47,7 +48,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dic
         try:
             template = env.get_template(out.template)
             html = template.render({**common, **out.context, "page": page_meta(site, out)})
-        except Exception as e:  # noqa: BLE001 - any template failure becomes a positioned error
+        except Exception as e:
             failed.add(out.template)
             problems.add(template_error(e, out.template))
             continue

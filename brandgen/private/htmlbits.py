@@ -1,0 +1,77 @@
+"""Small HTML helpers for the dashboard: every text goes through `esc`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from html import escape
+
+from brandgen.private.plan import PlanItem
+from brandgen.urls import slugify
+
+
+def esc(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def day(date: dt.date | None, empty: str = "no date") -> str:
+    """A <time> element, e.g. 23 Nov 2026."""
+    if date is None:
+        return f'<span class="muted">{empty}</span>'
+    return f'<time datetime="{date.isoformat()}">{date.day} {date:%b %Y}</time>'
+
+
+def num(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{text} {esc(unit)}".rstrip() if unit else text
+
+
+def pill(status: str) -> str:
+    return f'<span class="pill s-{slugify(status)}">{esc(status)}</span>'
+
+
+def days_text(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def when_text(due: dt.date | None, today: dt.date) -> str:
+    """'overdue by 5 days', 'due today', 'in 3 days' with the date."""
+    if due is None:
+        return day(None)
+    delta = (due - today).days
+    if delta < 0:
+        return f'{day(due)} <span class="flag">overdue by {days_text(-delta)}</span>'
+    if delta == 0:
+        return f'{day(due)} <span class="flag">due today</span>'
+    return f'{day(due)} <span class="muted">in {days_text(delta)}</span>'
+
+
+def next_list(items: Iterable[PlanItem], today: dt.date, empty: str, limit: int = 5) -> str:
+    """A short dated list of next actions."""
+    rows = [f"<li>{when_text(i.due, today)}: {esc(i.title)} "
+            f'<span class="muted">({esc(i.kind)})</span></li>' for i in list(items)[:limit]]
+    if not rows:
+        return f'<p class="muted">{esc(empty)}</p>'
+    return '<ul class="next">' + "".join(rows) + "</ul>"
+
+
+def section(key: str, title: str, body: str) -> str:
+    return (f'<section id="{key}" aria-labelledby="{key}-h"><h2 id="{key}-h">{esc(title)}</h2>'
+            f"{body}</section>")
+
+
+def table(caption: str, headers: Iterable[str], rows: Iterable[Iterable[str]],
+          empty: str = "Nothing here yet.") -> str:
+    """A table whose first cell of each row is its row header; cells are HTML already."""
+    body = []
+    for row in rows:
+        cells = list(row)
+        body.append(f'<tr><th scope="row">{cells[0]}</th>'
+                    + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
+    if not body:
+        return f'<p class="muted">{esc(empty)}</p>'
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
+    return (f'<table><caption class="muted">{esc(caption)}</caption><thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(body)}</tbody></table>")
