@@ -31,6 +31,7 @@ class BuildOptions:
     base_url: str | None = None
     out: Path | None = None  # replaces site/: public in OUT/public, private in OUT/private
     clean: bool = False
+    smart_warnings: bool = False  # `brandgen check` lists every SMART gap of every goal
 
 
 @dataclass
@@ -138,8 +139,10 @@ def render_all(options: BuildOptions) -> BuildResult:
     content = timer.run("read content", lambda: load_content(config, problems))
     today = local_today(options.now, config.timezone)
     # The private side is validated before rendering so one run reports every error.
-    private = timer.run("private dashboard", lambda: getattr(private_side, "build_private", lambda *a: {})(  # TEMP
+    private = timer.run("private dashboard", lambda: private_side.build_private(
         config, content, problems, today))
+    if options.smart_warnings:
+        private_side.smart_warnings(config, content, problems, today)
     env = timer.run("templates", lambda: make_environment(theme))
     site = timer.run("assemble", lambda: assemble_site(config, content, today, options.drafts,
                                                        problems))
@@ -149,7 +152,7 @@ def render_all(options: BuildOptions) -> BuildResult:
     with timer.stage("link check"):
         problems.warnings.extend(check_links(public, site.urls))
     with timer.stage("privacy scan"):
-        secrets = getattr(private_side, "private_strings", lambda *a: {})(config, problems)  # TEMP
+        secrets = private_side.private_strings(config, problems)
         leaks = find_leaks(public, secrets, public_source_text(config))
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()

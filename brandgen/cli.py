@@ -90,7 +90,7 @@ def _now(args: argparse.Namespace) -> dt.datetime:
 
 def _print_problems(problems: Sequence[SourceError]) -> None:
     for problem in problems:
-        print(problem.format(), file=sys.stderr)
+        print(problem.format(), file=sys.stderr, flush=True)
 
 
 def _summary(result: BuildResult, verbose: bool, wrote: bool) -> None:
@@ -118,7 +118,7 @@ def _summary(result: BuildResult, verbose: bool, wrote: bool) -> None:
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
     options = BuildOptions(root=args.root.resolve(), now=_now(args), drafts=args.drafts,
                            base_url=args.base_url, out=getattr(args, "out", None),
-                           clean=getattr(args, "clean", False))
+                           clean=getattr(args, "clean", False), smart_warnings=not write)
     result = build(options) if write else render_all(options)
     _print_problems(result.warnings)
     _summary(result, args.verbose, write)

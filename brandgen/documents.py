@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from brandgen.errors import Problems
-from brandgen.fields import Fields
+from brandgen.fields import Fields, static_path
 from brandgen.model import Document, Page, Post
 from brandgen.sources import content_files, read_text, split_front_matter
 from brandgen.urls import slug_problem, slugify
@@ -91,13 +91,14 @@ def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
         updated = f.date("updated")
         if date and updated and updated < date:
             f.fail("updated", f"is before the post's date ({date})", "fix one of the dates")
+        image = static_path(f, "image", root)
         canonical = f.text("canonical_url", default="") or ""
         if canonical and not re.match(r"^https?://", canonical):
             f.fail("canonical_url", f"must be an absolute http(s) URL, got {canonical!r}")
         if title and date and slug:
             posts.append(Post(title, slug, date, doc, updated,
                               f.text("summary", default="") or "", f.strings("tags"),
-                              f.boolean("draft"), canonical, f.text("image", default="") or ""))
+                              f.boolean("draft"), canonical, image))
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return tuple(posts)
 

@@ -11,9 +11,11 @@ import datetime as dt
 import difflib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from brandgen.errors import Problems
+from brandgen.sources import is_inside
 from brandgen.yamlfile import YNode
 
 
@@ -140,6 +142,15 @@ class Fields:
             return default
         return text
 
+    def url(self, key: str, required: bool = False) -> str:
+        """An absolute http(s) URL, or mailto:/tel: (never javascript: or a bare host)."""
+        value = self.text(key, required) or ""
+        if value and not value.lower().startswith(("http://", "https://", "mailto:", "tel:")):
+            self.fail(key, f"expected an absolute URL (https://...), got {value!r}",
+                      "start the address with https://")
+            return ""
+        return value
+
     def choice(self, key: str, options: Collection[str], default: str | None = None,
                required: bool = False) -> str | None:
         value = self.text(key, required)
@@ -248,3 +259,17 @@ def list_items(root: YNode | None, path: str, problems: Problems, what: str) -> 
                        root.column, "start each entry with `- `")
         return []
     return root.items
+
+
+def static_path(f: Fields, key: str, root: Path) -> str:
+    """An image given as a path under content/static/ (must exist) or an absolute URL."""
+    value = f.text(key, default="") or ""
+    if not value or value.startswith(("http://", "https://")):
+        return value
+    static = root / "content/static"
+    target = static / value.lstrip("/")
+    if not is_inside(target, static) or not target.is_file():
+        f.fail(key, f"no file content/static/{value.lstrip('/')}",
+               "put the image in content/static/ and give its path relative to that folder")
+        return ""
+    return value.lstrip("/")

@@ -8,7 +8,7 @@ from pathlib import Path
 from brandgen.config import SiteConfig
 from brandgen.documents import load_pages, load_posts, load_writeups
 from brandgen.errors import Problems
-from brandgen.fields import Fields, When, list_items, suggest
+from brandgen.fields import Fields, When, list_items, static_path, suggest
 from brandgen.model import (
     Certification,
     Content,
@@ -68,18 +68,18 @@ def load_profile(root: Path, problems: Problems) -> Profile:
     rel = "content/profile.yaml"
     node = read_yaml(root, rel, problems, required=True)
     if node is None:
+        if (root / rel).is_file() and not problems.errors:
+            problems.error("profile.yaml is empty", rel, 1, 1,
+                           "add at least name, headline and value_proposition")
         return Profile("", "", "")
     f = Fields(node, rel, problems, "", PROFILE_KEYS)
     links: list[Link] = []
     for i, item in f.items("links"):
         lf = Fields(item, rel, problems, f"links[{i}]", ("label", "url"))
-        label, url = lf.text("label", required=True), lf.text("url", required=True)
+        label, url = lf.text("label", required=True), lf.url("url", required=True)
         if label and url:
             links.append(Link(label, url))
-    avatar = f.text("avatar", default="") or ""
-    if avatar and not (root / "content/static" / avatar).is_file():
-        f.fail("avatar", f"no file content/static/{avatar}",
-               "put the image in content/static/ and give its path relative to that folder")
+    avatar = static_path(f, "avatar", root)
     return Profile(
         name=f.text("name", required=True) or "",
         headline=f.text("headline", required=True) or "",
@@ -103,13 +103,12 @@ def load_skills(root: Path, problems: Problems) -> tuple[Skill, ...]:
         name = f.text("name", required=True)
         level = f.integer("level", required=True, low=1, high=5)
         since = f.integer("since", low=1900, high=2100)
+        category, keywords = f.text("category", default="") or "", f.strings("keywords")
         if name and name in seen:
             f.fail("name", f"duplicate skill '{name}'", f"it is already skills[{seen[name]}]")
         elif name and level is not None:
             seen[name] = i
-            skills.append(Skill(name, level, f.text("category", default="") or "", since,
-                                f.strings("keywords")))
-        f.strings("keywords")
+            skills.append(Skill(name, level, category, since, keywords))
     return tuple(skills)
 
 
@@ -124,10 +123,11 @@ def load_roles(root: Path, problems: Problems, known: set[str]) -> tuple[Role, .
         if start and end and end < start:
             f.fail("end", f"ends ({end}) before it starts ({start})", "swap the two dates")
         check_skill_refs(f, known, problems)
+        location, summary = f.text("location", default="") or "", f.text("summary", default="")
+        highlights, skills = f.strings("highlights"), f.strings("skills")
         if org and role and start:
-            roles.append(Role(org, role, start, end, f.text("location", default="") or "",
-                              f.text("summary", default="") or "", f.strings("highlights"),
-                              f.strings("skills")))
+            roles.append(Role(org, role, start, end, location, summary or "", highlights,
+                              skills))
     # Newest first whatever the file order: current roles, then by start date.
     roles.sort(key=lambda r: (r.end is None, r.end or r.start, r.start), reverse=True)
     return tuple(roles)
@@ -153,7 +153,7 @@ def load_education(root: Path, problems: Problems
         name, issuer = c.text("name", required=True), c.text("issuer", required=True)
         date = c.when("date", required=True)
         if name and issuer and date:
-            certs.append(Certification(name, issuer, date, c.text("url", default="") or ""))
+            certs.append(Certification(name, issuer, date, c.url("url")))
     degrees.sort(key=lambda d: d.end or d.start or When(dt.date.max),
                  reverse=True)
     certs.sort(key=lambda c: c.date, reverse=True)
@@ -179,14 +179,14 @@ def load_projects(root: Path, problems: Problems, known: set[str]) -> tuple[Proj
             f.fail("slug" if "slug" in f.entries else "title", f"duplicate project slug '{slug}'",
                    f"projects[{seen[slug]}] has it too; set a different `slug:`")
         check_skill_refs(f, known, problems)
-        image = f.text("image", default="") or ""
+        image = static_path(f, "image", root)
+        url, repo = f.url("url"), f.url("repo")
+        year = f.integer("year", low=1900, high=2100)
+        skills, tags, featured = f.strings("skills"), f.strings("tags"), f.boolean("featured")
         if title and summary and not problem and slug not in seen:
             seen[slug] = i
-            projects.append(Project(
-                title, slug, summary, f.text("url", default="") or "",
-                f.text("repo", default="") or "", f.integer("year", low=1900, high=2100),
-                f.strings("skills"), f.strings("tags"), f.boolean("featured"), image,
-                writeups.pop(slug, None)))
+            projects.append(Project(title, slug, summary, url, repo, year, skills, tags,
+                                    featured, image, writeups.pop(slug, None)))
     for slug, doc in sorted(writeups.items()):
         problems.error(f"write-up for unknown project '{slug}'", doc.source, 1, 1,
                        "add a project with this slug to content/projects.yaml, "

@@ -58,3 +58,12 @@ def content_files(directory: Path, suffix: str) -> list[Path]:
         return []
     return sorted(p for p in directory.iterdir()
                   if p.is_file() and p.suffix == suffix and not p.name.startswith("."))
+
+
+def is_inside(path: Path, parent: Path) -> bool:
+    """True when `path` is `parent` or below it (symlinks resolved)."""
+    try:
+        path.resolve().relative_to(parent.resolve())
+    except ValueError:
+        return False
+    return True

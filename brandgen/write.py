@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brandgen.errors import SourceError
+from brandgen.sources import is_inside
+
+__all__ = ["Leak", "discard", "find_leaks", "is_inside", "leak_errors", "stage", "swap"]
 
 TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".css", ".js", ".svg", ".ics", ".md", "")
 
@@ -62,14 +65,6 @@ def leak_errors(leaks: Iterable[Leak], public_dir: str) -> list[SourceError]:
                         f"public output", f"{public_dir}/{leak.output}", 0, 0,
                         "remove it from the public content or template; the build was "
                         "stopped so nothing private was published") for leak in leaks]
-
-
-def is_inside(path: Path, parent: Path) -> bool:
-    try:
-        path.resolve().relative_to(parent.resolve())
-    except ValueError:
-        return False
-    return True
 
 
 def write_tree(target: Path, files: Mapping[str, bytes]) -> None:

@@ -65,12 +65,24 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return node.value
 
 
-def _convert(node: yaml.Node, offset: int, path: str, errors: list[SourceError]) -> YNode:
+MAX_NODES = 200_000  # far beyond any real career file; stops alias bombs ("billion laughs")
+MAX_DEPTH = 60
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _convert(node: yaml.Node, offset: int, path: str, errors: list[SourceError],
+             budget: list[int], depth: int = 0) -> YNode:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        raise _TooBig
     line, col = node.start_mark.line + 1 + offset, node.start_mark.column + 1
     if isinstance(node, yaml.MappingNode):
         entries: dict[str, tuple[YNode, YNode]] = {}
         for key_node, value_node in node.value:
-            key = _convert(key_node, offset, path, errors)
+            key = _convert(key_node, offset, path, errors, budget, depth + 1)
             if key.entries is not None or key.items is not None:
                 errors.append(SourceError("a mapping key must be plain text", path,
                                           key.line, key.column))
@@ -81,10 +93,10 @@ def _convert(node: yaml.Node, offset: int, path: str, errors: list[SourceError])
                 errors.append(SourceError(
                     f"duplicate key '{name}'", path, key.line, key.column,
                     f"it is already set on line {first.line}; keep one of them"))
-            entries[name] = (key, _convert(value_node, offset, path, errors))
+            entries[name] = (key, _convert(value_node, offset, path, errors, budget, depth + 1))
         return YNode(line, col, entries=entries, tag=node.tag)
     if isinstance(node, yaml.SequenceNode):
-        items = [_convert(n, offset, path, errors) for n in node.value]
+        items = [_convert(n, offset, path, errors, budget, depth + 1) for n in node.value]
         return YNode(line, col, items=items, tag=node.tag)
     assert isinstance(node, yaml.ScalarNode)
     return YNode(line, col, value=_scalar(node), tag=node.tag)
@@ -108,5 +120,11 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> YamlDoc:
     if node is None:
         return YamlDoc(path, None)
     errors: list[SourceError] = []
-    root = _convert(node, line_offset, path, errors)
+    try:
+        root = _convert(node, line_offset, path, errors, [MAX_NODES])
+    except _TooBig:
+        return YamlDoc(path, None, [SourceError(
+            "YAML too large or too deeply nested (aliases expand to over "
+            f"{MAX_NODES} values, or nesting deeper than {MAX_DEPTH})", path, 1, 1,
+            "remove the repeated `*alias` references")])
     return YamlDoc(path, root, errors)

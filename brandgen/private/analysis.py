@@ -152,7 +152,7 @@ def status(goal: Goal, line: Trend | None, when: dt.date | None, today: dt.date
 
 
 def _per_week(value: float, unit: str) -> str:
-    return f"{value * 7:.2f} {unit or 'units'}/week"
+    return f"{value * 7:.2f} {unit or 'units'} per week"
 
 
 def achievable(goal: Goal, line: Trend | None, today: dt.date) -> tuple[bool, str]:

@@ -74,9 +74,9 @@ def burnup(report: GoalReport, today: dt.date) -> str:
                  f'y2="{h - bottom}"/>')
     anchor = "end" if tx > w * 0.8 else "middle"
     parts.append(f'<text x="{tx:.1f}" y="{top - 5}" text-anchor="{anchor}">today</text>')
-    parts.append(f'<text x="{left}" y="{h - bottom + 18}">{d0:%d %b %Y}</text>')
+    parts.append(f'<text x="{left}" y="{h - bottom + 18}">{d0.day} {d0:%b %Y}</text>')
     parts.append(f'<text x="{w - right}" y="{h - bottom + 18}" text-anchor="end">'
-                 f"{d1:%d %b %Y}</text>")
+                 f"{d1.day} {d1:%b %Y}</text>")
     label = (f"Burn-up chart for {goal.title}: {len(goal.checkins)} check-ins from "
              f"{_num(goal.checkins[0].value)} on {d0} to {_num(goal.checkins[-1].value)} on "
              f"{goal.checkins[-1].date}, target {_num(target)} {goal.unit}".rstrip())

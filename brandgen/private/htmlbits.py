@@ -65,13 +65,16 @@ def section(key: str, title: str, body: str) -> str:
 def table(caption: str, headers: Iterable[str], rows: Iterable[Iterable[str]],
           empty: str = "Nothing here yet.") -> str:
     """A table whose first cell of each row is its row header; cells are HTML already."""
+    labels = [esc(h) for h in headers]
     body = []
     for row in rows:
         cells = list(row)
         body.append(f'<tr><th scope="row">{cells[0]}</th>'
-                    + "".join(f"<td>{c}</td>" for c in cells[1:]) + "</tr>")
+                    + "".join(f'<td data-label="{label}">{c}</td>'
+                              for label, c in zip(labels[1:], cells[1:], strict=False))
+                    + "</tr>")
     if not body:
         return f'<p class="muted">{esc(empty)}</p>'
-    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
-    return (f'<table><caption class="muted">{esc(caption)}</caption><thead><tr>{head}</tr>'
-            f"</thead><tbody>{''.join(body)}</tbody></table>")
+    head = "".join(f'<th scope="col">{label}</th>' for label in labels)
+    return (f'<table class="stack"><caption class="muted">{esc(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")

@@ -176,7 +176,10 @@ def load_reviews(config: SiteConfig, problems: Problems) -> tuple[Review, ...]:
         f = Fields(node, rel, problems, "", REVIEW_KEYS)
         date = f.date("date", required=True)
         # Private notes: links are not checked, only the plain text is kept.
-        text = render_markdown(doc.body, LinkContext(rel, {}, urls, doc.body_line)).text
+        # Headings ("## Fortnightly review") would open every excerpt the same way: skip them.
+        body = "\n".join("" if line.lstrip().startswith("#") else line
+                         for line in doc.body.splitlines())
+        text = render_markdown(body, LinkContext(rel, {}, urls, doc.body_line)).text
         if date:
             reviews.append(Review(date, rel, text, f.text("title", default="") or ""))
     reviews.sort(key=lambda r: (r.date, r.source))

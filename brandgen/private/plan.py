@@ -88,7 +88,7 @@ def action_plan(career: Career, today: dt.date) -> tuple[PlanItem, ...]:
     for g in career.goals:
         for m in g.milestones:
             if m.done is None:
-                raw.append(("milestone", m.title, m.due, (g.id,), g.title))
+                raw.append(("milestone", m.title, m.due, (g.id,), ""))
     for o in career.opportunities:
         if o.is_open and o.next_step:
             raw.append(("opportunity", o.next_step, o.due, o.goals,

@@ -83,10 +83,20 @@ list-style:none;padding:0;margin:.25rem 0 0}
 margin-right:.35rem}
 .k-actual{border-color:var(--bar)}.k-ideal{border-color:var(--border-strong);border-top-style:dashed}
 .k-trend{border-color:var(--risk);border-top-style:dotted}.k-today{border-color:var(--off)}
+caption{text-align:left;font-size:.875rem;padding:0 0 .5rem}
 table{border-collapse:collapse;width:100%;margin:0 0 1rem}
 th,td{text-align:left;vertical-align:top;padding:.45rem .5rem .45rem 0;
 border-bottom:1px solid var(--border)}
 thead th{border-bottom:2px solid var(--border-strong);font-size:.875rem;color:var(--muted)}
+th .muted{font-weight:400}
+@media (max-width:40rem){
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+white-space:nowrap}
+table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;
+width:100%}
+table.stack tr{border-bottom:1px solid var(--border);padding:.6rem 0}
+table.stack th,table.stack td{border:0;padding:.1rem 0}
+table.stack td::before{content:attr(data-label) ": ";color:var(--muted)}}
 ul.next{padding-left:1.25rem;margin:.5rem 0}
 h4{font-size:1rem;margin:1rem 0 .25rem}
 .grid2{display:grid;gap:1.5rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,22rem),1fr))}
@@ -102,7 +112,9 @@ blockquote{margin:0;padding:.5rem 1rem;border-left:4px solid var(--border-strong
 background:var(--surface)}
 footer{padding:1.5rem 0 3rem;color:var(--muted);font-size:.875rem}
 @media print{
-:root{color-scheme:light;--bg:#fff;--surface:#fff;--text:#000;--muted:#333}
+:root{color-scheme:light;--bg:#fff;--surface:#fff;--text:#000;--muted:#333;--border:#ccc;
+--border-strong:#666;--accent:#000;--bar:#1d5fa6;--track:#ddd;--done:#1f6b4a;--on:#1d5fa6;
+--risk:#7a4f00;--off:#9b2c3a;--none:#333}
 nav{display:none}header.top{background:none}
 main section{break-inside:auto;padding:1rem 0}
 .goal,.swot > div,ul.skills li,tr{break-inside:avoid}
