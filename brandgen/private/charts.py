@@ -30,7 +30,7 @@ def burnup(report: GoalReport, today: dt.date) -> str:
     start, target = goal.start, goal.target
     if start is None or target is None or not goal.checkins:
         return ""
-    w, h, left, right, top, bottom = 480, 240, 52, 16, 18, 40
+    w, h, left, right, top, bottom = 400, 230, 44, 10, 20, 40
     d0 = goal.checkins[0].date
     d1 = max(goal.deadline or d0, today, goal.checkins[-1].date)
     if d1 == d0:
@@ -38,6 +38,8 @@ def burnup(report: GoalReport, today: dt.date) -> str:
     values = [start, target, *(c.value for c in goal.checkins)]
     line = report.trend
     end = min(report.forecast or d1, d1)
+    if report.status == "done":
+        end = goal.checkins[-1].date
     if line is not None:
         values += [line.value_at(d0), line.value_at(end)]
     lo, hi = min(values), max(values)
@@ -100,7 +102,7 @@ def skill_bar(gap: SkillGap) -> str:
 
 def funnel(counts: tuple[tuple[str, int], ...]) -> str:
     """One centred bar per stage, width proportional to the count."""
-    w, row, label_w = 440, 28, 130
+    w, row, label_w = 380, 30, 140
     biggest = max((n for _, n in counts), default=0) or 1
     area = w - label_w - 10
     parts = []
@@ -108,7 +110,7 @@ def funnel(counts: tuple[tuple[str, int], ...]) -> str:
         y = i * row
         width = max(2.0, area * n / biggest) if n else 0.0
         x0 = label_w + (area - width) / 2
-        parts.append(f'<text x="0" y="{y + 18}">{escape(stage)}: {n}</text>')
+        parts.append(f'<text x="0" y="{y + 20}">{escape(stage)}: {n}</text>')
         if n:
             parts.append(f'<rect class="bar" x="{x0:.1f}" y="{y + 4}" width="{width:.1f}" '
                          f'height="{row - 8}" rx="3"/>')
@@ -118,7 +120,7 @@ def funnel(counts: tuple[tuple[str, int], ...]) -> str:
 
 def posts_bars(months: tuple[tuple[dt.date, int], ...], target: int) -> str:
     """Published posts per month, with the monthly target as a line."""
-    w, h, top, bottom, left = 440, 170, 20, 28, 28
+    w, h, top, bottom, left = 380, 180, 22, 30, 28
     biggest = max([target, *(n for _, n in months)]) or 1
     slot = (w - left) / max(1, len(months))
     plot = h - top - bottom

@@ -7,6 +7,8 @@ it (file, line, column, field path) and, in the hint, where the valid names are 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -179,7 +181,8 @@ def load_reviews(config: SiteConfig, problems: Problems) -> tuple[Review, ...]:
         # Headings ("## Fortnightly review") would open every excerpt the same way: skip them.
         body = "\n".join("" if line.lstrip().startswith("#") else line
                          for line in doc.body.splitlines())
-        text = render_markdown(body, LinkContext(rel, {}, urls, doc.body_line)).text
+        rendered = render_markdown(body, LinkContext(rel, {}, urls, doc.body_line)).html
+        text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
         if date:
             reviews.append(Review(date, rel, text, f.text("title", default="") or ""))
     reviews.sort(key=lambda r: (r.date, r.source))

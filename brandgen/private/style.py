@@ -65,8 +65,8 @@ ul.smart li{padding:.1rem 0}
 margin:0 0 1rem}
 figure{margin:0}
 figcaption{color:var(--muted);font-size:.875rem}
-svg{display:block;width:100%;height:auto;max-width:40rem}
-svg text{fill:var(--muted);font:12px var(--font-sans)}
+svg{display:block;width:100%;height:auto;max-width:34rem}
+svg text{fill:var(--muted);font:14px var(--font-sans)}
 svg .axis{stroke:var(--border-strong);stroke-width:1}
 svg .ideal{stroke:var(--border-strong);stroke-width:2;stroke-dasharray:6 4;fill:none}
 svg .actual{stroke:var(--bar);stroke-width:2.5;fill:none}
@@ -94,6 +94,7 @@ table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:re
 white-space:nowrap}
 table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;
 width:100%}
+table.stack caption{display:block;width:100%}
 table.stack tr{border-bottom:1px solid var(--border);padding:.6rem 0}
 table.stack th,table.stack td{border:0;padding:.1rem 0}
 table.stack td::before{content:attr(data-label) ": ";color:var(--muted)}}

