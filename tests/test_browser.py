@@ -5,11 +5,12 @@ sideways scrolling on a phone."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import axe_playwright_python
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from brandgen.build import BuildResult
@@ -32,7 +33,20 @@ PAGES = {
     "404": "no/such/page/",  # served with 404.html at depth, as GitHub Pages does
 }
 SCHEMES = ("light", "dark")
-AXE = Axe()
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")  # axe-core, no network
+
+
+@dataclass
+class Tab:
+    """One reusable browser tab and the URLs it requested since the last `load`."""
+
+    page: Page
+    requests: list[str] = field(default_factory=list)
+
+    def load(self, url: str) -> Page:
+        self.requests.clear()
+        self.page.goto(url, wait_until="load")
+        return self.page
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +58,27 @@ def chromium(request: pytest.FixtureRequest) -> Browser:
 
 
 @pytest.fixture(scope="session")
+def tabs(chromium: Browser) -> Iterator[dict[str, Tab]]:
+    """Tabs reused across tests (a fresh tab per URL costs ~0.5 s): light and dark desktop
+    tabs with axe-core preloaded, and a 320px phone tab."""
+    made: dict[str, Tab] = {}
+    contexts = []
+    for name, scheme, width in (("light", "light", 1280), ("dark", "dark", 1280),
+                                ("phone", "light", 320)):
+        context = chromium.new_context(color_scheme=scheme,  # type: ignore[arg-type]
+                                       viewport={"width": width, "height": 900})
+        if name != "phone":
+            context.add_init_script(path=AXE_JS)
+        contexts.append(context)
+        tab = Tab(context.new_page())
+        tab.page.on("request", lambda r, tab=tab: tab.requests.append(r.url))
+        made[name] = tab
+    yield made
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """http://127.0.0.1:PORT/brand/ serving the example's public output."""
     result: BuildResult = example_build(tmp_path_factory)
@@ -51,43 +86,33 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def open_page(browser: Browser, url: str, scheme: str = "light",
-              width: int = 1280) -> tuple[Page, list[str]]:
-    """A loaded page and the URLs of every request it made."""
-    page = browser.new_page(color_scheme=scheme,  # type: ignore[arg-type]
-                            viewport={"width": width, "height": 900})
-    requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.goto(url, wait_until="load")
-    return page, requests
-
-
 def axe_report(page: Page) -> list[str]:
-    results = AXE.run(page)
+    """One line per axe-core violation (rule id, impact, help) plus its failing nodes."""
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']} ({v['impact']}): {v['help']}\n" + "\n".join(
         f"    {n['target']}: {n['failureSummary']}".replace("\n", " ") for n in v["nodes"])
-        for v in results.response["violations"]]
+        for v in results["violations"]]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_violations(chromium: Browser, site_url: str, name: str,
+def test_axe_finds_no_violations(tabs: dict[str, Tab], site_url: str, name: str,
                                  scheme: str) -> None:
-    page, _ = open_page(chromium, site_url + PAGES[name], scheme)
-    try:
-        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (
-            scheme == "dark")
-        violations = axe_report(page)
-    finally:
-        page.close()
+    page = tabs[scheme].load(site_url + PAGES[name])
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (
+        scheme == "dark")
+    violations = axe_report(page)
     assert not violations, f"{name} ({scheme}):\n" + "\n".join(violations)
 
 
 def test_axe_catches_violations(chromium: Browser) -> None:
     page = chromium.new_page()
     try:
-        page.set_content('<html><body><img src="data:,"><p style="color:#bbb;'
-                         'background:#fff">faint</p><a href="/x"></a></body></html>')
+        page.add_script_tag(path=AXE_JS)
+        page.evaluate("""html => { document.documentElement.removeAttribute('lang');
+                                   document.body.innerHTML = html; }""",
+                      '<img src="data:,"><p style="color:#bbb;background:#fff">faint</p>'
+                      '<a href="/x"></a>')
         violations = axe_report(page)
     finally:
         page.close()
@@ -96,41 +121,37 @@ def test_axe_catches_violations(chromium: Browser) -> None:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_request_leaves_the_site(chromium: Browser, site_url: str, name: str) -> None:
-    page, requests = open_page(chromium, site_url + PAGES[name])
-    page.close()
-    foreign = [u for u in requests if urlsplit(u).hostname != "127.0.0.1"
+def test_no_request_leaves_the_site(tabs: dict[str, Tab], site_url: str, name: str) -> None:
+    tab = tabs["phone"]
+    tab.load(site_url + PAGES[name])
+    foreign = [u for u in tab.requests if urlsplit(u).hostname != "127.0.0.1"
                and not u.startswith("data:")]
-    assert requests and not foreign, foreign
+    assert tab.requests and not foreign, foreign
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_sideways_scrolling_on_a_phone(chromium: Browser, site_url: str, name: str) -> None:
-    page, _ = open_page(chromium, site_url + PAGES[name], width=320)
-    try:
-        overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
-    finally:
-        page.close()
+def test_no_sideways_scrolling_on_a_phone(tabs: dict[str, Tab], site_url: str,
+                                          name: str) -> None:
+    page = tabs["phone"].load(site_url + PAGES[name])
+    overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
     assert overflow <= 0, f"{name} is {overflow}px wider than a 320px screen"
 
 
-def test_404_at_depth_is_styled(chromium: Browser, site_url: str) -> None:
-    page, requests = open_page(chromium, site_url + "deep/missing/path/")
-    try:
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        heading = page.text_content("h1")
-    finally:
-        page.close()
-    assert heading == "Page not found"
+def test_404_at_depth_is_styled(tabs: dict[str, Tab], site_url: str) -> None:
+    tab = tabs["light"]
+    page = tab.load(site_url + "deep/missing/path/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert page.text_content("h1") == "Page not found"
     assert background == "rgb(251, 251, 249)", "theme.css did not load on a deep 404"
-    assert any(u.endswith("/brand/assets/theme.css") for u in requests)
+    assert any(u.endswith("/brand/assets/theme.css") for u in tab.requests)
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_cv_prints_on_exactly_one_page(chromium: Browser, site_url: str, paper: str,
                                        tmp_path: Path) -> None:
-    page, _ = open_page(chromium, site_url + "cv/")
+    page = chromium.new_page()
     try:
+        page.goto(site_url + "cv/")
         page.emulate_media(media="print")
         pdf = page.pdf(format=paper, print_background=False)
     finally:

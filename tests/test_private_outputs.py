@@ -245,3 +245,36 @@ def test_dashboard_has_no_axe_violations(project: Path, tmp_path: Path) -> None:
                     page.close()
         finally:
             browser.close()
+
+
+def test_canaries_never_reach_the_public_site(tmp_path: Path) -> None:
+    from brandgen.build import BuildOptions, render_all
+
+    c = iter(f"CANARY{i:03d}zz" for i in range(100))
+    root = make_project(tmp_path, {
+        "content/private/goals.yaml": f"""\
+            - id: g-{next(c)}
+              title: {next(c)} goal
+              why: {next(c)}
+              metric: {next(c)}
+              unit: {next(c)}
+              start_value: 0
+              target: 5
+              deadline: 2027-01-01
+              tags: [{next(c)}]
+              milestones: [{{title: {next(c)}, due: 2026-12-01}}]
+              checkins: [{{date: 2026-10-01, value: 1, note: {next(c)}}}]
+            """,
+        "content/private/network.yaml": f"- {{name: {next(c)}, role: {next(c)}, "
+                                        f"organization: {next(c)}, notes: {next(c)}}}\n",
+        "content/private/opportunities.yaml": f"- {{title: {next(c)}, next_step: {next(c)}, "
+                                              f"organization: {next(c)}}}\n",
+        "content/private/development.yaml": f"actions: [{{title: {next(c)}}}]\n",
+        "content/private/swot.yaml": f"threats: [{next(c)}]\n",
+        "content/private/reviews/r.md": f"---\ndate: 2026-11-01\n---\n{next(c)} in a review.\n",
+    })
+    result = render_all(BuildOptions(root=root, now=dt.datetime(2026, 11, 23, 12,
+                                                                  tzinfo=dt.UTC)))
+    assert b"CANARY" in result.private["index.html"]
+    for name, data in result.public.items():
+        assert b"CANARY" not in data, name
