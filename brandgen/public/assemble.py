@@ -156,7 +156,7 @@ def _outputs(site: Site) -> list[Output]:
                    f"Selected work by {p.name}.", "content/projects.yaml",
                    {"projects": site.projects}),
             Output("cv/", "cv.html", f"{p.name} — CV", f"CV of {p.name}: {p.headline}",
-                   "content/experience.yaml", {}, "profile", jsonld=person),
+                   "content/experience.yaml", {}, jsonld=person),
             Output("tags/", "tags.html", f"Topics — {site.title}",
                    f"Topics {p.name} writes about.", "", {"tags": site.tags}),
             Output("404.html", "404.html", "Page not found", "This page does not exist.", "",
