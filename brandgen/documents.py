@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from brandgen.errors import Problems
@@ -61,19 +62,24 @@ def _slug(f: Fields, default: str, kind: str, seen: dict[str, str]) -> str | Non
     return slug
 
 
+def _documents(root: Path, folder: str, keys: tuple[str, ...], problems: Problems
+               ) -> Iterator[tuple[Path, Fields, Document]]:
+    """Each Markdown file in `folder` whose front matter is a mapping, in name order."""
+    for path in content_files(root / folder, ".md"):
+        rel = path.relative_to(root).as_posix()
+        read = read_markdown(path, rel, problems)
+        if read is None or read[0] is None:
+            continue
+        f = Fields(read[0], rel, problems, "", keys)
+        if f.ok:
+            yield path, f, read[1]
+
+
 def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
     posts: list[Post] = []
     seen: dict[str, str] = {}
-    for path in content_files(root / "content/posts", ".md"):
-        rel = path.relative_to(root).as_posix()
-        read = read_markdown(path, rel, problems)
-        if read is None:
-            continue
-        node, doc = read
-        assert node is not None
-        f = Fields(node, rel, problems, "", POST_KEYS)
-        if not f.ok:
-            continue
+    for path, f, doc in _documents(root, "content/posts", POST_KEYS, problems):
+        rel = f.path
         match = _DATE_PREFIX.match(path.stem)
         name_date = None
         if match:
@@ -95,10 +101,11 @@ def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
         canonical = f.text("canonical_url", default="") or ""
         if canonical and not re.match(r"^https?://", canonical):
             f.fail("canonical_url", f"must be an absolute http(s) URL, got {canonical!r}")
+        summary, tags = f.text("summary", default="") or "", f.strings("tags")
+        draft = f.boolean("draft")
         if title and date and slug:
-            posts.append(Post(title, slug, date, doc, updated,
-                              f.text("summary", default="") or "", f.strings("tags"),
-                              f.boolean("draft"), canonical, image))
+            posts.append(Post(title, slug, date, doc, updated, summary, tags, draft, canonical,
+                              image))
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return tuple(posts)
 
@@ -106,16 +113,7 @@ def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
 def load_pages(root: Path, problems: Problems) -> tuple[Page, ...]:
     pages: list[Page] = []
     seen: dict[str, str] = {}
-    for path in content_files(root / "content/pages", ".md"):
-        rel = path.relative_to(root).as_posix()
-        read = read_markdown(path, rel, problems)
-        if read is None:
-            continue
-        node, doc = read
-        assert node is not None
-        f = Fields(node, rel, problems, "", PAGE_KEYS)
-        if not f.ok:
-            continue
+    for path, f, doc in _documents(root, "content/pages", PAGE_KEYS, problems):
         title = f.text("title", required=True)
         slug = _slug(f, slugify(path.stem), "page", seen)
         menu = f.integer("menu")

@@ -42,10 +42,14 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
             "</code></pre>\n")
 
 
-@lru_cache(maxsize=1)
-def make_markdown() -> MarkdownIt:
-    """The one MarkdownIt instance, built once and reused for every page."""
-    md = MarkdownIt("commonmark", {"highlight": _highlight, "html": True})
+@lru_cache(maxsize=2)
+def make_markdown(allow_html: bool = True) -> MarkdownIt:
+    """The MarkdownIt instance, built once and reused for every page.
+
+    Markdown files pass raw HTML through (the author's own site); short Markdown fields in
+    YAML (`summary:`) do not, so markup typed into a YAML value always shows up escaped.
+    """
+    md = MarkdownIt("commonmark", {"highlight": _highlight, "html": allow_html})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(tasklists_plugin, label=True)
@@ -123,9 +127,9 @@ def _walk_inline(token: Token, ctx: LinkContext, errors: list[SourceError]) -> N
             child.attrs[attr] = new
 
 
-def render_markdown(text: str, ctx: LinkContext) -> Rendered:
+def render_markdown(text: str, ctx: LinkContext, allow_html: bool = True) -> Rendered:
     """Render one document; broken content links become errors at their line."""
-    md = make_markdown()
+    md = make_markdown(allow_html)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
     errors: list[SourceError] = []

@@ -64,8 +64,8 @@ def _jsonld(value: object) -> Markup:
 
 
 def _markdown(text: str) -> Markup:
-    """Markdown from a YAML field (the author's own text, so raw HTML is allowed)."""
-    return Markup(make_markdown().render(text))
+    """Markdown from a YAML field; raw HTML in it is escaped, like every YAML value."""
+    return Markup(make_markdown(allow_html=False).render(text))
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
@@ -86,12 +86,12 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     return env
 
 
-def template_error(error: Exception, fallback: str) -> SourceError:
+def template_error(error: Exception, fallback: str, root: Path) -> SourceError:
     """A template problem as a positioned error: the template file and line."""
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return SourceError(f"template error: {error.message}", error.filename or
-                           error.name or fallback, error.lineno or 0, 1,
-                           "fix the template syntax")
+        return SourceError(f"template error: {error.message}",
+                           _short(error.filename or error.name or fallback, root),
+                           error.lineno or 0, 1, "fix the template syntax")
     if isinstance(error, jinja2.TemplateNotFound):
         return SourceError(f"template not found: {error.name}", fallback, 0, 0,
                            "add the template to your theme or fix the name")
@@ -99,14 +99,17 @@ def template_error(error: Exception, fallback: str) -> SourceError:
               if f.filename and f.filename.endswith((".html", ".xml", ".txt"))]
     if frames:
         frame = frames[-1]
-        return SourceError(f"template error: {error}", _short(frame.filename),
+        return SourceError(f"template error: {error}", _short(frame.filename, root),
                            frame.lineno or 0, 1, "check the variable names used there")
     return SourceError(f"template error: {error}", fallback, 0, 0)
 
 
-def _short(path: str) -> str:
+def _short(path: str, root: Path) -> str:
+    """A template path relative to the project, or to the installed package for bundled ones."""
     p = Path(path)
-    try:
-        return p.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return p.as_posix()
+    for base in (root, BUNDLED.parent.parent):
+        try:
+            return p.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return p.as_posix()

@@ -97,7 +97,10 @@ HOSTILE = '</script><script>alert("x")</script> & <b>bold</b>'
 
 def test_markup_in_yaml_is_escaped_everywhere(make_site: SiteMaker) -> None:
     root = make_site({
-        "content/profile.yaml": f"name: 'Ada {HOSTILE}'\nheadline: h\nvalue_proposition: v\n",
+        "content/profile.yaml": f"name: 'Ada {HOSTILE}'\nheadline: h\nvalue_proposition: v\n"
+                                f"summary: 'About {HOSTILE}'\n",
+        "content/experience.yaml": f"- organization: O\n  role: R\n  start: 2020-01\n"
+                                   f"  summary: 'Did {HOSTILE}'\n",
         "content/posts/2026-01-05-x.md": f"---\ntitle: 'T {HOSTILE}'\nsummary: 'S {HOSTILE}'\n"
                                          f"tags: ['<i>t</i>']\n---\nBody\n",
     })

@@ -123,7 +123,8 @@ def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: 
                   for pg in content.pages if pg.slug not in RESERVED
                   for r in [_render(pg.doc, live_routes, urls, problems)])
     summary_html = render_markdown(profile.summary, LinkContext(
-        "content/profile.yaml", live_routes, urls)).html if profile.summary else ""
+        "content/profile.yaml", live_routes, urls), allow_html=False).html \
+        if profile.summary else ""
 
     counts = Counter(t.slug for p in posts for t in set(p.tags))
     names: dict[str, str] = {}

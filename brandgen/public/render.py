@@ -50,7 +50,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dic
             html = template.render({**common, **out.context, "page": page_meta(site, out)})
         except Exception as e:
             failed.add(out.template)
-            problems.add(template_error(e, out.template))
+            problems.add(template_error(e, out.template, site.config.root))
             continue
         files[output_file(out.route)] = html.encode()
     return files
