@@ -89,22 +89,32 @@ def check_output_dirs(root: Path, public: Path, private: Path, problems: Problem
                        "public site")
 
 
-def static_files(config: SiteConfig, theme_static: tuple[Path, ...]) -> dict[str, bytes]:
+def static_files(config: SiteConfig, theme_static: tuple[Path, ...], problems: Problems
+                 ) -> dict[str, bytes]:
     """Theme assets under assets/, then content/static/ at the site root (the site wins)."""
-    files: dict[str, bytes] = {}
+    sources: list[tuple[str, Path]] = []
     for folder in theme_static:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            files["assets/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+        sources += [("assets/" + p.relative_to(folder).as_posix(), p)
+                    for p in sorted(folder.rglob("*")) if p.is_file()]
     base = config.content_dir / "static"
-    for rel in config_static(base):
-        files[rel] = (base / rel).read_bytes()
+    if base.is_dir():
+        sources += [(p.relative_to(base).as_posix(), p)
+                    for p in sorted(base.rglob("*")) if p.is_file()]
+    files: dict[str, bytes] = {}
+    for name, path in sources:
+        try:
+            files[name] = path.read_bytes()
+        except OSError as e:
+            problems.error(f"cannot read file: {e.strerror}", _display(path, config.root),
+                           hint="check the file's permissions")
     return files
 
 
-def config_static(base: Path) -> list[str]:
-    if not base.is_dir():
-        return []
-    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def public_source_text(config: SiteConfig) -> str:
@@ -147,7 +157,8 @@ def render_all(options: BuildOptions) -> BuildResult:
     site = timer.run("assemble", lambda: assemble_site(config, content, today, options.drafts,
                                                        problems))
     public = timer.run("render", lambda: render_site(site, env, problems))
-    public.update(timer.run("static files", lambda: static_files(config, theme.static_dirs)))
+    public.update(timer.run("static files", lambda: static_files(config, theme.static_dirs,
+                                                                        problems)))
     problems.raise_if_any()
     with timer.stage("link check"):
         problems.warnings.extend(check_links(public, site.urls))

@@ -98,9 +98,10 @@ def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
         if date and updated and updated < date:
             f.fail("updated", f"is before the post's date ({date})", "fix one of the dates")
         image = static_path(f, "image", root)
-        canonical = f.text("canonical_url", default="") or ""
+        canonical = f.url("canonical_url")
         if canonical and not re.match(r"^https?://", canonical):
             f.fail("canonical_url", f"must be an absolute http(s) URL, got {canonical!r}")
+            canonical = ""
         summary, tags = f.text("summary", default="") or "", f.strings("tags")
         draft = f.boolean("draft")
         if title and date and slug:

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from brandgen.errors import Problems
 from brandgen.sources import is_inside
@@ -57,6 +58,11 @@ def parse_when(value: Any, allow_partial: bool = True) -> When | None:
     except ValueError:
         return None
     return None
+
+
+def clean_url(url: str) -> str:
+    """Percent-encode what may not appear in a URL (spaces, quotes, <, >, non-ASCII)."""
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def suggest(name: str, choices: Collection[str]) -> str:
@@ -149,7 +155,7 @@ class Fields:
             self.fail(key, f"expected an absolute URL (https://...), got {value!r}",
                       "start the address with https://")
             return ""
-        return value
+        return clean_url(value)
 
     def choice(self, key: str, options: Collection[str], default: str | None = None,
                required: bool = False) -> str | None:

@@ -194,13 +194,6 @@ def load_projects(root: Path, problems: Problems, known: set[str]) -> tuple[Proj
     return tuple(projects)
 
 
-def static_files(root: Path) -> tuple[str, ...]:
-    base = root / "content/static"
-    if not base.is_dir():
-        return ()
-    return tuple(sorted(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file()))
-
-
 def load_content(config: SiteConfig, problems: Problems) -> Content:
     """Every public source, validated; errors are collected, never raised here."""
     root = config.root
@@ -217,5 +210,4 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
         projects=load_projects(root, problems, known),
         posts=load_posts(root, problems),
         pages=load_pages(root, problems),
-        static_files=static_files(root),
     )

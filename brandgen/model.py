@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from brandgen.fields import When
 
@@ -124,4 +124,3 @@ class Content:
     projects: tuple[Project, ...] = ()
     posts: tuple[Post, ...] = ()
     pages: tuple[Page, ...] = ()
-    static_files: tuple[str, ...] = field(default=())  # paths relative to content/static

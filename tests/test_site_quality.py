@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
 
-from brandgen.build import BuildResult
+from brandgen.build import BuildOptions, BuildResult, build
+from tests.conftest import MINIMAL, NOW, write_files
 from tests.tools import (
     DATA,
     KITCHEN_SINK_SLUG,
@@ -269,3 +270,38 @@ def test_og_type_per_page_kind(public: Path) -> None:
 
 def test_pdf_page_counter() -> None:
     assert pdf_page_count(b"<< /Type /Pages /Count 2 >> << /Type /Page >> <</Type/Page>>") == 2
+
+
+# --- Edge-case sites: the smallest possible one, and one full of awkward text ------------
+
+AWKWARD = '<b>&"Ünïcødé"\' — ✓ שלום </script> Supercalifragilisticexpialidocious' * 2
+
+
+def test_minimal_and_awkward_sites_are_valid_and_linked(tmp_path: Path) -> None:
+
+
+    minimal = tmp_path / "minimal"
+    write_files(minimal, {"brandgen.yaml": "base_url: https://ada.github.io/brand/\n",
+                          "content/profile.yaml": "name: Ada\nheadline: E\nvalue_proposition: V\n"})
+    awkward = tmp_path / "awkward"
+    quoted = AWKWARD.replace("'", "''")
+    write_files(awkward, {
+        **MINIMAL,
+        "content/profile.yaml": f"name: '{quoted}'\nheadline: '{quoted}'\n"
+                                f"value_proposition: '{quoted}'\nopen_to: ['{quoted}']\n"
+                                f"links: [{{label: '{quoted}', url: 'https://e.org/?a=1&b=\"2\"'}}]\n",
+        "content/projects.yaml": f"- title: '{quoted}'\n  summary: '{quoted}'\n  featured: true\n"
+                                 f"  tags: ['{quoted}']\n  url: https://e.org/x\n",
+        "content/posts/2026-01-01-x.md": f"---\ntitle: '{quoted}'\ntags: ['{quoted}', 'C++']\n"
+                                         f"summary: '{quoted}'\n---\nText.\n",
+        "content/pages/p.md": f"---\ntitle: '{quoted}'\nmenu: 1\n---\nPage.\n",
+    })
+    targets: list[Path] = []
+    for root in (minimal, awkward):
+        result = build(BuildOptions(root=root, now=NOW))
+        assert not result.warnings, [w.format() for w in result.warnings]
+        targets += [result.public_dir, result.private_dir / "index.html"]
+        problems = check_site_links(result.public_dir, "https://ada.github.io/brand/")
+        assert not problems, "\n".join(problems)
+    messages = vnu_messages(targets)  # one JVM start for both sites
+    assert not messages, format_vnu(messages)
