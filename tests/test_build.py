@@ -258,3 +258,18 @@ def test_tags_differing_in_case_share_a_page_and_odd_tags_get_a_slug(make_site: 
     assert 'Data <span class="count">2</span>' in topics
     odd = [p for p in (root / "site/public/tags").iterdir() if p.name.startswith("tag-")]
     assert len(odd) == 1 and (odd[0] / "index.html").is_file()
+
+
+def test_every_page_has_parseable_json_ld(make_site: SiteMaker) -> None:
+    root = make_site({**POSTS, "content/projects.yaml": "- title: Tool\n  summary: A tool.\n"})
+    run_build(root)
+    types = {}
+    for page in sorted((root / "site/public").rglob("*.html")):
+        found = re.findall(r'<script type="application/ld\+json">(.*?)</script>',
+                           page.read_text(), re.S)
+        assert len(found) == 1, page
+        types[page.relative_to(root / "site/public").as_posix()] = json.loads(found[0])["@type"]
+    assert types["index.html"] == types["cv/index.html"] == "Person"
+    assert types["blog/first/index.html"] == "BlogPosting"
+    assert types["blog/index.html"] == "Blog"
+    assert types["projects/tool/index.html"] == "CreativeWork"

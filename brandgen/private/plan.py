@@ -42,7 +42,7 @@ from brandgen.private.model import (
     Opportunity,
     Review,
 )
-from brandgen.urls import slugify
+from brandgen.urls import tag_slug
 
 PLAN_HORIZON_DAYS = 14
 ALIGNMENT_DAYS = 90
@@ -221,13 +221,13 @@ def alignment(career: Career, content: Content, settings: PrivateSettings, today
     per_goal = []
     goal_tags: set[str] = set()
     for g in career.goals:
-        tags = {slugify(t) for t in g.tags}
+        tags = {tag_slug(t) for t in g.tags}
         goal_tags |= tags
-        per_goal.append((g, tuple(p for p in recent if tags & {slugify(t) for t in p.tags})))
+        per_goal.append((g, tuple(p for p in recent if tags & {tag_slug(t) for t in p.tags})))
     orphans: Counter[str] = Counter()
     for p in recent:
         for tag in dict.fromkeys(p.tags):
-            if slugify(tag) not in goal_tags:
+            if tag_slug(tag) not in goal_tags:
                 orphans[tag] += 1
     return Alignment(tuple(months), sum(n for _, n in months) / ALIGNMENT_MONTHS,
                      settings.posts_per_month, tuple(per_goal),

@@ -14,7 +14,7 @@ from brandgen.config import SiteConfig
 from brandgen.errors import Problems, SourceError
 from brandgen.markdown import LinkContext, Rendered, excerpt, render_markdown
 from brandgen.model import Content, Document, Post
-from brandgen.public.seo import person_jsonld, post_jsonld
+from brandgen.public.seo import page_jsonld, person_jsonld, post_jsonld
 from brandgen.public.views import (
     MenuItem,
     Output,
@@ -197,4 +197,10 @@ def _outputs(site: Site) -> list[Output]:
         outs.append(Output(f"{page.page.slug}/", "page.html", f"{page.title} — {site.title}",
                            page.page.summary or excerpt(page.text), page.page.doc.source,
                            {"doc": page}))
-    return outs
+    return [out if out.jsonld is not None else replace(out, jsonld=page_jsonld(
+        site, _KINDS.get(out.template, "WebPage"), out.title, out.description, out.route))
+        for out in outs]
+
+
+_KINDS = {"blog.html": "Blog", "projects.html": "CollectionPage", "tags.html": "CollectionPage",
+          "tag.html": "CollectionPage", "project.html": "CreativeWork"}

@@ -43,6 +43,22 @@ def person_jsonld(site: Site) -> dict[str, Any]:
     return data
 
 
+def page_jsonld(site: Site, kind: str, name: str, description: str, route: str
+                ) -> dict[str, Any]:
+    """A WebPage (or Blog, CollectionPage) for pages without a more specific type."""
+    p = site.content.profile
+    return {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": name,
+        "description": description,
+        "url": site.urls.absolute(route),
+        "inLanguage": site.config.language,
+        "isPartOf": {"@type": "WebSite", "name": site.title, "url": site.urls.absolute("")},
+        "author": {"@type": "Person", "name": p.name, "url": site.urls.absolute("")},
+    }
+
+
 def post_jsonld(site: Site, post: PostView) -> dict[str, Any]:
     p = site.content.profile
     data: dict[str, Any] = {
