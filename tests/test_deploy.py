@@ -1,0 +1,86 @@
+"""`brandgen deploy` against a local bare repository: the branch gets the site, nothing else
+changes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SiteMaker
+from tests.tools import require_tool
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def brandgen(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "brandgen", "deploy", "-C", str(root),
+                           "--today", "2026-11-23", *args],
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture
+def repo(make_site: SiteMaker, tmp_path: Path) -> tuple[Path, Path]:
+    require_tool("git", shutil.which("git"))
+    root = make_site({".gitignore": "site/\n"})
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.name=T", "-c", "user.email=t@example.com", "add", "-A")
+    git(root, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "init")
+    git(root, "remote", "add", "origin", str(bare))
+    return root, bare
+
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+
+def test_deploy_publishes_the_public_site_only(repo: tuple[Path, Path],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root, bare = repo
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    status_before = git(root, "status", "--porcelain")
+    proc = brandgen(root, "--message", "Publish test")
+    assert proc.returncode == 0, proc.stderr
+    assert "pushed to origin/gh-pages" in proc.stdout
+    files = git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert "index.html" in files and ".nojekyll" in files and "feed.xml" in files
+    assert not any(f.startswith(("private", "site/", "content")) for f in files)
+    assert git(bare, "log", "-1", "--format=%s", "gh-pages") == "Publish test"
+    assert git(root, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert git(root, "status", "--porcelain") == status_before
+    # A second deploy with nothing changed makes no new commit.
+    again = brandgen(root)
+    assert again.returncode == 0 and "already up to date" in again.stdout
+    assert git(bare, "rev-list", "--count", "gh-pages") == "1"
+
+
+def test_dry_run_commits_locally_without_pushing(repo: tuple[Path, Path],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    root, bare = repo
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    proc = brandgen(root, "--dry-run", "--branch", "pages")
+    assert proc.returncode == 0, proc.stderr
+    assert "not pushed" in proc.stdout
+    assert "index.html" in git(root, "ls-tree", "--name-only", "pages").splitlines()
+    assert git(bare, "branch", "--list") == ""
+
+
+def test_deploy_errors_are_clear(make_site: SiteMaker, repo: tuple[Path, Path]) -> None:
+    root, _ = repo
+    proc = brandgen(root, "--remote", "nowhere")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "deploy: no git remote named 'nowhere'" in proc.stderr
+    shutil.rmtree(root / ".git")
+    proc = brandgen(root)
+    assert proc.returncode == 1
+    assert "deploy: this project is not a git repository" in proc.stderr
