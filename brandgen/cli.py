@@ -71,6 +71,29 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Run every check of a build without writing any output.")
     common(p)
 
+    p = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and live-reload on "
+                                     "change",
+                       description="Build into memory and serve the site on 127.0.0.1 with "
+                                   "live reload; a failed rebuild shows an error overlay and "
+                                   "keeps the last good pages. Nothing is written to site/.")
+    common(p)
+    p.add_argument("--port", type=int, default=8000, metavar="N",
+                   help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    p.add_argument("--open", action="store_true", help="open the site in a web browser")
+
+    p = sub.add_parser("deploy", help="build, then publish site/public to the gh-pages branch",
+                       description="Build the site, then commit site/public to a branch "
+                                   "(default gh-pages) and push it. Your working tree and "
+                                   "current branch are not touched.")
+    common(p)
+    p.add_argument("--remote", default="origin", metavar="NAME",
+                   help="git remote to push to (default origin)")
+    p.add_argument("--branch", default="gh-pages", metavar="NAME",
+                   help="branch to publish to (default gh-pages)")
+    p.add_argument("--message", "-m", metavar="M", help="commit message")
+    p.add_argument("--dry-run", action="store_true",
+                   help="build and commit locally, but do not push")
+
     p = sub.add_parser("new", help="create new content", description="Create new content.")
     new_sub = p.add_subparsers(dest="kind", metavar="KIND")
     new_sub.required = True
@@ -116,12 +139,27 @@ def _summary(result: BuildResult, verbose: bool, wrote: bool) -> None:
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
+    _run_build(args, write)
+    return 0
+
+
+def _run_build(args: argparse.Namespace, write: bool) -> BuildResult:
     options = BuildOptions(root=args.root.resolve(), now=_now(args), drafts=args.drafts,
                            base_url=args.base_url, out=getattr(args, "out", None),
                            clean=getattr(args, "clean", False), smart_warnings=not write)
     result = build(options) if write else render_all(options)
     _print_problems(result.warnings)
     _summary(result, args.verbose, write)
+    return result
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from brandgen.deploy import deploy
+
+    result = _run_build(args, write=True)
+    message = args.message or f"Publish site ({_now(args):%Y-%m-%d %H:%M} UTC)"
+    print(deploy(result.config.root, result.public_dir, remote=args.remote,
+                 branch=args.branch, message=message, push=not args.dry_run))
     return 0
 
 
@@ -191,11 +229,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_init(args)
         if args.command == "new":
             return cmd_new_post(args)
+        if args.command == "serve":
+            from brandgen.serve import run_server
+
+            return run_server(args.root.resolve(), port=args.port, drafts=args.drafts,
+                              base_url=args.base_url, today=args.today,
+                              open_browser=args.open, verbose=args.verbose)
+        if args.command == "deploy":
+            return cmd_deploy(args)
         return cmd_build(args, write=args.command == "build")
     except BuildError as e:
         _print_problems(e.errors)
         n = len(e.errors)
-        print(f"{n} error{'s' if n != 1 else ''}; nothing was written", file=sys.stderr)
+        outcome = "nothing was published" if args.command == "deploy" else "nothing was written"
+        print(f"{n} error{'s' if n != 1 else ''}; {outcome}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,0 +1,144 @@
+"""brandgen serve for real: once over loopback HTTP (run_server end to end, Ctrl-C included)
+and once in headless Chromium (the page reloads itself, the overlay comes and goes)."""
+
+from __future__ import annotations
+
+import _thread
+import re
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from brandgen.serve import DevServer, run_server
+from tests.conftest import SiteMaker
+from tests.tools import chromium_path
+
+POST = "content/posts/2026-01-01-hello.md"
+GOOD_POST = "---\ntitle: Hello\n---\n\nHi there\n"
+BROKEN_POST = "---\ntitle: Hello\nbogus: 1\n---\n\nHi there\n"
+TIMEOUT = 10.0  # seconds, for every wait
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def poll(url: str, ok: Callable[[int, str], bool]) -> tuple[int, str]:
+    """Fetch until `ok(status, body)`, at most TIMEOUT seconds; the last answer either way."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        status, body = fetch(url)
+        if ok(status, body) or time.monotonic() > deadline:
+            return status, body
+        time.sleep(0.05)
+
+
+def brandgen_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate()
+            if t.name.startswith("brandgen-") or "process_request" in t.name]
+
+
+def test_serve_over_loopback(make_site: SiteMaker, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({POST: GOOD_POST})
+    seen: dict[str, object] = {}
+    failure: list[BaseException] = []
+
+    def drive(server: DevServer) -> None:
+        """In a second thread, while run_server() blocks the main one; ends with Ctrl-C."""
+        try:
+            url = server.url
+            seen["url"] = url
+            status, body = fetch(url + "blog/hello/")
+            assert status == 200 and "Hi there" in body
+            assert f'href="{url}blog/hello/"' in body  # base_url rewritten, sub-path kept
+            status, _ = fetch(url.split("/brand/")[0] + "/__brandgen/private/")
+            assert status == 200
+
+            (root / POST).write_text(GOOD_POST.replace("Hi there", "Hi again"))
+            status, body = poll(url + "blog/hello/", lambda s, b: "Hi again" in b)
+            assert "Hi again" in body, "the change was not served"
+
+            (root / POST).write_text(BROKEN_POST)
+            status, body = poll(url + "blog/hello/", lambda s, b: "brandgen-overlay" in b)
+            assert f"{POST}:3:1: error: bogus: unknown key" in body
+            assert "Hi again" in body  # the last good page, under the overlay
+
+            (root / POST).write_text(GOOD_POST.replace("Hi there", "Fixed"))
+            status, body = poll(url + "blog/hello/", lambda s, b: "Fixed" in b)
+            assert "Fixed" in body and "brandgen-overlay" not in body
+        except BaseException as e:
+            failure.append(e)
+        finally:
+            _thread.interrupt_main()  # what Ctrl-C does
+
+    def ready(server: DevServer) -> None:
+        threading.Thread(target=drive, args=(server,), name="test-driver").start()
+
+    before = brandgen_threads()
+    assert run_server(root, port=0, ready=ready) == 0
+    if failure:
+        raise failure[0]
+    out, err = capsys.readouterr()
+    url = str(seen["url"])
+    port = int(url.split(":")[2].split("/")[0])
+    assert port != 0
+    assert f"Serving {url} (dashboard: http://127.0.0.1:{port}/__brandgen/private/) — " \
+           "Ctrl-C to stop" in out
+    assert re.search(rf"Rebuilt in \d+\.\d\d s \({re.escape(POST)}\)", out)
+    assert f"{POST}:3:1: error: bogus: unknown key 'bogus'" in err
+    assert "Traceback" not in out + err
+    assert out.rstrip().endswith("Stopped.")
+    time.sleep(0.1)  # the driver thread's last instruction was interrupt_main()
+    assert brandgen_threads() == before == []
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        pass  # nobody listens any more
+
+
+@pytest.fixture
+def dev_server(make_site: SiteMaker) -> Iterator[DevServer]:
+    server = DevServer(make_site({POST: GOOD_POST}), port=0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        assert brandgen_threads() == []
+
+
+@pytest.mark.browser
+def test_browser_reloads_and_shows_the_overlay(dev_server: DevServer, page: Page) -> None:
+    chromium_path()  # skip, or fail under CI=true, when Chromium is missing
+    page_errors: list[str] = []
+    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page.goto(dev_server.url + "blog/hello/")
+    heading = page.locator("main h1")
+    expect(heading).to_have_text("Hello")
+    overlay = page.locator("#brandgen-overlay")
+    post = dev_server.root / POST
+    marker = page.evaluate("window.__notReloaded = true")  # gone after a real reload
+    assert marker is True
+
+    post.write_text(GOOD_POST.replace("title: Hello", "title: Hello again"))
+    expect(heading).to_have_text("Hello again", timeout=TIMEOUT * 1000)
+    assert page.evaluate("window.__notReloaded") is None
+
+    post.write_text(BROKEN_POST)
+    expect(overlay).to_be_visible(timeout=TIMEOUT * 1000)
+    expect(overlay).to_contain_text(f"{POST}:3:1: error: bogus: unknown key 'bogus'")
+    expect(overlay.locator("mark")).to_contain_text("3 | bogus: 1")
+    expect(heading).to_have_text("Hello again")  # the last good page underneath
+
+    post.write_text(GOOD_POST.replace("title: Hello", "title: Hello, fixed"))
+    expect(overlay).to_have_count(0, timeout=TIMEOUT * 1000)
+    expect(heading).to_have_text("Hello, fixed")
+    assert page_errors == []
