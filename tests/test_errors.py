@@ -97,6 +97,44 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str]] = [
     ("write-up without project",
      {"content/projects/ghost.md": "# Ghost\n"},
      "content/projects/ghost.md:1:1: error: write-up for unknown project 'ghost'"),
+    ("link that is not a URL",
+     {"content/profile.yaml": "name: A\nheadline: B\nvalue_proposition: C\n"
+                              "links: [{label: X, url: 'javascript:alert(1)'}]\n"},
+     "content/profile.yaml:4:25: error: links[0].url: expected an absolute URL (https://...), "
+     "got 'javascript:alert(1)'"),
+    ("project image missing",
+     {"content/projects.yaml": "- title: X\n  summary: s\n  image: shots/x.png\n"},
+     "content/projects.yaml:3:10: error: projects[0].image: no file content/static/shots/x.png"),
+    ("image path escaping static",
+     {"content/projects.yaml": "- title: X\n  summary: s\n  image: ../private/goals.yaml\n",
+      "content/private/goals.yaml": "[]\n"},
+     "content/projects.yaml:3:10: error: projects[0].image: no file "
+     "content/static/../private/goals.yaml"),
+    ("alias bomb",
+     {"content/skills.yaml": "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                             + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, "
+                                       f"*{p}, *{p}, *{p}]\n"
+                                       for p, c in zip("abcdefg", "bcdefgh", strict=True))},
+     "content/skills.yaml:1:1: error: YAML too large or too deeply nested"),
+    ("empty profile",
+     {"content/profile.yaml": "# nothing yet\n"},
+     "content/profile.yaml:1:1: error: profile.yaml is empty"),
+    ("impossible date in file name",
+     {"content/posts/2026-02-31-x.md": "---\ntitle: X\ndate: 2026-01-01\n---\n"},
+     "content/posts/2026-02-31-x.md: error: file name starts with an impossible date"),
+    ("updated before date",
+     {"content/posts/a.md": "---\ntitle: A\ndate: 2026-05-01\nupdated: 2026-04-01\n---\n"},
+     "content/posts/a.md:4:10: error: updated: is before the post's date (2026-05-01)"),
+    ("canonical_url not absolute",
+     {"content/posts/a.md": "---\ntitle: A\ndate: 2026-05-01\ncanonical_url: example.org/a\n"
+                            "---\n"},
+     "content/posts/a.md:4:16: error: canonical_url: expected an absolute URL"),
+    ("menu not a number",
+     {"content/pages/a.md": "---\ntitle: A\nmenu: first\n---\n"},
+     "content/pages/a.md:3:7: error: menu: expected a whole number, got 'first'"),
+    ("unknown theme",
+     {"brandgen.yaml": "base_url: https://a.io/\ntheme: fancy\n"},
+     "brandgen.yaml:1:1: error: unknown theme 'fancy'"),
     ("missing profile",
      {"content/profile.yaml": None},
      "content/profile.yaml: error: file is missing"),
@@ -178,3 +216,23 @@ def test_cli_outside_a_project(tmp_path: Path) -> None:
                           capture_output=True, text=True, check=False, cwd=tmp_path)
     assert proc.returncode == 1
     assert "brandgen.yaml: error: no brandgen.yaml here" in proc.stderr
+
+
+def test_bad_base_url_option(make_site: SiteMaker) -> None:
+    errors = errors_of(make_site(), base_url="not a url")
+    assert errors[0].startswith("<command line>: error: --base-url: base_url must be an "
+                                "absolute http(s) URL")
+
+
+def test_unreadable_static_file(make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site({"content/static/x.txt": "hi"})
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "x.txt":  # tests run as root, so chmod cannot make it unreadable
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    errors = errors_of(root)
+    assert "content/static/x.txt: error: cannot read file: Permission denied" in errors[0]
