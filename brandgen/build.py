@@ -144,8 +144,7 @@ def render_all(options: BuildOptions) -> BuildResult:
     if theme is None:
         problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
                        "use `theme: default` or create themes/<name>/templates/")
-        problems.raise_if_any()
-        raise AssertionError("unreachable")
+        raise BuildError(problems.errors)
     content = timer.run("read content", lambda: load_content(config, problems))
     today = local_today(options.now, config.timezone)
     # The private side is validated before rendering so one run reports every error.
@@ -157,8 +156,13 @@ def render_all(options: BuildOptions) -> BuildResult:
     site = timer.run("assemble", lambda: assemble_site(config, content, today, options.drafts,
                                                        problems))
     public = timer.run("render", lambda: render_site(site, env, problems))
-    public.update(timer.run("static files", lambda: static_files(config, theme.static_dirs,
-                                                                        problems)))
+    static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
+                                                            problems))
+    for name in sorted(static.keys() & public.keys()):
+        if not name.startswith("assets/"):
+            problems.warn(f"replaces the generated /{name}", f"content/static/{name}",
+                          hint="remove the file to get brandgen's version back")
+    public.update(static)
     problems.raise_if_any()
     with timer.stage("link check"):
         problems.warnings.extend(check_links(public, site.urls))

@@ -273,3 +273,11 @@ def test_every_page_has_parseable_json_ld(make_site: SiteMaker) -> None:
     assert types["blog/first/index.html"] == "BlogPosting"
     assert types["blog/index.html"] == "Blog"
     assert types["projects/tool/index.html"] == "CreativeWork"
+
+
+def test_static_file_replacing_a_generated_one_is_a_warning(make_site: SiteMaker) -> None:
+    root = make_site({"content/static/robots.txt": "User-agent: *\nDisallow: /\n"})
+    result = run_build(root)
+    assert read(root, "robots.txt") == "User-agent: *\nDisallow: /\n"
+    assert [w.format().split("\n")[0] for w in result.warnings] == [
+        "content/static/robots.txt: warning: replaces the generated /robots.txt"]
