@@ -177,8 +177,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
     (target / "requirements.txt").write_text(requirements_line(), encoding="utf-8")
-    print(f"Created a site project in {target}.\nNext: cd {target} && brandgen build "
-          f"(edit content/ first: it describes a fictional person)")
+    print(f"Created a site project in {target}. It describes a fictional person: make it "
+          f"yours.\nNext: cd {target} && brandgen serve   (live preview while you edit "
+          f"content/)\nThen: brandgen build, and push to GitHub (see "
+          f".github/workflows/pages.yml and requirements.txt)")
     return 0
 
 
