@@ -154,7 +154,7 @@ def render_all(options: BuildOptions) -> BuildResult:
         private_side.smart_warnings(config, content, problems, today)
     env = timer.run("templates", lambda: make_environment(theme))
     site = timer.run("assemble", lambda: assemble_site(config, content, today, options.drafts,
-                                                       problems))
+                                                       problems, now=options.now))
     public = timer.run("render", lambda: render_site(site, env, problems))
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
                                                             problems))

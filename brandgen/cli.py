@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
+import yaml
+
 from brandgen import __version__
 from brandgen.build import BuildOptions, BuildResult, build, render_all
 from brandgen.errors import BuildError, SourceError
@@ -205,6 +207,9 @@ def requirements_line() -> str:
 
 
 def cmd_new_post(args: argparse.Namespace) -> int:
+    if not args.title.strip():
+        print("brandgen new post: error: the title must not be empty", file=sys.stderr)
+        return 2
     today = _now(args).date()
     slug = slugify(args.title) or "post"
     rel = f"content/posts/{today.isoformat()}-{slug}.md"
@@ -216,10 +221,10 @@ def cmd_new_post(args: argparse.Namespace) -> int:
         raise BuildError([SourceError("no brandgen.yaml here", "brandgen.yaml",
                                       hint="run this inside a site project (brandgen init)")])
     path.parent.mkdir(parents=True, exist_ok=True)
-    title = args.title.replace('"', '\\"')
-    path.write_text(f'---\ntitle: "{title}"\ndate: {today.isoformat()}\nsummary: ""\n'
-                    f"tags: []\ndraft: true\n---\n\nWrite here. Remove `draft: true` to "
-                    f"publish.\n", encoding="utf-8")
+    front = yaml.safe_dump({"title": args.title, "date": today, "summary": "", "tags": [],
+                            "draft": True}, sort_keys=False, allow_unicode=True, width=1000)
+    path.write_text(f"---\n{front}---\n\nWrite here. Remove `draft: true` to publish.\n",
+                    encoding="utf-8")
     print(f"Created {rel}")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from brandgen.errors import Problems
 from brandgen.fields import Fields
@@ -13,6 +13,7 @@ from brandgen.sources import read_text
 from brandgen.yamlfile import parse_yaml
 
 CONFIG_FILE = "brandgen.yaml"
+BUNDLED_THEMES = Path(__file__).parent / "themes"
 _KEYS = ("title", "base_url", "language", "theme", "posts_per_page", "timezone", "private")
 _PRIVATE_KEYS = ("output", "review_every_days", "posts_per_month", "example")
 
@@ -53,7 +54,10 @@ def check_base_url(url: str) -> tuple[str | None, str]:
         return None, "base_url must be an absolute http(s) URL like https://ada.github.io/brand/"
     if parts.query or parts.fragment:
         return None, "base_url must not have a query or fragment"
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    if parts.username or parts.password:
+        return None, "base_url must not contain a user name or password"
+    path = quote(parts.path, safe="/%:@!$&'()*+,;=~")
+    path = path if path.endswith("/") else path + "/"
     return f"{parts.scheme}://{parts.netloc}{path}", ""
 
 
@@ -85,6 +89,11 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
         else:
             f.fail("base_url", f"not an absolute URL: {url!r}", reason)
         normal = "http://localhost/"
+    theme = f.text("theme", default="default") or "default"
+    if not ((root / "themes" / theme).is_dir() or (BUNDLED_THEMES / theme).is_dir()):
+        f.fail("theme", f"unknown theme '{theme}'",
+               "use `theme: default` or create themes/<name>/templates/")
+        theme = "default"
     tz = f.text("timezone", default="UTC") or "UTC"
     try:
         zoneinfo.ZoneInfo(tz)
@@ -106,7 +115,7 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
         base_url=normal,
         title=f.text("title"),
         language=f.text("language", default="en") or "en",
-        theme=f.text("theme", default="default") or "default",
+        theme=theme,
         posts_per_page=f.integer("posts_per_page", low=1, default=10) or 10,
         timezone=tz,
         private=private,

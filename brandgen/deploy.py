@@ -46,6 +46,16 @@ def deploy(root: Path, public: Path, remote: str = "origin", branch: str = "gh-p
         raise _error(f"no git remote named '{remote}'",
                      f"add it with `git remote add {remote} URL`, or pass --remote NAME")
     ref = f"refs/heads/{branch}"
+    current = subprocess.run(["git", "symbolic-ref", "--quiet", "HEAD"], cwd=root,
+                             capture_output=True, text=True, check=False).stdout.strip()
+    if current == ref:
+        raise _error(f"'{branch}' is the branch you have checked out",
+                     "publish to a separate branch such as gh-pages (--branch gh-pages)")
+    tip_files = subprocess.run(["git", "ls-tree", "--name-only", ref], cwd=root,
+                               capture_output=True, text=True, check=False).stdout.split()
+    if "brandgen.yaml" in tip_files or "content" in tip_files:
+        raise _error(f"branch '{branch}' holds site sources (brandgen.yaml or content/), "
+                     "not a built site", "publish to a branch of its own, such as gh-pages")
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(tmp) / "index")}
         work = ["--work-tree", str(public.resolve())]

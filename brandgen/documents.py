@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,7 +76,15 @@ def _documents(root: Path, folder: str, keys: tuple[str, ...], problems: Problem
             yield path, f, read[1]
 
 
-def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
+def _instant(value: object, timezone: str) -> dt.datetime | None:
+    """A post dated with a time: the aware instant (a naive time is in the site's zone)."""
+    if not isinstance(value, dt.datetime):
+        return None
+    zone = zoneinfo.ZoneInfo(timezone)
+    return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
+
+
+def load_posts(root: Path, problems: Problems, timezone: str = "UTC") -> tuple[Post, ...]:
     posts: list[Post] = []
     seen: dict[str, str] = {}
     for path, f, doc in _documents(root, "content/posts", POST_KEYS, problems):
@@ -88,7 +97,9 @@ def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
             except ValueError:
                 problems.error(f"file name starts with an impossible date {match.group(1)}",
                                rel, hint="rename the file to YYYY-MM-DD-slug.md")
-        date = f.date("date") if "date" in f.entries else name_date
+        instant = _instant(f.at("date").value, timezone) if "date" in f.entries else None
+        date = instant.date() if instant else (
+            f.date("date") if "date" in f.entries else name_date)
         if date is None and "date" not in f.entries:
             f.fail("date", "required, expected an ISO date like 2026-11-23",
                    "add `date: YYYY-MM-DD` or name the file YYYY-MM-DD-slug.md")
@@ -106,7 +117,7 @@ def load_posts(root: Path, problems: Problems) -> tuple[Post, ...]:
         draft = f.boolean("draft")
         if title and date and slug:
             posts.append(Post(title, slug, date, doc, updated, summary, tags, draft, canonical,
-                              image))
+                              image, instant))
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return tuple(posts)
 

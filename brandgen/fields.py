@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
+import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +60,11 @@ def parse_when(value: Any, allow_partial: bool = True) -> When | None:
     except ValueError:
         return None
     return None
+
+
+MAX_INTEGER = 1_000_000  # e.g. cadence_days: a million days is already ~2,700 years
+MAX_NUMBER = 1e12  # beyond any career metric; keeps dates and charts arithmetic safe
+_SCI = re.compile(r"^[-+]?\d+(\.\d*)?[eE][-+]?\d+$")
 
 
 def clean_url(url: str) -> str:
@@ -177,10 +184,11 @@ class Fields:
         if not isinstance(value, int) or isinstance(value, bool):
             self.fail(key, f"expected a whole number, got {describe(node)}")
             return default
-        if (low is not None and value < low) or (high is not None and value > high):
-            span = f"{low}-{high}" if low is not None and high is not None else (
-                f">= {low}" if low is not None else f"<= {high}")
-            self.fail(key, f"must be {span}, got {value}")
+        high = MAX_INTEGER if high is None else high  # keeps date arithmetic in range
+        if (low is not None and value < low) or value > high:
+            span = f"{low}-{high}" if low is not None else f"<= {high}"
+            shown = str(value) if len(str(value)) <= 20 else str(value)[:20] + "…"
+            self.fail(key, f"must be {span}, got {shown}")
             return default
         return value
 
@@ -189,10 +197,24 @@ class Fields:
         if node is None:
             return None
         value = node.value
+        if isinstance(value, str) and _SCI.match(value):
+            self.fail(key, f"expected a number, got {describe(node)}",
+                      "YAML reads 1e6 as text: write 1.0e6 or 1000000")
+            return None
         if not isinstance(value, int | float) or isinstance(value, bool):
             self.fail(key, f"expected a number, got {describe(node)}")
             return None
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+            shown = str(value) if len(str(value)) <= 20 else str(value)[:20] + "…"
+            self.fail(key, f"must be a finite number of at most {MAX_NUMBER:.0e} in size, "
+                           f"got {shown}",
+                      "use a smaller unit (thousands, millions) if the number is this big")
+            return None
+        return number
 
     def boolean(self, key: str, default: bool = False) -> bool:
         node = self._get(key, False, "true or false")
@@ -233,6 +255,9 @@ class Fields:
             if item.entries is not None or item.items is not None or item.value is None:
                 self.problems.error(f"{self.label(key)}[{i}]: expected text, got "
                                     f"{describe(item)}", self.path, item.line, item.column)
+            elif not str(item.value).strip():
+                self.problems.error(f"{self.label(key)}[{i}]: must not be empty", self.path,
+                                    item.line, item.column, "remove the empty entry")
             else:
                 out.append(str(item.value).strip())
         return tuple(out)

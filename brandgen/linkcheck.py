@@ -29,10 +29,10 @@ def resolve(link: str, urls: Urls) -> str | None:
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
-    path = unquote(parts.path)
-    if not path.startswith(urls.base_path):
+    path, base = unquote(parts.path), unquote(urls.base_path)
+    if not path.startswith(base):
         return path  # outside the site: never resolvable
-    rel = path[len(urls.base_path):]
+    rel = path[len(base):]
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 
 from brandgen.config import SiteConfig
@@ -51,7 +52,7 @@ def read_yaml(root: Path, rel: str, problems: Problems, required: bool = False) 
     return doc.root
 
 
-def check_skill_refs(f: Fields, known: set[str], problems: Problems) -> None:
+def check_skill_refs(f: Fields, known: Collection[str], problems: Problems) -> None:
     """Each name in `f['skills']` must be a skill in skills.yaml."""
     if not known and "skills" not in f.entries:
         return
@@ -93,10 +94,13 @@ def load_profile(root: Path, problems: Problems) -> Profile:
     )
 
 
-def load_skills(root: Path, problems: Problems) -> tuple[Skill, ...]:
+def load_skills(root: Path, problems: Problems) -> tuple[tuple[Skill, ...], frozenset[str]]:
+    """The valid skills, and every name skills.yaml declares (valid or not) so that one bad
+    entry does not also turn each reference to it into an error."""
     rel = "content/skills.yaml"
     skills: list[Skill] = []
     seen: dict[str, int] = {}
+    names: set[str] = set()
     for i, item in enumerate(list_items(read_yaml(root, rel, problems), rel, problems,
                                         "skills")):
         f = Fields(item, rel, problems, f"skills[{i}]", SKILL_KEYS)
@@ -104,15 +108,16 @@ def load_skills(root: Path, problems: Problems) -> tuple[Skill, ...]:
         level = f.integer("level", required=True, low=1, high=5)
         since = f.integer("since", low=1900, high=2100)
         category, keywords = f.text("category", default="") or "", f.strings("keywords")
+        names.update([name] if name else [])
         if name and name in seen:
             f.fail("name", f"duplicate skill '{name}'", f"it is already skills[{seen[name]}]")
         elif name and level is not None:
             seen[name] = i
             skills.append(Skill(name, level, category, since, keywords))
-    return tuple(skills)
+    return tuple(skills), frozenset(names)
 
 
-def load_roles(root: Path, problems: Problems, known: set[str]) -> tuple[Role, ...]:
+def load_roles(root: Path, problems: Problems, known: Collection[str]) -> tuple[Role, ...]:
     rel = "content/experience.yaml"
     roles: list[Role] = []
     for i, item in enumerate(list_items(read_yaml(root, rel, problems), rel, problems,
@@ -160,7 +165,7 @@ def load_education(root: Path, problems: Problems
     return tuple(degrees), tuple(certs)
 
 
-def load_projects(root: Path, problems: Problems, known: set[str]) -> tuple[Project, ...]:
+def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tuple[Project, ...]:
     rel = "content/projects.yaml"
     projects: list[Project] = []
     seen: dict[str, int] = {}
@@ -198,16 +203,16 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
     """Every public source, validated; errors are collected, never raised here."""
     root = config.root
     profile = load_profile(root, problems)
-    skills = load_skills(root, problems)
-    known = {s.name for s in skills}
+    skills, known = load_skills(root, problems)
     degrees, certs = load_education(root, problems)
     return Content(
         profile=profile,
         skills=skills,
+        skill_names=known,
         roles=load_roles(root, problems, known),
         degrees=degrees,
         certifications=certs,
         projects=load_projects(root, problems, known),
-        posts=load_posts(root, problems),
+        posts=load_posts(root, problems, config.timezone),
         pages=load_pages(root, problems),
     )

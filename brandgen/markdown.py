@@ -80,6 +80,7 @@ class LinkContext:
     routes: Mapping[str, str]  # 'content/posts/a.md' -> route 'blog/a/'
     urls: Urls
     body_line: int = 1
+    unpublished: frozenset[str] = frozenset()  # sources of drafts and future posts
 
 
 def _is_local(href: str) -> bool:
@@ -100,6 +101,8 @@ def _resolve(href: str, ctx: LinkContext) -> tuple[str | None, str]:
         return ctx.urls.path(ctx.routes[target]) + suffix, ""
     if target.startswith("content/static/"):
         return ctx.urls.path(target.removeprefix("content/static/")) + suffix, ""
+    if target in ctx.unpublished:
+        return None, f"link to {target}, a draft or future-dated post that is not published"
     if parts.path.endswith(".md"):
         return None, f"link to {target}, which is not a page of this site"
     return href, ""

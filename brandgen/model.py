@@ -101,6 +101,7 @@ class Post:
     draft: bool = False
     canonical_url: str = ""
     image: str = ""
+    instant: dt.datetime | None = None  # when `date:` has a time: the moment it goes live
 
 
 @dataclass(frozen=True)
@@ -124,3 +125,4 @@ class Content:
     projects: tuple[Project, ...] = ()
     posts: tuple[Post, ...] = ()
     pages: tuple[Page, ...] = ()
+    skill_names: frozenset[str] = frozenset()  # every name in skills.yaml, valid or not

@@ -20,7 +20,8 @@ def slugify(text: str) -> str:
 
 def tag_slug(tag: str) -> str:
     """A tag's URL slug; tags that differ only in case or punctuation share one page."""
-    return slugify(tag) or "tag-" + hashlib.sha1(tag.encode()).hexdigest()[:8]
+    spelled = tag.replace("#", " sharp ").replace("+", " plus ")  # C# and C++ are not C
+    return slugify(spelled) or "tag-" + hashlib.sha1(tag.encode()).hexdigest()[:8]
 
 
 def slug_problem(slug: str) -> str | None:

@@ -28,8 +28,10 @@ class Leak:
 
 
 def _variants(text: str) -> set[str]:
-    """The forms a string takes once rendered: raw, HTML-escaped, JSON-escaped."""
-    return {text, html.escape(text), html.escape(text, quote=False),
+    """The forms a string takes once rendered: raw, HTML-escaped (once, or twice as in the
+    feed's HTML content), JSON-escaped."""
+    escaped = html.escape(text, quote=False)
+    return {text, html.escape(text), escaped, html.escape(escaped, quote=False),  # feed HTML
             json.dumps(text, ensure_ascii=False)[1:-1]}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 import textwrap
@@ -281,3 +282,31 @@ def test_static_file_replacing_a_generated_one_is_a_warning(make_site: SiteMaker
     assert read(root, "robots.txt") == "User-agent: *\nDisallow: /\n"
     assert [w.format().split("\n")[0] for w in result.warnings] == [
         "content/static/robots.txt: warning: replaces the generated /robots.txt"]
+
+
+def test_leak_scan_sees_every_escaped_form() -> None:
+    from brandgen.write import find_leaks
+
+    secret = "Salary & bonus <95k> at Acme"
+    once = html.escape(secret)
+    twice = html.escape(f"<p>{html.escape(secret, quote=False)}</p>", quote=False)
+    files = {"a.html": once.encode(), "feed.xml": twice.encode(),
+             "resume.json": json.dumps(secret).encode(), "ok.html": b"nothing here"}
+    leaks = find_leaks(files, {secret: "content/private/goals.yaml"}, public_text="")
+    assert [leak.output for leak in leaks] == ["a.html", "feed.xml", "resume.json"]
+    assert find_leaks(files, {secret: "x"}, public_text=f"I publish {secret}") == []
+
+
+def test_post_with_a_time_goes_live_at_that_moment(make_site: SiteMaker) -> None:
+    root = make_site({
+        "brandgen.yaml": "base_url: https://a.io/\ntimezone: Europe/Berlin\n",
+        "content/posts/a.md": "---\ntitle: Evening\ndate: 2026-11-23 18:00:00\n---\nx\n",
+        "content/posts/b.md": "---\ntitle: Zoned\ndate: 2026-11-24T00:30:00+14:00\n---\ny\n",
+    })
+    # 16:59 UTC is 17:59 in Berlin: the 18:00 post is not out yet.
+    run_build(root, now=dt.datetime(2026, 11, 23, 16, 59, tzinfo=dt.UTC))
+    assert not (root / "site/public/blog/a").exists()
+    # b is 2026-11-23 10:30 UTC, so it is live; shown with its Berlin date.
+    assert "23 November 2026" in read(root, "blog/b/index.html")
+    run_build(root, now=dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.UTC))
+    assert (root / "site/public/blog/a/index.html").exists()

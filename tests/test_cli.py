@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from brandgen import __version__
 from tests.conftest import REPO, SiteMaker
@@ -66,7 +68,12 @@ def test_new_post(make_site: SiteMaker) -> None:
     proc = brandgen("new", "post", "Hello, Wörld!", "-C", str(root), "--today", "2026-11-23")
     assert proc.returncode == 0, proc.stderr
     path = root / "content/posts/2026-11-23-hello-world.md"
-    assert 'title: "Hello, Wörld!"' in path.read_text()
+    front = yaml.safe_load(path.read_text().split("---")[1])
+    assert front == {"title": "Hello, Wörld!", "date": dt.date(2026, 11, 23), "summary": "",
+                     "tags": [], "draft": True}
+    tricky = brandgen("new", "post", 'C:\\x "q": y', "-C", str(root), "--today", "2026-11-23")
+    assert tricky.returncode == 0, tricky.stderr
+    assert brandgen("new", "post", " ", "-C", str(root)).returncode == 2
     again = brandgen("new", "post", "Hello, Wörld!", "-C", str(root), "--today", "2026-11-23")
     assert again.returncode == 1 and "already exists" in again.stderr
     # The new post is a draft: it builds, and only shows with --drafts.

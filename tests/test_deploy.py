@@ -84,3 +84,17 @@ def test_deploy_errors_are_clear(make_site: SiteMaker, repo: tuple[Path, Path]) 
     proc = brandgen(root)
     assert proc.returncode == 1
     assert "deploy: this project is not a git repository" in proc.stderr
+
+
+def test_deploy_refuses_a_source_branch(repo: tuple[Path, Path]) -> None:
+    root, bare = repo
+    for branch in ("main", "feature"):
+        if branch == "feature":
+            git(root, "branch", "feature")
+        proc = brandgen(root, "--branch", branch)
+        assert proc.returncode == 1, proc.stdout
+        assert "deploy: " in proc.stderr and "Traceback" not in proc.stderr
+    assert "'main' is the branch you have checked out" in brandgen(root, "--branch",
+                                                                  "main").stderr
+    assert git(root, "log", "-1", "--format=%s", "main") == "init"
+    assert git(bare, "branch", "--list") == ""

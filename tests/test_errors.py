@@ -134,7 +134,7 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str]] = [
      "content/pages/a.md:3:7: error: menu: expected a whole number, got 'first'"),
     ("unknown theme",
      {"brandgen.yaml": "base_url: https://a.io/\ntheme: fancy\n"},
-     "brandgen.yaml:1:1: error: unknown theme 'fancy'"),
+     "brandgen.yaml:2:8: error: theme: unknown theme 'fancy'"),
     ("missing profile",
      {"content/profile.yaml": None},
      "content/profile.yaml: error: file is missing"),
@@ -236,3 +236,45 @@ def test_unreadable_static_file(make_site: SiteMaker, monkeypatch: pytest.Monkey
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     errors = errors_of(root)
     assert "content/static/x.txt: error: cannot read file: Permission denied" in errors[0]
+
+
+def test_one_bad_skill_does_not_flood_its_references(make_site: SiteMaker) -> None:
+    root = make_site({
+        "content/skills.yaml": "- name: Python\n  level: 7\n- name: Go\n  level: 3\n",
+        "content/experience.yaml": "- organization: A\n  role: B\n  start: 2021-01\n"
+                                   "  skills: [Python, Go]\n",
+        "content/private/goals.yaml": "- id: g1\n  title: Ship more\n  skills: [Python]\n",
+    })
+    assert errors_of(root) == ["content/skills.yaml:2:10: error: skills[0].level: must be 1-5, "
+                               "got 7"]
+
+
+def test_empty_tag_is_an_error(make_site: SiteMaker) -> None:
+    root = make_site({"content/posts/a.md": "---\ntitle: A\ndate: 2026-01-01\ntags: [x, '']\n"
+                                            "---\n"})
+    assert errors_of(root)[0].startswith("content/posts/a.md:4:11: error: tags[1]: must not be "
+                                         "empty")
+
+
+def test_link_to_a_draft_says_so(make_site: SiteMaker) -> None:
+    root = make_site({"content/posts/2026-01-02-a.md": "---\ntitle: A\n---\n[d](2026-01-01-d.md)\n",
+                      "content/posts/2026-01-01-d.md": "---\ntitle: D\ndraft: true\n---\nx\n"})
+    assert errors_of(root) == [
+        "content/posts/2026-01-02-a.md:4:1: error: link to content/posts/2026-01-01-d.md, a "
+        "draft or future-dated post that is not published\n  hint: fix the path (it is "
+        "relative to this file) or link a URL"]
+    run_build(root, drafts=True)  # with --drafts the link is fine
+
+
+@pytest.mark.parametrize(("goal", "expected"), [
+    ("  target: .nan\n", "content/private/goals.yaml:3:11: error: goals[0].target: must be a "
+                         "finite number"),
+    ("  target: " + "9" * 400 + "\n", "content/private/goals.yaml:3:11: error: goals[0].target: "
+                                      "must be a finite number"),
+    ("  milestones: [{title: M, done: 2026-12-01}]\n",
+     "content/private/goals.yaml:3:33: error: goals[0].milestones[0].done: is in the future"),
+], ids=["nan", "huge", "future milestone"])
+def test_private_numbers_and_dates(make_site: SiteMaker, goal: str, expected: str) -> None:
+    root = make_site({"content/private/goals.yaml": "- id: g1\n  title: Ship it\n" + goal})
+    errors = errors_of(root)
+    assert any(e.startswith(expected) for e in errors), errors

@@ -164,8 +164,9 @@ def achievable(goal: Goal, line: Trend | None, today: dt.date) -> tuple[bool, st
         return True, "no deadline, so no pace is required"
     left = goal.target - goal.checkins[-1].value
     days = (goal.deadline - today).days
-    if days <= 0:
+    if days < 0:
         return False, f"the deadline has passed with {abs(left):g} {goal.unit} to go".rstrip()
+    days = max(days, 1)  # the deadline day itself still counts
     needed, achieved = abs(left) / days, line.slope * direction(goal)
     if achieved <= 0:
         return False, (f"no progress so far, yet {_per_week(needed, goal.unit)} is needed")

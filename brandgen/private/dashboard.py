@@ -54,8 +54,9 @@ def _facts(g: GoalReport) -> str:
                  ("Target", num(goal.target, goal.unit))]
     rows.append(("Deadline", day(goal.deadline, "none")))
     if g.status not in ("done",) and goal.target is not None:
-        rows.append(("Forecast", day(g.forecast, "none (no upward trend)"
-                                     if g.trend else "needs two check-ins")))
+        no_forecast = ("none (the trend is flat or moving away from the target)" if g.trend
+                       else "needs two check-ins")
+        rows.append(("Forecast", day(g.forecast, no_forecast)))
     if goal.priority is not None or goal.horizon:
         rows.append(("Priority", esc(" · ".join(x for x in (
             f"{goal.priority}" if goal.priority else "", f"{goal.horizon} term"

@@ -30,12 +30,15 @@ def last_day(f: Fields, key: str) -> dt.date | None:
     return when.date
 
 
-def _milestones(f: Fields) -> tuple[Milestone, ...]:
+def _milestones(f: Fields, today: dt.date) -> tuple[Milestone, ...]:
     out: list[Milestone] = []
     for i, item in f.items("milestones"):
         mf = Fields(item, f.path, f.problems, f"{f.label('milestones')}[{i}]", MILESTONE_KEYS)
         title = mf.text("title", required=True)
         due, done = last_day(mf, "due"), mf.date("done")
+        if done is not None and done > today:
+            mf.fail("done", f"is in the future ({done}; today is {today})",
+                    "record a milestone as done on the day it was done")
         if title:
             out.append(Milestone(title, due, done))
     return tuple(out)
@@ -93,7 +96,7 @@ def load_goals(root: Path, problems: Problems, skills: set[str], today: dt.date
             horizon=horizon, priority=priority, why=f.text("why", default="") or "",
             metric=f.text("metric", default="") or "", start_value=start, target=target,
             unit=f.text("unit", default="") or "", deadline=last_day(f, "deadline"),
-            skills=f.strings("skills"), tags=f.strings("tags"), milestones=_milestones(f),
+            skills=f.strings("skills"), tags=f.strings("tags"), milestones=_milestones(f, today),
             checkins=_checkins(f, today))
         if goal_id and title:
             goals.append(goal)

@@ -205,7 +205,9 @@ def load_career(config: SiteConfig, content: Content, problems: Problems, today:
                 ) -> Career:
     """Every private source, validated against the public skills and each other."""
     root = config.root
-    skills = {s.name: s.level for s in content.skills}
+    # Names of invalid skills entries count as known: their own error is enough.
+    skills = {**dict.fromkeys(content.skill_names, 0),
+              **{s.name: s.level for s in content.skills}}
     warn_unknown_files(root, problems)
     goals, ids = load_goals(root, problems, set(skills), today)
     targets, actions = load_development(root, problems, skills, ids)

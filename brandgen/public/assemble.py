@@ -53,24 +53,44 @@ def local_today(today: dt.datetime, timezone: str) -> dt.date:
     return aware.astimezone(zoneinfo.ZoneInfo(timezone)).date()
 
 
-def is_published(post: Post, today: dt.date, drafts: bool) -> bool:
-    return drafts or (not post.draft and post.date <= today)
+def is_published(post: Post, today: dt.date, drafts: bool, now: dt.datetime | None = None
+                 ) -> bool:
+    """Not a draft and not in the future (to the minute when the post's date has a time)."""
+    if drafts:
+        return True
+    if post.draft:
+        return False
+    if post.instant is not None and now is not None:
+        return post.instant <= now
+    return post.date <= today
 
 
-def _render(doc: Document, routes: dict[str, str], urls: Urls, problems: Problems) -> Rendered:
-    rendered = render_markdown(doc.body, LinkContext(doc.source, routes, urls, doc.body_line))
-    for err in rendered.errors:
-        problems.add(err)
-    return rendered
+@dataclass(frozen=True)
+class Linker:
+    """Renders documents against the site's link map; errors go to the collector."""
+
+    routes: dict[str, str]  # published sources only
+    unpublished: frozenset[str]
+    urls: Urls
+    problems: Problems
+
+    def render(self, doc: Document) -> Rendered:
+        rendered = render_markdown(doc.body, LinkContext(
+            doc.source, self.routes, self.urls, doc.body_line, self.unpublished))
+        for err in rendered.errors:
+            self.problems.add(err)
+        return rendered
 
 
-def _post_views(content: Content, published: list[Post], routes: dict[str, str], urls: Urls,
-                problems: Problems) -> tuple[PostView, ...]:
+def _post_views(published: list[Post], linker: Linker) -> tuple[PostView, ...]:
     views = []
+    urls, routes = linker.urls, linker.routes
     for post in published:
-        r = _render(post.doc, routes, urls, problems)
-        tags = tuple(TagLink(t, tag_slug(t), urls.path(f"tags/{tag_slug(t)}/"))
-                     for t in post.tags)
+        r = linker.render(post.doc)
+        unique: dict[str, str] = {}
+        for tag in post.tags:
+            unique.setdefault(tag_slug(tag), tag)  # "Python" and "python" are one topic
+        tags = tuple(TagLink(t, slug, urls.path(f"tags/{slug}/")) for slug, t in unique.items())
         route = routes[post.doc.source]
         image = urls.path(post.image) if post.image else ""
         views.append(PostView(post, urls.path(route), urls.absolute(route), r.html, r.text,
@@ -90,11 +110,12 @@ def _check_routes(outputs: list[Output], problems: Problems) -> None:
 
 
 def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: bool,
-                  problems: Problems, urls: Urls | None = None) -> Site:
+                  problems: Problems, urls: Urls | None = None, now: dt.datetime | None = None
+                  ) -> Site:
     """Decide every output of the public site; Markdown errors go to `problems`."""
     urls = urls or Urls(config.base_url)
     profile = content.profile
-    published = [p for p in content.posts if is_published(p, today, drafts)]
+    published = [p for p in content.posts if is_published(p, today, drafts, now)]
     routes: dict[str, str] = {}
     for post in content.posts:
         routes[post.doc.source] = f"blog/{post.slug}/"
@@ -109,19 +130,20 @@ def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: 
         if project.writeup:
             routes[project.writeup.source] = f"projects/{project.slug}/"
     # Links to unpublished posts would 404: drop them from the link map so they are errors.
-    live_routes = {src: r for src, r in routes.items()
-                   if not src.startswith("content/posts/")
-                   or any(p.doc.source == src for p in published)}
+    unpublished = frozenset(p.doc.source for p in content.posts) - {
+        p.doc.source for p in published}
+    live_routes = {src: r for src, r in routes.items() if src not in unpublished}
+    linker = Linker(live_routes, unpublished, urls, problems)
 
-    posts = _post_views(content, published, live_routes, urls, problems)
+    posts = _post_views(published, linker)
     projects = tuple(
         ProjectView(p, urls.path(f"projects/{p.slug}/"),
-                    _render(p.writeup, live_routes, urls, problems).html if p.writeup else "",
+                    linker.render(p.writeup).html if p.writeup else "",
                     urls.path(p.image) if p.image else "", p.tags)
         for p in sorted(content.projects, key=lambda p: (not p.featured, -(p.year or 0))))
     pages = tuple(PageView(pg, urls.path(f"{pg.slug}/"), r.html, r.text)
                   for pg in content.pages if pg.slug not in RESERVED
-                  for r in [_render(pg.doc, live_routes, urls, problems)])
+                  for r in [linker.render(pg.doc)])
     summary_html = render_markdown(profile.summary, LinkContext(
         "content/profile.yaml", live_routes, urls), allow_html=False).html \
         if profile.summary else ""
