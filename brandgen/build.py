@@ -168,7 +168,7 @@ def render_all(options: BuildOptions) -> BuildResult:
         problems.warnings.extend(check_links(public, site.urls))
     with timer.stage("privacy scan"):
         secrets = private_side.private_strings(config, problems)
-        leaks = find_leaks(public, secrets, public_source_text(config))
+        leaks = find_leaks(public, secrets, public_source_text(config)) if secrets else []
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))

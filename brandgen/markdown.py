@@ -18,6 +18,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -28,13 +29,21 @@ _FORMATTER = HtmlFormatter(nowrap=True)
 WORDS_PER_MINUTE = 230
 
 
+@lru_cache(maxsize=256)
+def _lexer(name: str) -> Lexer | None:
+    """Lexer lookup scans Pygments' registry (~0.5 ms): do it once per language."""
+    try:
+        return get_lexer_by_name(name)
+    except ClassNotFound:
+        return None
+
+
 def _highlight(code: str, lang: str, _attrs: str) -> str:
     name = lang.strip().split()[0] if lang.strip() else ""
     if not name:
         return ""
-    try:
-        lexer = get_lexer_by_name(name)
-    except ClassNotFound:
+    lexer = _lexer(name.lower())
+    if lexer is None:
         return ""  # markdown-it falls back to an escaped plain block
     body = pygments_highlight(code, lexer, _FORMATTER)
     cls = html.escape(name, quote=True)
