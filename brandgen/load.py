@@ -199,6 +199,13 @@ def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tup
     return tuple(projects)
 
 
+def list_static(root: Path) -> frozenset[str]:
+    base = root / "content/static"
+    if not base.is_dir():
+        return frozenset()
+    return frozenset(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+
+
 def load_content(config: SiteConfig, problems: Problems) -> Content:
     """Every public source, validated; errors are collected, never raised here."""
     root = config.root
@@ -209,6 +216,7 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
         profile=profile,
         skills=skills,
         skill_names=known,
+        static_files=list_static(root),
         roles=load_roles(root, problems, known),
         degrees=degrees,
         certifications=certs,

@@ -126,3 +126,4 @@ class Content:
     posts: tuple[Post, ...] = ()
     pages: tuple[Page, ...] = ()
     skill_names: frozenset[str] = frozenset()  # every name in skills.yaml, valid or not
+    static_files: frozenset[str] = frozenset()  # paths under content/static/

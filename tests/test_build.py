@@ -310,3 +310,15 @@ def test_post_with_a_time_goes_live_at_that_moment(make_site: SiteMaker) -> None
     assert "23 November 2026" in read(root, "blog/b/index.html")
     run_build(root, now=dt.datetime(2026, 11, 23, 17, 0, tzinfo=dt.UTC))
     assert (root / "site/public/blog/a/index.html").exists()
+
+
+def test_favicons_shipped_by_the_site_are_linked(make_site: SiteMaker) -> None:
+    root = make_site()
+    run_build(root)
+    assert 'href="/brand/assets/favicon.svg"' in read(root, "index.html")  # generated
+    root = make_site({"content/static/favicon.svg": "<svg/>",
+                      "content/static/apple-touch-icon.png": b"\x89PNG"})
+    run_build(root)
+    home = read(root, "index.html")
+    assert '<link rel="icon" href="/brand/favicon.svg"' in home
+    assert '<link rel="apple-touch-icon" href="/brand/apple-touch-icon.png">' in home
