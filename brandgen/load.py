@@ -10,6 +10,7 @@ from brandgen.config import SiteConfig
 from brandgen.documents import load_pages, load_posts, load_writeups
 from brandgen.errors import Problems
 from brandgen.fields import Fields, When, list_items, static_path, suggest
+from brandgen.images import static_image_sizes
 from brandgen.model import (
     Certification,
     Content,
@@ -211,12 +212,14 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
     root = config.root
     profile = load_profile(root, problems)
     skills, known = load_skills(root, problems)
+    statics = list_static(root)
     degrees, certs = load_education(root, problems)
     return Content(
         profile=profile,
         skills=skills,
         skill_names=known,
-        static_files=list_static(root),
+        static_files=statics,
+        image_sizes=static_image_sizes(root / "content/static", statics),
         roles=load_roles(root, problems, known),
         degrees=degrees,
         certifications=certs,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brandgen.fields import When
 
@@ -127,3 +127,4 @@ class Content:
     pages: tuple[Page, ...] = ()
     skill_names: frozenset[str] = frozenset()  # every name in skills.yaml, valid or not
     static_files: frozenset[str] = frozenset()  # paths under content/static/
+    image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # static images

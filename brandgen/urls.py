@@ -55,8 +55,14 @@ class Urls:
         """Root-relative link: '/brand/blog/x/'."""
         return self.base_path + quote(route.lstrip("/"), safe="/#?=&%:@")
 
+    def link(self, value: str) -> str:
+        """A route as a root-relative link; a full URL (https://...) is left as it is."""
+        return value if value.startswith(("http://", "https://")) else self.path(value)
+
     def absolute(self, route: str) -> str:
-        """Full URL: 'https://ada.github.io/brand/blog/x/'."""
+        """Full URL: 'https://ada.github.io/brand/blog/x/' (a full URL is left as it is)."""
+        if route.startswith(("http://", "https://")):
+            return route
         return self.base_url + quote(route.lstrip("/"), safe="/#?=&%:@")
 
 

@@ -322,3 +322,26 @@ def test_favicons_shipped_by_the_site_are_linked(make_site: SiteMaker) -> None:
     home = read(root, "index.html")
     assert '<link rel="icon" href="/brand/favicon.svg"' in home
     assert '<link rel="apple-touch-icon" href="/brand/apple-touch-icon.png">' in home
+
+
+def test_social_images(make_site: SiteMaker) -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (1200).to_bytes(4, "big") + \
+        (630).to_bytes(4, "big") + b"\x08\x02\x00\x00\x00"
+    root = make_site({
+        "content/profile.yaml": "name: A\nheadline: B\nvalue_proposition: C\navatar: me.svg\n",
+        "content/static/me.svg": "<svg/>",
+        "content/static/cover.png": png,
+        "content/posts/2026-01-01-a.md": "---\ntitle: A\nimage: cover.png\n---\nx\n",
+        "content/posts/2026-01-02-b.md": "---\ntitle: B\nimage: https://cdn.example.org/b.jpg\n"
+                                         "---\ny\n",
+    })
+    run_build(root)
+    home = read(root, "index.html")
+    assert "og:image" not in home and 'content="summary"' in home  # an SVG is never og:image
+    post = read(root, "blog/a/index.html")
+    assert '<meta property="og:image" content="https://ada.github.io/brand/cover.png">' in post
+    assert '<meta property="og:image:width" content="1200">' in post
+    assert '<meta name="twitter:card" content="summary_large_image">' in post
+    other = read(root, "blog/b/index.html")
+    assert '<meta property="og:image" content="https://cdn.example.org/b.jpg">' in other
+    assert '"image": "https://cdn.example.org/b.jpg"' in other

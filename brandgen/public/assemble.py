@@ -92,7 +92,7 @@ def _post_views(published: list[Post], linker: Linker) -> tuple[PostView, ...]:
             unique.setdefault(tag_slug(tag), tag)  # "Python" and "python" are one topic
         tags = tuple(TagLink(t, slug, urls.path(f"tags/{slug}/")) for slug, t in unique.items())
         route = routes[post.doc.source]
-        image = urls.path(post.image) if post.image else ""
+        image = urls.link(post.image) if post.image else ""
         views.append(PostView(post, urls.path(route), urls.absolute(route), r.html, r.text,
                               r.reading_minutes, tags, post.summary or excerpt(r.text), image))
     return tuple(views)
@@ -139,7 +139,7 @@ def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: 
     projects = tuple(
         ProjectView(p, urls.path(f"projects/{p.slug}/"),
                     linker.render(p.writeup).html if p.writeup else "",
-                    urls.path(p.image) if p.image else "", p.tags)
+                    urls.link(p.image) if p.image else "", p.tags)
         for p in sorted(content.projects, key=lambda p: (not p.featured, -(p.year or 0))))
     pages = tuple(PageView(pg, urls.path(f"{pg.slug}/"), r.html, r.text)
                   for pg in content.pages if pg.slug not in RESERVED

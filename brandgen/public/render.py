@@ -16,18 +16,33 @@ from brandgen.urls import output_file
 
 
 def page_meta(site: Site, out: Output) -> dict[str, object]:
-    image = out.image_url or (site.urls.path(site.content.profile.avatar)
-                              if site.content.profile.avatar else "")
+    """Per-page head data; og:image is never an SVG (social sites do not render them)."""
+    image = next((i for i in (out.image_url, site.content.profile.avatar) if i
+                  and not i.lower().split("?")[0].endswith(".svg")), "")
+    size = site.content.image_sizes.get(image.removeprefix(site.urls.base_path)
+                                        if image.startswith("/") else image)
+    large = bool(size and size[0] >= 1200 and size[1] >= 630 and 1.7 <= size[0] / size[1] <= 2.1)
     return {
         "route": out.route,
         "title": out.title,
         "description": out.description,
         "canonical": site.urls.absolute(out.route),
         "og_type": out.og_type,
-        "image": site.urls.origin + image if image else "",
+        "image": _absolute_image(site, image),
+        "image_size": size,
+        "twitter_card": "summary_large_image" if large else "summary",
         "jsonld": out.jsonld,
         "noindex": out.noindex,
     }
+
+
+def _absolute_image(site: Site, image: str) -> str:
+    if not image or image.startswith(("http://", "https://")):
+        return image
+    if image.startswith("/"):
+        return site.urls.origin + image
+    return site.urls.absolute(image)
+
 
 def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dict[str, bytes]:
     """Every HTML page; a template error is reported once per template, with its line."""
@@ -36,7 +51,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dic
         "site": site,
         "profile": site.content.profile,
         "menu": site.menu,
-        "url": urls.path,
+        "url": urls.link,
         "abs_url": urls.absolute,
         "asset": lambda name: urls.path(f"assets/{name}"),
     }
