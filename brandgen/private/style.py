@@ -120,5 +120,6 @@ nav{display:none}header.top{background:none}
 main section{break-inside:auto;padding:1rem 0}
 .goal,.swot > div,ul.skills li,tr{break-inside:avoid}
 a{color:inherit;text-decoration:none}
+.meter,.meter span{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
 """
