@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,6 @@ from markupsafe import Markup
 from brandgen.errors import SourceError
 from brandgen.fields import When
 from brandgen.markdown import make_markdown
-from brandgen.public.seo import script_json
 from brandgen.urls import display_url
 
 BUNDLED = Path(__file__).parent / "themes"
@@ -57,6 +57,13 @@ def _month(value: When | None) -> str:
     if value.precision == "year":
         return str(value.date.year)
     return f"{value.date:%b %Y}"
+
+
+def script_json(data: object) -> str:
+    """JSON for inside <script>: '<', '>' and '&' escaped so '</script>' cannot end it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _jsonld(value: object) -> Markup:

@@ -43,3 +43,15 @@ def test_only_the_orchestrator_sees_both_sides() -> None:
 def test_the_check_catches_a_wrong_way_import(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_text("from brandgen.private.goals import x\n")
     assert wrong_way_imports(tmp_path, "brandgen.private") != []
+
+
+def test_shared_modules_import_neither_side() -> None:
+    """Modules both sides build on (fields, markdown, themes ...) stay below both packages."""
+    offenders = []
+    for path in sorted(PACKAGE.glob("*.py")):
+        if path.name in {"build.py", "cli.py", "__main__.py"}:
+            continue
+        offenders += [f"{path.name} imports {name}" for name in sorted(imported_modules(path))
+                      if name.startswith(("brandgen.public", "brandgen.private",
+                                          "brandgen.serve"))]
+    assert offenders == []

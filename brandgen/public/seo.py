@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from brandgen.public.assemble import Site
     from brandgen.public.views import PostView
-
-
-def script_json(data: object) -> str:
-    """JSON for inside <script>: '<', '>' and '&' escaped so '</script>' cannot end it."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=None)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def person_jsonld(site: Site) -> dict[str, Any]:
