@@ -89,17 +89,17 @@ def check_output_dirs(root: Path, public: Path, private: Path, problems: Problem
                        "public site")
 
 
-def static_files(config: SiteConfig, theme_static: tuple[Path, ...], problems: Problems
-                 ) -> dict[str, bytes]:
-    """Theme assets under assets/, then content/static/ at the site root (the site wins)."""
+def static_files(config: SiteConfig, theme_static: tuple[Path, ...], site_static: frozenset[str],
+                 problems: Problems) -> dict[str, bytes]:
+    """Theme assets under assets/, then content/static/ at the site root (the site wins).
+
+    `site_static` is the listing the loader already made of content/static/."""
     sources: list[tuple[str, Path]] = []
     for folder in theme_static:
         sources += [("assets/" + p.relative_to(folder).as_posix(), p)
                     for p in sorted(folder.rglob("*")) if p.is_file()]
     base = config.content_dir / "static"
-    if base.is_dir():
-        sources += [(p.relative_to(base).as_posix(), p)
-                    for p in sorted(base.rglob("*")) if p.is_file()]
+    sources += [(name, base / name) for name in sorted(site_static)]
     files: dict[str, bytes] = {}
     for name, path in sources:
         try:
@@ -157,7 +157,7 @@ def render_all(options: BuildOptions) -> BuildResult:
                                                        problems, now=options.now))
     public = timer.run("render", lambda: render_site(site, env, problems))
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
-                                                            problems))
+                                                            content.static_files, problems))
     for name in sorted(static.keys() & public.keys()):
         if not name.startswith("assets/"):
             problems.warn(f"replaces the generated /{name}", f"content/static/{name}",

@@ -45,7 +45,7 @@ def check_links(files: Mapping[str, bytes], urls: Urls) -> list[SourceError]:
         links = parse_links(files[name].decode("utf-8", "replace"))
         for link in sorted(set(links)):
             target = resolve(link, urls)
-            if target is None or target in files or re.match(r"^[a-z]+:", link):
+            if target is None or target in files:
                 continue
             problems.append(SourceError(
                 f"broken link {link!r}: no such file in the site", f"site/public/{name}",
