@@ -16,10 +16,10 @@ import yaml
 
 from brandgen import __version__
 from brandgen.build import BuildOptions, BuildResult, build, render_all
+from brandgen.bundled import STARTER
 from brandgen.errors import BuildError, SourceError
 from brandgen.urls import slugify
 
-STARTER = Path(__file__).parent / "starter"
 # Files that cannot ship under their real names inside a Python package.
 RENAMES = {"gitignore": ".gitignore", "github": ".github"}
 
@@ -195,7 +195,7 @@ def requirements_line() -> str:
             "# unrelated package: point this at brandgen's repository, e.g.\n"
             "# brandgen @ git+https://github.com/OWNER/brandgen@v" + __version__ + "\n")
     try:
-        direct = json.loads(distribution("brandgen").read_text("direct_url.json") or "{}")
+        direct = json.loads(distribution("brandgen-ssg").read_text("direct_url.json") or "{}")
     except PackageNotFoundError:
         direct = {}
     url = str(direct.get("url", ""))

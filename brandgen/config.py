@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from brandgen.bundled import BUNDLED_THEMES
 from brandgen.errors import Problems
 from brandgen.fields import Fields
 from brandgen.sources import read_text
 from brandgen.yamlfile import parse_yaml
 
 CONFIG_FILE = "brandgen.yaml"
-BUNDLED_THEMES = Path(__file__).parent / "themes"
 _KEYS = ("title", "base_url", "language", "theme", "posts_per_page", "timezone", "private")
 _PRIVATE_KEYS = ("output", "review_every_days", "posts_per_month", "example")
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from brandgen.bundled import BUNDLED_THEMES as BUNDLED
 from brandgen.errors import SourceError
 from brandgen.fields import When
 from brandgen.markdown import make_markdown
 from brandgen.urls import display_url
 
-BUNDLED = Path(__file__).parent / "themes"
 LEVEL_WORDS = {1: "Beginner", 2: "Intermediate", 3: "Proficient", 4: "Advanced", 5: "Expert"}
 
 
@@ -30,7 +30,8 @@ class Theme:
 def find_theme(root: Path, name: str) -> Theme | None:
     """The theme `name`: a local `themes/<name>/` over the bundled theme of that name."""
     local, bundled = root / "themes" / name, BUNDLED / name
-    dirs = [d for d in (local, bundled) if d.is_dir()]
+    # In brandgen's own checkout the project's themes/ is the bundled folder itself.
+    dirs = list(dict.fromkeys(d.resolve() for d in (local, bundled) if d.is_dir()))
     if not dirs:
         return None
     chain = dirs if bundled.is_dir() else [*dirs, BUNDLED / "default"]
@@ -114,7 +115,7 @@ def template_error(error: Exception, fallback: str, root: Path) -> SourceError:
 def _short(path: str, root: Path) -> str:
     """A template path relative to the project, or to the installed package for bundled ones."""
     p = Path(path)
-    for base in (root, BUNDLED.parent.parent):
+    for base in (root, BUNDLED.parent):
         try:
             return p.resolve().relative_to(base.resolve()).as_posix()
         except ValueError:

