@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import shutil
 import sys
 import traceback
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 import yaml
@@ -18,6 +16,7 @@ from brandgen import __version__
 from brandgen.build import BuildOptions, BuildResult, build, render_all
 from brandgen.bundled import STARTER
 from brandgen.errors import BuildError, SourceError
+from brandgen.pin import requirements_text
 from brandgen.urls import slugify
 
 # Files that cannot ship under their real names inside a Python package.
@@ -95,6 +94,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--message", "-m", metavar="M", help="commit message")
     p.add_argument("--dry-run", action="store_true",
                    help="build and commit locally, but do not push")
+    p.add_argument("--allow-dirty", action="store_true",
+                   help="publish even with uncommitted changes to brandgen.yaml, content/ "
+                        "or themes/")
 
     p = sub.add_parser("new", help="create new content", description="Create new content.")
     new_sub = p.add_subparsers(dest="kind", metavar="KIND")
@@ -156,11 +158,21 @@ def _run_build(args: argparse.Namespace, write: bool) -> BuildResult:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    from brandgen.deploy import deploy
+    from brandgen.config import load_config
+    from brandgen.deploy import deploy, preflight
+    from brandgen.errors import Problems
 
+    root = args.root.resolve()
+    problems = Problems()
+    config = load_config(root, problems, args.base_url)
+    problems.raise_if_any()
+    for warning in preflight(root, remote=args.remote, branch=args.branch,
+                             push=not args.dry_run, allow_dirty=args.allow_dirty,
+                             private_is_example=config.private.example):
+        print(f"brandgen deploy: warning: {warning}", file=sys.stderr)
     result = _run_build(args, write=True)
     message = args.message or f"Publish site ({_now(args):%Y-%m-%d %H:%M} UTC)"
-    print(deploy(result.config.root, result.public_dir, remote=args.remote,
+    print(deploy(root, result.public_dir, remote=args.remote,
                  branch=args.branch, message=message, push=not args.dry_run))
     return 0
 
@@ -178,32 +190,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         dest = target.joinpath(*parts)
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
-    (target / "requirements.txt").write_text(requirements_line(), encoding="utf-8")
+    (target / "requirements.txt").write_text(requirements_text(), encoding="utf-8")
     print(f"Created a site project in {target}. It describes a fictional person: make it "
           f"yours.\nNext: cd {target} && brandgen serve   (live preview while you edit "
           f"content/)\nThen: brandgen build, and push to GitHub (see "
           f".github/workflows/pages.yml and requirements.txt)")
     return 0
-
-
-def requirements_line() -> str:
-    """What CI should `pip install`: where this brandgen came from, when that is a URL.
-
-    'brandgen' on PyPI is an unrelated project, so the name alone must never be used.
-    """
-    note = ("# The GitHub Pages workflow installs brandgen from here. PyPI's 'brandgen' is an\n"
-            "# unrelated package: point this at brandgen's repository, e.g.\n"
-            "# brandgen @ git+https://github.com/OWNER/brandgen@v" + __version__ + "\n")
-    try:
-        direct = json.loads(distribution("brandgen-ssg").read_text("direct_url.json") or "{}")
-    except PackageNotFoundError:
-        direct = {}
-    url = str(direct.get("url", ""))
-    vcs = direct.get("vcs_info", {})
-    if url and vcs.get("vcs") == "git" and not url.startswith("file:"):
-        ref = vcs.get("requested_revision") or vcs.get("commit_id", "")
-        return note + f"brandgen @ git+{url}" + (f"@{ref}" if ref else "") + "\n"
-    return note
 
 
 def cmd_new_post(args: argparse.Namespace) -> int:
