@@ -11,7 +11,6 @@ import yaml
 
 from brandgen import __version__
 from tests.conftest import REPO, SiteMaker
-from tests.tools import venv_tool
 
 
 def brandgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -49,15 +48,6 @@ def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "folder is not empty" in proc.stderr and "--force" in proc.stderr
     assert (tmp_path / "keep.txt").read_text() == "mine"
-
-
-def test_init_workflow_passes_actionlint(tmp_path: Path) -> None:
-    actionlint = venv_tool("actionlint")
-    brandgen("init", str(tmp_path / "s"))
-    workflow = tmp_path / "s/.github/workflows/pages.yml"
-    proc = subprocess.run([actionlint, "-oneline", str(workflow)], capture_output=True,
-                          text=True, check=False)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_new_post(make_site: SiteMaker) -> None:
