@@ -217,7 +217,8 @@ def cmd_new_post(args: argparse.Namespace) -> int:
                             "draft": True}, sort_keys=False, allow_unicode=True, width=1000)
     path.write_text(f"---\n{front}---\n\nWrite here. Remove `draft: true` to publish.\n",
                     encoding="utf-8")
-    print(f"Created {rel}")
+    print(f"Created {rel} (a draft: `brandgen serve --drafts` shows it; remove "
+          f"`draft: true` to publish it)")
     return 0
 
 

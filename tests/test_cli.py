@@ -54,6 +54,7 @@ def test_new_post(make_site: SiteMaker) -> None:
     root = make_site()
     proc = brandgen("new", "post", "Hello, Wörld!", "-C", str(root), "--today", "2026-11-23")
     assert proc.returncode == 0, proc.stderr
+    assert "brandgen serve --drafts" in proc.stdout
     path = root / "content/posts/2026-11-23-hello-world.md"
     front = yaml.safe_load(path.read_text().split("---")[1])
     assert front == {"title": "Hello, Wörld!", "date": dt.date(2026, 11, 23), "summary": "",
