@@ -108,9 +108,11 @@ def _compile(template: str, data: str) -> tuple[bytes, bool, int]:
     # Module functions, not typst.Compiler: its query() cannot read in-memory input (0.15).
     source, inputs = template.encode(), {"data": data}
     pdf = typst.compile(source, format="pdf", ignore_system_fonts=True, sys_inputs=inputs)
-    fit = json.loads(typst.query(source, "<cv-fit>", field="value", one=True,
-                                 ignore_system_fonts=True, sys_inputs=inputs))
-    return pdf, bool(fit["fits"]), int(fit["pages"])
+    found = json.loads(typst.query(source, "metadata", field="value",
+                                   ignore_system_fonts=True, sys_inputs=inputs))
+    fit = {k: v for item in found if isinstance(item, dict) for k, v in item.items()}
+    # A theme's own cv.typ may leave the metadata out: then nothing is known to be wrong.
+    return pdf, bool(fit.get("fits", True)), int(fit.get("pages", 1))
 
 
 def cv_pdf(site: Site, env: jinja2.Environment, problems: Problems) -> bytes | None:
@@ -137,7 +139,7 @@ def cv_pdf(site: Site, env: jinja2.Environment, problems: Problems) -> bytes | N
                        + INSTALL_HINT)
         return None
     if not fits:
-        problems.warn(f"the CV does not fit on one page even at 80% type size: /cv.pdf has "
+        problems.warn(f"the CV does not fit on one page even in 7.5 pt type: /cv.pdf has "
                       f"{pages} pages", "content/experience.yaml",
                       hint="shorten summaries and highlights, or list fewer older roles")
     return pdf
