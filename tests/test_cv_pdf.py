@@ -185,3 +185,15 @@ def test_a_cv_template_override_is_used(make_site: SiteMaker) -> None:
                       "#metadata((fits: true, pages: 1)) <cv-fit>\n"})
     result = render(root)
     assert "Custom CV of Ada Example" in _text(result.public["cv.pdf"])
+
+
+def test_characters_the_pdf_fonts_lack_are_a_warning(make_site: SiteMaker) -> None:
+    root = make_site({"content/profile.yaml": """\
+        name: Łukasz Ærø Ελένη Пётр
+        headline: 山田 platform engineer 🎉
+        value_proposition: I help.
+        """})
+    result = run_build(root)
+    warnings = [w.format() for w in result.warnings]
+    assert len(warnings) == 1 and "no font for '山田🎉'" in warnings[0], warnings
+    assert "Łukasz Ærø Ελένη Пётр" in _text(_pdf(root))  # covered scripts are real text

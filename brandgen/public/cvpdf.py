@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import groupby
 from typing import Any
@@ -93,6 +94,15 @@ def cv_data(site: Site) -> dict[str, Any]:
     }
 
 
+def uncovered(data: dict[str, Any]) -> str:
+    """Characters the PDF's fonts lack: wide East Asian script and emoji (Typst's built-in
+    Libertinus Serif, New Computer Modern and DejaVu Sans Mono cover Latin, Greek,
+    Cyrillic and Hebrew). Typst draws them as boxes without a word, so brandgen says so."""
+    text = json.dumps(data, ensure_ascii=False)
+    return "".join(dict.fromkeys(ch for ch in text if ord(ch) > 0x2000
+                                 and unicodedata.east_asian_width(ch) in ("W", "F")))
+
+
 def _template(env: jinja2.Environment) -> tuple[str, str]:
     """The theme's cv.typ (a site override wins), through the same loaders as the HTML."""
     assert env.loader is not None
@@ -129,7 +139,14 @@ def cv_pdf(site: Site, env: jinja2.Environment, problems: Problems) -> bytes | N
         problems.error(f"/cv.pdf needs the Python package typst, which cannot be loaded "
                        f"({e})", "brandgen.yaml", hint=INSTALL_HINT)
         return None
-    data = json.dumps(cv_data(site), ensure_ascii=False, sort_keys=True)
+    content = cv_data(site)
+    missing = uncovered(content)
+    if missing:
+        problems.warn(f"/cv.pdf has no font for {missing[:12]!r}: those characters show as "
+                      "boxes in the PDF (the web CV is fine)", "content/profile.yaml",
+                      hint="the PDF's fonts cover Latin, Greek, Cyrillic and Hebrew; a theme "
+                           "can set another font in its own templates/cv.typ")
+    data = json.dumps(content, ensure_ascii=False, sort_keys=True)
     try:
         pdf, fits, pages = _compile(template, data)
     except Exception as e:  # typst.TypstError, or a broken install
