@@ -106,6 +106,17 @@ def make_parser() -> argparse.ArgumentParser:
     np.add_argument("title", metavar="TITLE")
     np.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR")
     np.add_argument("--today", type=_today, metavar="DATE", help=argparse.SUPPRESS)
+
+    p = sub.add_parser("import", help="start content/*.yaml from a resume.json or a LinkedIn "
+                                      "data export (.zip)",
+                       description="Write content/profile.yaml, skills.yaml, experience.yaml, "
+                                   "education.yaml and projects.yaml from a JSON Resume file "
+                                   "or a LinkedIn data export, and list what could not be "
+                                   "mapped. Existing files are kept unless --force.")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--force", action="store_true", help="replace existing content files")
+    p.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR",
+                   help="the site project (default: current folder)")
     return parser
 
 
@@ -229,6 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_init(args)
         if args.command == "new":
             return cmd_new_post(args)
+        if args.command == "import":
+            from brandgen.importer import import_command
+
+            return import_command(args.file, args.root, args.force)
         if args.command == "serve":
             from brandgen.serve import run_server
 
