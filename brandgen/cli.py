@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import shutil
+import gc
 import sys
-import traceback
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from brandgen import __version__
-from brandgen.build import BuildOptions, BuildResult, build, render_all
-from brandgen.bundled import STARTER
-from brandgen.errors import BuildError, SourceError
-from brandgen.urls import slugify
+
+if TYPE_CHECKING:
+    from brandgen.build import BuildResult
+    from brandgen.errors import SourceError
+
+# Only what --version and --help need is imported above: the pipeline (Jinja, markdown-it,
+# Pygments, YAML) is imported by the command that uses it.
 
 # Files that cannot ship under their real names inside a Python package.
 RENAMES = {"gitignore": ".gitignore", "github": ".github"}
@@ -29,6 +28,17 @@ def _today(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got "
+                                         f"{text!r}")
+    return value
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -57,6 +67,11 @@ def make_parser() -> argparse.ArgumentParser:
                        help="pretend today is DATE (YYYY-MM-DD), e.g. to preview scheduled "
                             "posts or the dashboard")
         p.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
+        p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                       help="processes rendering Markdown (default: the CPU count; 1 renders "
+                            "in this process)")
+        p.add_argument("--no-cache", action="store_true",
+                       help="ignore and do not update .brandgen-cache/ (the output is the same)")
 
     p = sub.add_parser("build", help="build site/public and site/private",
                        description="Build the public site into site/public and the private "
@@ -95,6 +110,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--message", "-m", metavar="M", help="commit message")
     p.add_argument("--dry-run", action="store_true",
                    help="build and commit locally, but do not push")
+
+    p = sub.add_parser("clean", help="remove the build cache (.brandgen-cache/)",
+                       description="Remove .brandgen-cache/. It never changes what is built, "
+                                   "only how fast; the next build starts it afresh.")
+    p.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR",
+                   help="the site project (default: current folder)")
 
     p = sub.add_parser("new", help="create new content", description="Create new content.")
     new_sub = p.add_subparsers(dest="kind", metavar="KIND")
@@ -146,10 +167,20 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
 
 
 def _run_build(args: argparse.Namespace, write: bool) -> BuildResult:
+    from brandgen.build import BuildOptions, build, render_all
+    from brandgen.docs import default_jobs
+
     options = BuildOptions(root=args.root.resolve(), now=_now(args), drafts=args.drafts,
                            base_url=args.base_url, out=getattr(args, "out", None),
-                           clean=getattr(args, "clean", False), smart_warnings=not write)
-    result = build(options) if write else render_all(options)
+                           clean=getattr(args, "clean", False), smart_warnings=not write,
+                           jobs=args.jobs or default_jobs(), cache=not args.no_cache)
+    # A build allocates millions of objects that live until it ends: collecting them on the
+    # way is wasted work (measured ~7% at 4000 posts).
+    gc.disable()
+    try:
+        result = build(options) if write else render_all(options)
+    finally:
+        gc.enable()
     _print_problems(result.warnings)
     _summary(result, args.verbose, write)
     return result
@@ -165,7 +196,20 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    from brandgen.cache import FOLDER, clean_cache
+
+    removed = clean_cache(args.root.resolve())
+    print(f"Removed {FOLDER}/" if removed else f"No {FOLDER}/ here: nothing to remove")
+    return 0
+
+
 def cmd_init(args: argparse.Namespace) -> int:
+    import shutil
+
+    from brandgen.bundled import STARTER
+    from brandgen.errors import BuildError, SourceError
+
     target: Path = args.dir
     if target.exists() and any(target.iterdir()) and not args.force:
         raise BuildError([SourceError("folder is not empty", str(target),
@@ -191,6 +235,9 @@ def requirements_line() -> str:
 
     'brandgen' on PyPI is an unrelated project, so the name alone must never be used.
     """
+    import json
+    from importlib.metadata import PackageNotFoundError, distribution
+
     note = ("# The GitHub Pages workflow installs brandgen from here. PyPI's 'brandgen' is an\n"
             "# unrelated package: point this at brandgen's repository, e.g.\n"
             "# brandgen @ git+https://github.com/OWNER/brandgen@v" + __version__ + "\n")
@@ -207,6 +254,11 @@ def requirements_line() -> str:
 
 
 def cmd_new_post(args: argparse.Namespace) -> int:
+    import yaml
+
+    from brandgen.errors import BuildError, SourceError
+    from brandgen.urls import slugify
+
     if not args.title.strip():
         print("brandgen new post: error: the title must not be empty", file=sys.stderr)
         return 2
@@ -230,12 +282,16 @@ def cmd_new_post(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    args = make_parser().parse_args(argv)  # --version and --help exit here
+    from brandgen.errors import BuildError
+
     try:
         if args.command == "init":
             return cmd_init(args)
         if args.command == "new":
             return cmd_new_post(args)
+        if args.command == "clean":
+            return cmd_clean(args)
         if args.command == "serve":
             from brandgen.serve import run_server
 
@@ -255,6 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as e:
         if getattr(args, "verbose", False):
+            import traceback
+
             traceback.print_exc()
         print(f"brandgen: internal error: {e!r}\n  hint: this is a bug in brandgen; run "
               f"again with -v for details and report it", file=sys.stderr)

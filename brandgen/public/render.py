@@ -8,11 +8,9 @@ import jinja2
 
 from brandgen.errors import Problems
 from brandgen.markdown import syntax_css
-from brandgen.public.assemble import Site
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
-from brandgen.public.views import Output
+from brandgen.public.views import Output, Site
 from brandgen.themes import template_error
-from brandgen.urls import output_file
 
 
 def page_meta(site: Site, out: Output) -> dict[str, object]:
@@ -26,7 +24,7 @@ def page_meta(site: Site, out: Output) -> dict[str, object]:
         "route": out.route,
         "title": out.title,
         "description": out.description,
-        "canonical": site.urls.absolute(out.route),
+        "canonical": site.routes[out.route].abs_url,
         "og_type": out.og_type,
         "image": _absolute_image(site, image),
         "image_size": size,
@@ -67,7 +65,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dic
             failed.add(out.template)
             problems.add(template_error(e, out.template, site.config.root))
             continue
-        files[output_file(out.route)] = html.encode()
+        files[site.routes[out.route].file] = html.encode()
     return files
 
 def render_site(site: Site, env: jinja2.Environment, problems: Problems) -> dict[str, bytes]:
