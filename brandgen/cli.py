@@ -15,6 +15,7 @@ from brandgen import __version__
 if TYPE_CHECKING:
     from brandgen.build import BuildResult
     from brandgen.errors import SourceError
+    from brandgen.stamp import Listing
 
 # Only what --version and --help need is imported above: the pipeline (Jinja, markdown-it,
 # Pygments, YAML) is imported by the command that uses it.
@@ -139,7 +140,7 @@ def _print_problems(problems: Sequence[SourceError]) -> None:
         print(problem.format(), file=sys.stderr, flush=True)
 
 
-def _summary(result: BuildResult, verbose: bool, wrote: bool) -> None:
+def _summary(result: BuildResult, verbose: bool, wrote: bool) -> str:
     total = sum(result.timings.values())
     if verbose:
         for name, seconds in result.timings.items():
@@ -153,20 +154,44 @@ def _summary(result: BuildResult, verbose: bool, wrote: bool) -> None:
             return str(p)
 
     if wrote:
-        print(f"Built {result.page_count} pages and {len(result.public)} files into "
-              f"{show(result.public_dir.resolve())}, dashboard into "
-              f"{show(result.private_dir.resolve())} in {total:.2f} s")
+        line = (f"Built {result.page_count} pages and {len(result.public)} files into "
+                f"{show(result.public_dir.resolve())}, dashboard into "
+                f"{show(result.private_dir.resolve())}")
+        print(f"{line} in {total:.2f} s")
     else:
-        print(f"Checked {result.page_count} pages: no errors, {len(result.warnings)} "
-              f"warnings ({total:.2f} s)")
+        line = f"Checked {result.page_count} pages: no errors, {len(result.warnings)} warnings"
+        print(f"{line} ({total:.2f} s)")
+    return line
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
-    _run_build(args, write)
+    if not write or args.no_cache or args.clean:
+        _run_build(args, write)
+        return 0
+    # The fast path: nothing changed since the last build -> nothing to do. Checked before
+    # the pipeline is imported; see brandgen/stamp.py for what counts as a change.
+    import time
+
+    from brandgen import stamp
+    from brandgen.bundled import BUNDLED_THEMES
+
+    root = args.root.resolve()
+    options = ["build", str(args.drafts), args.base_url or "", str(args.out or ""),
+               str(args.today or "")]
+    listing = stamp.take_listing(root, options, [BUNDLED_THEMES])
+    previous = stamp.read_stamp(root, listing, time.time())
+    if previous is not None:
+        for warning in previous.warnings:
+            print(warning, file=sys.stderr)
+        print(f"{previous.summary}: nothing changed since the last build")
+        return 0
+    stamp.forget_stamp(root)  # a failed build must not leave the old stamp valid
+    _run_build(args, write, listing)
     return 0
 
 
-def _run_build(args: argparse.Namespace, write: bool) -> BuildResult:
+def _run_build(args: argparse.Namespace, write: bool, listing: Listing | None = None
+               ) -> BuildResult:
     from brandgen.build import BuildOptions, build, render_all
     from brandgen.docs import default_jobs
 
@@ -182,7 +207,14 @@ def _run_build(args: argparse.Namespace, write: bool) -> BuildResult:
     finally:
         gc.enable()
     _print_problems(result.warnings)
-    _summary(result, args.verbose, write)
+    line = _summary(result, args.verbose, write)
+    if listing is not None:
+        from brandgen.stamp import stamp_expiry, write_stamp
+
+        write_stamp(result.config.root, listing, stamp_expiry(result, options.now,
+                                                              bool(args.today)),
+                    [result.public_dir.resolve(), result.private_dir.resolve()], line,
+                    [w.format() for w in result.warnings])
     return result
 
 
