@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from brandgen.cli import entry
 
-from brandgen.cli import main
-
-sys.exit(main())
+entry()

@@ -176,7 +176,7 @@ def render_all(options: BuildOptions) -> BuildResult:
     site = timer.run("assemble", lambda: assemble_site(
         config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
         problems))
-    public = timer.run("render", lambda: render_site(site, env, problems))
+    public = timer.run("render", lambda: render_site(site, env, problems, options.jobs))
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
                                                             content.static_files, problems))
     for name in sorted(static.keys() & public.keys()):

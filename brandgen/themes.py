@@ -94,6 +94,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build sees one state of the files; no mtime check per page
     )
     env.filters.update(date_long=_date_long, date_short=_date_short, month=_month,
                        display_url=display_url, jsonld=_jsonld, markdown=_markdown,
