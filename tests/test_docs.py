@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import threading
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,19 @@ def test_identical_texts_render_once(monkeypatch: pytest.MonkeyPatch) -> None:
                         lambda batch: calls.append(len(batch)) or real(batch))
     out = render_docs([DocInput("a.md", "same"), DocInput("b.md", "same")])
     assert calls == [1] and out[0] == out[1] and isinstance(out[0], RenderedDoc)
+
+
+def test_a_pool_started_beside_other_threads_uses_a_forkserver() -> None:
+    """The dev server renders from a thread: never fork a process that runs threads."""
+    inputs = [DocInput(f"{i}.md", f"```python\nx = {i}\n```\n")
+              for i in range(docs_module.POOL_THRESHOLD)]
+    found: dict[str, object] = {}
+
+    def work() -> None:
+        found["method"] = docs_module.pool_context().get_start_method()
+        found["same"] = render_docs(inputs, jobs=2) == render_docs(inputs, jobs=1)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert found == {"method": "forkserver", "same": True}
