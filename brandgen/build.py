@@ -157,7 +157,8 @@ def render_all(options: BuildOptions) -> BuildResult:
         problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
                        "use `theme: default` or create themes/<name>/templates/")
         raise BuildError(problems.errors)
-    content = timer.run("read content", lambda: load_content(config, problems))
+    cache = open_cache(config.root, options.cache)  # closed when this frame ends, too
+    content = timer.run("read content", lambda: load_content(config, problems, cache))
     today = local_today(options.now, config.timezone)
     # The private side is validated before rendering so one run reports every error.
     private = timer.run("private dashboard", lambda: private_side.build_private(
@@ -168,7 +169,6 @@ def render_all(options: BuildOptions) -> BuildResult:
     published = published_posts(content, today, options.drafts, options.now)
     routes = timer.run("routes", lambda: plan_routes(Urls(config.base_url), content, published,
                                                      config.posts_per_page, problems))
-    cache = open_cache(config.root, options.cache)  # closed when this frame ends, too
     docs = site_documents(content, published)
     # Markdown depends only on each text, never on the routes: a cache hit stays valid when
     # pages come and go; links are resolved against `routes` in assemble.

@@ -359,6 +359,8 @@ def entry() -> None:
     import os
 
     code = main()
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage tool writes its report at exit
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -262,3 +262,28 @@ def test_version_and_help_import_no_pipeline(flag: str) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=REPO, timeout=60)
     assert proc.stderr.strip() == "[]"
+
+
+def test_unchanged_posts_are_not_parsed_again_and_cross_file_checks_still_run(
+        make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from brandgen import documents
+
+    parsed: list[str] = []
+    real = documents._post
+    monkeypatch.setattr(documents, "_post", lambda path, *a: parsed.append(path.name)
+                        or real(path, *a))
+    root = make_site({**POSTS, "content/static/x.png": b"\x89PNG\r\n\x1a\n",
+                      "content/posts/2026-01-05-e.md": "---\ntitle: E\nimage: x.png\n---\nE\n"})
+    plain = built(root, tmp_path / "a", cache=False)
+    assert built(root, tmp_path / "b") == plain and len(parsed) == 8
+    assert built(root, tmp_path / "b") == plain and len(parsed) == 8  # all from the cache
+    write_files(root, {"content/posts/2026-01-06-a.md": "---\ntitle: A again\n---\nx\n"})
+    with pytest.raises(BuildError) as info:
+        run_build(root, out=tmp_path / "c")
+    assert [e.path for e in info.value.errors] == ["content/posts/2026-01-06-a.md"]
+    assert "duplicate post slug 'a'" in info.value.errors[0].message
+    (root / "content/posts/2026-01-06-a.md").unlink()
+    (root / "content/static/x.png").unlink()  # the cached post E names it
+    with pytest.raises(BuildError) as info:
+        run_build(root, out=tmp_path / "c")
+    assert [e.path for e in info.value.errors] == ["content/posts/2026-01-05-e.md"]
