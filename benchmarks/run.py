@@ -85,7 +85,11 @@ class Scenario:
     timed_cache: bool = True  # False: cold, cache and output removed in prepare
 
 
-def measure(root: Path, n: int, runs: int, hugo: bool, out: Path) -> list[Row]:
+ALL = ("cold", "no-change", "one post edited", "one template edited", "--version")
+
+
+def measure(root: Path, n: int, runs: int, hugo: bool, out: Path,
+            only: tuple[str, ...] = ALL) -> list[Row]:
     bg = [*brandgen_cmd(), "build", "--out", str(out / "bg"), "--today", TODAY]
     hg = ["hugo", "-s", str(root / "hugo"), "-d", str(out / "hugo"), "--quiet"]
     post = sorted((root / "content/posts").iterdir())[len(list((root / "content/posts")
@@ -116,7 +120,7 @@ def measure(root: Path, n: int, runs: int, hugo: bool, out: Path) -> list[Row]:
                  Scenario("one post edited", edit_post),
                  Scenario("one template edited", edit_template)]
     rows = []
-    for sc in scenarios:
+    for sc in (sc for sc in scenarios if sc.name in only):
         row = Row(sc.name, n)
         for i in range(runs + 1):  # the first pair is an untimed warm-up
             sc.prepare()
@@ -131,6 +135,8 @@ def measure(root: Path, n: int, runs: int, hugo: bool, out: Path) -> list[Row]:
         rows.append(row)
         print(format_row(row), flush=True)
     shutil.rmtree(root / "themes", ignore_errors=True)
+    if "--version" not in only:
+        return rows
     version = Row("--version", n)
     for i in range(runs + 1):
         b = run([*brandgen_cmd(), "--version"], root)
@@ -170,6 +176,8 @@ def main() -> None:
     parser.add_argument("--twin", type=Path, default=TWIN)
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--json", type=Path, help="also write every sample here")
+    parser.add_argument("--only", default=",".join(ALL),
+                        help="comma-separated subset of: " + ", ".join(ALL))
     args = parser.parse_args()
     hugo = not args.no_hugo and shutil.which("hugo") is not None and args.twin.is_dir()
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
@@ -179,7 +187,8 @@ def main() -> None:
     for n in (int(x) for x in args.sizes.split(",")):
         root = args.work / str(n)
         write_site(n, root, hugo_twin=args.twin if hugo else None)
-        rows += measure(root, n, args.runs, hugo, args.out)
+        rows += measure(root, n, args.runs, hugo, args.out,
+                        tuple(x.strip() for x in args.only.split(",")))
     colds = {r.n: _med([s.wall for s in r.brandgen]) for r in rows if r.scenario == "cold"}
     if len(colds) > 1:
         lo, hi = min(colds), max(colds)
