@@ -42,7 +42,7 @@ class BuildOptions:
     out: Path | None = None  # replaces site/: public in OUT/public, private in OUT/private
     clean: bool = False
     smart_warnings: bool = False  # `brandgen check` lists every SMART gap of every goal
-    jobs: int = 1  # worker processes for Markdown; 1 renders in this process
+    jobs: int = 1  # processes rendering Markdown and pages; 1 stays in this process
     cache: bool = True  # .brandgen-cache/ (never changes what is built, only how fast)
 
 
