@@ -11,13 +11,23 @@ from pathlib import Path
 from typing import TypeVar
 
 from brandgen import private as private_side
+from brandgen.cache import open_cache
 from brandgen.config import SiteConfig, load_config
+from brandgen.docs import render_docs
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
-from brandgen.public.assemble import Site, assemble_site, local_today
+from brandgen.public.assemble import (
+    Site,
+    assemble_site,
+    local_today,
+    published_posts,
+    site_documents,
+)
 from brandgen.public.render import render_site
+from brandgen.routes import plan_routes
 from brandgen.themes import find_theme, make_environment
+from brandgen.urls import Urls
 from brandgen.write import discard, find_leaks, is_inside, leak_errors, stage, swap
 
 T = TypeVar("T")
@@ -32,6 +42,8 @@ class BuildOptions:
     out: Path | None = None  # replaces site/: public in OUT/public, private in OUT/private
     clean: bool = False
     smart_warnings: bool = False  # `brandgen check` lists every SMART gap of every goal
+    jobs: int = 1  # processes rendering Markdown and pages; 1 stays in this process
+    cache: bool = True  # .brandgen-cache/ (never changes what is built, only how fast)
 
 
 @dataclass
@@ -145,7 +157,8 @@ def render_all(options: BuildOptions) -> BuildResult:
         problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
                        "use `theme: default` or create themes/<name>/templates/")
         raise BuildError(problems.errors)
-    content = timer.run("read content", lambda: load_content(config, problems))
+    cache = open_cache(config.root, options.cache)  # closed when this frame ends, too
+    content = timer.run("read content", lambda: load_content(config, problems, cache))
     today = local_today(options.now, config.timezone)
     # The private side is validated before rendering so one run reports every error.
     private = timer.run("private dashboard", lambda: private_side.build_private(
@@ -153,9 +166,17 @@ def render_all(options: BuildOptions) -> BuildResult:
     if options.smart_warnings:
         private_side.smart_warnings(config, content, problems, today)
     env = timer.run("templates", lambda: make_environment(theme))
-    site = timer.run("assemble", lambda: assemble_site(config, content, today, options.drafts,
-                                                       problems, now=options.now))
-    public = timer.run("render", lambda: render_site(site, env, problems))
+    published = published_posts(content, today, options.drafts, options.now)
+    routes = timer.run("routes", lambda: plan_routes(Urls(config.base_url), content, published,
+                                                     config.posts_per_page, problems))
+    docs = site_documents(content, published)
+    # Markdown depends only on each text, never on the routes: a cache hit stays valid when
+    # pages come and go; links are resolved against `routes` in assemble.
+    rendered = timer.run("markdown", lambda: render_docs(docs, cache, options.jobs))
+    site = timer.run("assemble", lambda: assemble_site(
+        config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
+        problems))
+    public = timer.run("render", lambda: render_site(site, env, problems, options.jobs))
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
                                                             content.static_files, problems))
     for name in sorted(static.keys() & public.keys()):
@@ -165,7 +186,9 @@ def render_all(options: BuildOptions) -> BuildResult:
     public.update(static)
     problems.raise_if_any()
     with timer.stage("link check"):
-        problems.warnings.extend(check_links(public, site.urls))
+        problems.warnings.extend(check_links(public, site.urls, cache))
+    if cache is not None:
+        cache.close()
     with timer.stage("privacy scan"):
         secrets = private_side.private_strings(config, problems)
         leaks = find_leaks(public, secrets, public_source_text(config)) if secrets else []

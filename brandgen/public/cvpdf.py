@@ -21,7 +21,7 @@ from brandgen.fields import When
 from brandgen.markdown import make_markdown
 from brandgen.model import Content, Skill
 from brandgen.plaintext import inline_text
-from brandgen.public.assemble import Site
+from brandgen.public.views import Site
 from brandgen.urls import display_url
 
 TEMPLATE = "cv.typ"
