@@ -288,6 +288,13 @@ def test_first_screen_order_and_this_week(tmp_path: Path) -> None:
 def test_calendar_holds_exactly_the_open_items(tmp_path: Path) -> None:
     root = make_project(tmp_path, {
         "content/private/goals.yaml": GOALS + """\
+- id: g-missed
+  title: Grow the newsletter by October
+  metric: readers
+  target: 500
+  unit: readers
+  deadline: 2026-10-31
+  checkins: [{date: 2026-10-01, value: 100}, {date: 2026-11-20, value: 300}]
 - id: g-stale
   title: Finish the security course
   metric: hours
@@ -314,6 +321,8 @@ def test_calendar_holds_exactly_the_open_items(tmp_path: Path) -> None:
     assert sorted((e.decoded("DTSTART").isoformat(), s) for s, e in found.items()) == [
         ("2026-11-23", "Career review"),
         ("2026-11-23", "Check in on Finish the security course"),
+        ("2026-11-23", "Goal deadline: Grow the newsletter by October (overdue since 31 Oct "
+                       "2026)"),
         ("2026-11-23", "Milestone: Module two (overdue since 1 Nov 2026)"),
         ("2026-11-27", "EM role: Prepare"),
         ("2027-02-28", "Goal deadline: Finish the security course"),
