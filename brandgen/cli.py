@@ -266,6 +266,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from brandgen.bundled import STARTER
     from brandgen.errors import BuildError, SourceError
     from brandgen.pin import requirements_text
+    from brandgen.private.starter import date_starter
 
     target: Path = args.dir
     if target.exists() and any(target.iterdir()) and not args.force:
@@ -280,6 +281,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
     (target / "requirements.txt").write_text(requirements_text(), encoding="utf-8")
+    date_starter(target, dt.date.today())  # the example's career data is dated from today
     print(f"Created a site project in {target}. It describes a fictional person: make it "
           f"yours.\nNext: cd {target} && brandgen serve   (live preview while you edit "
           f"content/)\nThen: brandgen build, and push to GitHub (see "
