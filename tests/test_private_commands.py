@@ -1,0 +1,329 @@
+"""checkin, log, move, review as a user runs them: hand-written, commented YAML files keep
+every byte they had, the diff shows only the added lines, and bad input changes nothing."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from brandgen.cli import main
+from tests.conftest import SiteMaker
+
+GOALS = """\
+# My goals, written by hand. Keep the comments!
+
+- id: talks          # the public one
+  title: Give four conference talks this year
+  metric: Talks given
+  start_value: 0
+  target: 4
+  unit: talks
+  deadline: 2026-12-31
+  checkins:
+    - date: 2026-03-01
+      value: 1
+      note: "First meetup talk"   # quoted on purpose
+
+    - date: 2026-06-01
+      value: 2
+
+# The second goal uses the indentless `- ` style.
+- id: reading
+  title: Read twelve engineering books
+  metric: Books finished
+  target: 12
+  unit: books
+  deadline: 2026-12-31
+  checkins:
+  - date: 2026-02-01
+    value: 1
+  milestones:
+  - title: Finish the first six
+    due: 2026-06-30
+
+- {id: posts, title: Post monthly, target: 12, checkins: [{date: 2026-01-31, value: 1}]}
+
+- id: half-marathon
+  title: Run a half marathon in under two hours
+  metric: Best time
+  start_value: 140
+  target: 120
+  unit: minutes
+  deadline: 2027-04-30
+"""
+
+NETWORK = """\
+# People.
+- name: Dana Whitcombe
+  relationship: sponsor
+  last_contact: 2026-11-05   # the calibration chat
+  cadence_days: 21
+
+- name: Daniel Ortiz
+  relationship: peer
+- name: Ingrid Solheim
+  relationship: mentor
+"""
+
+OPPORTUNITIES = """\
+# Pipeline.
+- title: Engineering Manager, Core Platform
+  organization: Halcyon Grid
+  kind: job
+  stage: applied
+  next_step: 'Wait for the recruiter'
+  due: 2026-11-27
+"""
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def site(make_site: SiteMaker) -> Path:
+    return make_site({"content/private/goals.yaml": GOALS,
+                      "content/private/network.yaml": NETWORK,
+                      "content/private/opportunities.yaml": OPPORTUNITIES})
+
+
+def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
+    code = main([*args, "-C", str(root), "--today", "2026-11-23"])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def inserted(before: str, after: str) -> tuple[int, list[str]]:
+    """(line number, lines) when `after` is `before` with one block of lines added."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    ops = [op for op in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+           if op[0] != "equal"]
+    assert len(ops) == 1 and ops[0][0] == "insert", ops
+    return ops[0][1] + 1, new[ops[0][3]:ops[0][4]]
+
+
+def test_checkin_appends_in_the_style_of_its_neighbours(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = site / "content/private/goals.yaml"
+    code, out, err = run(capsys, site, "checkin", "talks", "3", "--note", "Lisbon: keynote")
+    assert code == 0, err
+    line, lines = inserted(GOALS, path.read_text())
+    assert line == 17  # after the last check-in, before the blank line and the next comment
+    assert lines == ["    - date: 2026-11-23\n", "      value: 3\n",
+                     '      note: "Lisbon: keynote"\n']  # quoted like the neighbour's note
+    assert "Recorded a check-in on 'talks'" in out and "+      value: 3" in out
+
+
+def test_checkin_in_the_indentless_style(site: Path, capsys: pytest.CaptureFixture[str]
+                                         ) -> None:
+    path = site / "content/private/goals.yaml"
+    assert run(capsys, site, "checkin", "reading", "7.5", "--date", "2026-11-01")[0] == 0
+    line, lines = inserted(GOALS, path.read_text())
+    assert line == 28 and lines == ["  - date: 2026-11-01\n", "    value: 7.5\n"]
+
+
+def test_checkin_into_a_flow_list(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = site / "content/private/goals.yaml"
+    assert run(capsys, site, "checkin", "posts", "9")[0] == 0
+    old, new = GOALS.splitlines(), path.read_text().splitlines()
+    changed = [(a, b) for a, b in zip(old, new, strict=True) if a != b]
+    assert changed == [(
+        "- {id: posts, title: Post monthly, target: 12, checkins: [{date: 2026-01-31, value: 1}]}",
+        "- {id: posts, title: Post monthly, target: 12, checkins: [{date: 2026-01-31, value: 1}"
+        ", {date: 2026-11-23, value: 9}]}")]
+
+
+def test_checkin_creates_the_missing_list(site: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    path = site / "content/private/goals.yaml"
+    assert run(capsys, site, "checkin", "half-marathon", "131", "--note", "Parkrun pace")[0] == 0
+    line, lines = inserted(GOALS, path.read_text())
+    assert line == 41 and lines == ["  checkins:\n", "    - date: 2026-11-23\n",
+                                    "      value: 131\n", '      note: "Parkrun pace"\n']
+
+
+def test_a_backdated_checkin_goes_in_date_order(site: Path, capsys: pytest.CaptureFixture[str]
+                                                ) -> None:
+    path = site / "content/private/goals.yaml"
+    assert run(capsys, site, "checkin", "talks", "1.5", "--date", "2026-04-15")[0] == 0
+    line, lines = inserted(GOALS, path.read_text())
+    assert line == 14 and lines == ["    - date: 2026-04-15\n", "      value: 1.5\n"]
+
+
+def test_crlf_and_a_missing_final_newline_are_kept(make_site: SiteMaker,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    text = ("# goals\r\n- id: talks\r\n  title: Give four talks\r\n  target: 4\r\n"
+            "  checkins:\r\n    - date: 2026-03-01\r\n      value: 1")
+    root = make_site({"content/private/goals.yaml": text.encode()})
+    assert run(capsys, root, "checkin", "talks", "2")[0] == 0
+    after = (root / "content/private/goals.yaml").read_bytes().decode()
+    assert after == text + "\r\n    - date: 2026-11-23\r\n      value: 2"
+
+
+@pytest.mark.parametrize(("args", "message", "hint"), [
+    (("checkin", "talk", "3"), "goals.yaml:3:1: error: unknown goal 'talk'",
+     "did you mean 'talks'?"),
+    (("checkin", "talks/reach", "3"), "error: goal 'talks' has no key result 'reach'",
+     "has no key_results"),
+    (("checkin", "talks", "3", "--date", "2026-12-01"), "is in the future", "once it has"),
+    (("checkin", "talks", "3", "--date", "2026-06-01"),
+     "'talks' already has a check-in on 2026-06-01", "one check-in per date"),
+    (("log", "da"), "network.yaml:2:1: error: 'da' matches 2 contacts",
+     "Dana Whitcombe, Daniel Ortiz"),
+    (("log", "zed"), "error: no contact's name starts with 'zed'", "Dana Whitcombe"),
+    (("move", "halcyon", "offer"), "error: unknown opportunity 'halcyon'",
+     "engineering-manager-core-platform"),
+    (("move", "engineering-manager-core-platform", "applied"), "already at stage 'applied'",
+     "--next-step"),
+])
+def test_content_errors_change_nothing(site: Path, capsys: pytest.CaptureFixture[str],
+                                       args: tuple[str, ...], message: str, hint: str) -> None:
+    files = sorted((site / "content/private").glob("*.yaml"))
+    before = {p: sha(p) for p in files}
+    code, out, err = run(capsys, site, *args)
+    assert code == 1 and out == ""
+    assert message in err and hint in err.split("hint:", 1)[1], err
+    assert "nothing was changed" in err
+    assert {p: sha(p) for p in files} == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("checkin", "talks", "3", "--confidence", "11"), "--confidence must be 1-10, got 11"),
+    (("move", "engineering-manager-core-platform", "intervewing"), "did you mean 'interviewing'"),
+    (("log", "dana", "--kind", "lunch"), "Kinds: call, coffee"),
+])
+def test_usage_errors_exit_2(site: Path, capsys: pytest.CaptureFixture[str],
+                             args: tuple[str, ...], message: str) -> None:
+    before = {p: sha(p) for p in (site / "content/private").glob("*.yaml")}
+    code, _, err = run(capsys, site, *args)
+    assert code == 2 and message in err, err
+    assert {p: sha(p) for p in (site / "content/private").glob("*.yaml")} == before
+
+
+@pytest.mark.parametrize("args", [("checkin", "talks", "three"),
+                                  ("checkin", "talks", "nan"),
+                                  ("checkin", "talks", "3", "--date", "2026-02-30"),
+                                  ("move", "x", "offer", "--due", "soon")])
+def test_unparseable_arguments_exit_2(site: Path, capsys: pytest.CaptureFixture[str],
+                                      args: tuple[str, ...]) -> None:
+    with pytest.raises(SystemExit) as info:
+        run(capsys, site, *args)
+    assert info.value.code == 2
+    assert "error: argument" in capsys.readouterr().err
+
+
+def test_an_error_elsewhere_in_the_private_data_blocks_the_edit(
+        site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The result is validated as a build would: the build would fail, so nothing is
+    written, and the error says where."""
+    swot = site / "content/private/swot.yaml"
+    swot.write_text("strengths: [calm]\nweakneses: [delegation]\n")
+    goals = site / "content/private/goals.yaml"
+    before = sha(goals)
+    code, _, err = run(capsys, site, "checkin", "talks", "3")
+    assert code == 1 and "swot.yaml:2:1: error: weakneses: unknown key" in err
+    assert sha(goals) == before
+
+
+def test_invalid_yaml_is_reported_and_kept(make_site: SiteMaker,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({"content/private/goals.yaml": "- id: a\n  title: [unclosed\n"})
+    before = sha(root / "content/private/goals.yaml")
+    code, _, err = run(capsys, root, "checkin", "a", "1")
+    assert code == 1 and "goals.yaml:" in err and "invalid YAML" in err
+    assert sha(root / "content/private/goals.yaml") == before
+
+
+def test_missing_file_and_missing_project(make_site: SiteMaker, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site()
+    code, _, err = run(capsys, root, "checkin", "a", "1")
+    assert code == 1 and "content/private/goals.yaml: error: file is missing" in err
+    code, _, err = run(capsys, tmp_path / "nowhere", "log", "dana")
+    assert code == 1 and "brandgen.yaml" in err
+    assert not (root / "content/private/goals.yaml").exists()
+
+
+def test_move_updates_next_step_and_due_in_place(site: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = site / "content/private/opportunities.yaml"
+    code, out, err = run(capsys, site, "move", "engineering-manager-core-platform", "applied",
+                         "--next-step", "Chase: the recruiter", "--due", "2026-12-02")
+    assert code == 0, err
+    old, new = OPPORTUNITIES.splitlines(), path.read_text().splitlines()
+    assert [(a, b) for a, b in zip(old, new, strict=True) if a != b] == [
+        ("  next_step: 'Wait for the recruiter'", "  next_step: 'Chase: the recruiter'"),
+        ("  due: 2026-11-27", "  due: 2026-12-02")]
+    assert "\n-  due: 2026-11-27\n" in out and "\n+  due: 2026-12-02\n" in out
+
+
+def test_version_imports_nothing_of_the_pipeline() -> None:
+    code = ("import sys\nfrom brandgen import cli\ntry:\n    cli.main(['--version'])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('brandgen.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "brandgen.build" not in out and "brandgen.private" not in out, out
+
+
+def test_help_lists_the_editing_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("checkin", "log", "move", "review"):
+        assert command in out
+    with pytest.raises(SystemExit):
+        main(["checkin", "--help"])
+    assert "--confidence" in capsys.readouterr().out
+
+
+def test_review_writes_a_prefilled_note(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (site / "content/private/reviews").mkdir()
+    (site / "content/private/reviews/2026-05-01.md").write_text("---\ndate: 2026-05-01\n---\n"
+                                                                "Fine.\n")
+    code, out, err = run(capsys, site, "review")
+    assert code == 0, err
+    note = (site / "content/private/reviews/2026-11-23.md").read_text()
+    assert note.startswith("---\ndate: 2026-11-23\n")
+    since = note.split("## Since the last review (2026-05-01)\n", 1)[1].split("\n## ", 1)[0]
+    assert "- 2026-06-01: Give four conference talks this year: 2 talks" in since
+    assert "2026-03-01" not in since  # before the last review
+    due = note.split("## Due in the next 14 days (to 2026-12-07)\n", 1)[1].split("\n## ")[0]
+    assert "- 2026-11-27: Wait for the recruiter (opportunity)" in due
+    follow = note.split("## Follow-ups due\n", 1)[1].split("\n## ")[0]
+    assert "- Dana Whitcombe: due 2026-11-26" in follow
+    for prompt in ("## Wins\n", "## Blockers\n", "## Next focus\n"):
+        assert prompt in note
+    assert "Wrote the review note" in out
+    # a second run the same day refuses and keeps the note
+    before = sha(site / "content/private/reviews/2026-11-23.md")
+    code, _, err = run(capsys, site, "review")
+    assert code == 1 and "already exists" in err
+    assert sha(site / "content/private/reviews/2026-11-23.md") == before
+
+
+def test_review_lists_goals_that_need_attention(make_site: SiteMaker,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    goals = textwrap.dedent("""\
+        - id: slow
+          title: Ship the migration guide
+          start_value: 0
+          target: 10
+          unit: chapters
+          deadline: 2026-12-15
+          checkins:
+            - {date: 2026-01-01, value: 0}
+            - {date: 2026-11-01, value: 1}
+        """)
+    root = make_site({"content/private/goals.yaml": goals})
+    assert run(capsys, root, "review")[0] == 0
+    note = (root / "content/private/reviews/2026-11-23.md").read_text()
+    attention = note.split("## Goals at risk, stale or missed\n", 1)[1].split("\n## ")[0]
+    assert "- Ship the migration guide: off track" in attention
+    assert "## The last 14 days (no earlier review)" in note
