@@ -15,13 +15,16 @@ from brandgen.yamlfile import parse_yaml
 
 CONFIG_FILE = "brandgen.yaml"
 _KEYS = ("title", "base_url", "language", "theme", "posts_per_page", "timezone", "private")
-_PRIVATE_KEYS = ("output", "review_every_days", "posts_per_month", "example")
+_PRIVATE_KEYS = ("output", "review_every_days", "checkin_every_days", "ghosted_after_days",
+                 "posts_per_month", "example")
 
 
 @dataclass(frozen=True)
 class PrivateSettings:
     output: str = "site/private"
     review_every_days: int = 14
+    checkin_every_days: int = 30
+    ghosted_after_days: int = 21
     posts_per_month: int = 2
     example: bool = False
 
@@ -107,6 +110,8 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
         private = PrivateSettings(
             output=p.text("output", default="site/private") or "site/private",
             review_every_days=p.integer("review_every_days", low=1, default=14) or 14,
+            checkin_every_days=p.integer("checkin_every_days", low=1, default=30) or 30,
+            ghosted_after_days=p.integer("ghosted_after_days", low=1, default=21) or 21,
             posts_per_month=p.integer("posts_per_month", low=0, default=2) or 0,
             example=p.boolean("example"),
         )

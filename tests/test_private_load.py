@@ -99,7 +99,7 @@ def test_full_record_is_typed(tmp_path: Path) -> None:
     assert goal.checkins[1].note == "Meetup talk"
     assert goal.milestones[0].done == dt.date(2026, 11, 20)
     assert goal.where.line == 1 and goal.where.column == 3
-    assert career.swot.strengths == ("Calm under pressure",)
+    assert [s.text for s in career.swot.strengths] == ["Calm under pressure"]
 
 
 def test_unknown_key_with_did_you_mean(tmp_path: Path) -> None:

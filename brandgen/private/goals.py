@@ -1,4 +1,4 @@
-"""Read content/private/goals.yaml: goals with milestones and check-ins."""
+"""Read content/private/goals.yaml: goals with milestones, check-ins and key results."""
 
 from __future__ import annotations
 
@@ -9,13 +9,24 @@ from pathlib import Path
 from brandgen.errors import Problems
 from brandgen.fields import Fields, list_items
 from brandgen.load import check_skill_refs, read_yaml
-from brandgen.private.model import HORIZONS, Checkin, Goal, Milestone, Where
+from brandgen.private.model import (
+    GOAL_STATUSES,
+    HORIZONS,
+    Checkin,
+    Goal,
+    KeyResult,
+    Milestone,
+    Where,
+)
 
 GOALS_FILE = "content/private/goals.yaml"
-GOAL_KEYS = ("id", "title", "horizon", "priority", "why", "metric", "start_value", "target",
-             "unit", "deadline", "skills", "tags", "milestones", "checkins")
+GOAL_KEYS = ("id", "title", "horizon", "priority", "status", "started", "why", "metric",
+             "start_value", "target", "unit", "deadline", "checkin_every_days", "skills", "tags",
+             "milestones", "checkins", "key_results")
 MILESTONE_KEYS = ("title", "due", "done")
-CHECKIN_KEYS = ("date", "value", "note")
+CHECKIN_KEYS = ("date", "value", "confidence", "note")
+KEY_RESULT_KEYS = ("id", "title", "metric", "start_value", "target", "unit", "checkins")
+OWN_MEASURE = ("metric", "start_value", "target", "unit", "checkins")
 
 
 def last_day(f: Fields, key: str) -> dt.date | None:
@@ -51,6 +62,7 @@ def _checkins(f: Fields, today: dt.date) -> tuple[Checkin, ...]:
         date = cf.date("date", required=True)
         value = cf.number("value", required=True)
         note = cf.text("note", default="") or ""
+        confidence = cf.integer("confidence", low=1, high=10)
         if date is None or value is None:
             continue
         if date > today:
@@ -61,7 +73,38 @@ def _checkins(f: Fields, today: dt.date) -> tuple[Checkin, ...]:
             cf.fail("date", f"{date} is not after the previous check-in ({out[-1].date})",
                     "list check-ins oldest first, one per date")
             continue
-        out.append(Checkin(date, value, note))
+        out.append(Checkin(date, value, note, confidence))
+    return tuple(out)
+
+
+def _start_target(f: Fields, required: bool = False) -> tuple[float | None, float | None]:
+    start, target = f.number("start_value"), f.number("target", required=required)
+    if start is not None and target is not None and start == target:
+        f.fail("target", f"equals start_value ({start:g}), so there is nothing to measure",
+               "set the target you want to reach")
+    return start, target
+
+
+def _key_results(f: Fields, today: dt.date) -> tuple[KeyResult, ...]:
+    out: list[KeyResult] = []
+    seen: dict[str, int] = {}
+    for i, item in f.items("key_results"):
+        kf = Fields(item, f.path, f.problems, f"{f.label('key_results')}[{i}]", KEY_RESULT_KEYS)
+        if not kf.ok:
+            continue
+        kr_id = kf.text("id", required=True)
+        if kr_id is not None and kr_id in seen:
+            kf.fail("id", f"duplicate key result id '{kr_id}'",
+                    f"key_results[{seen[kr_id]}] already has it; give each its own id")
+            kr_id = None
+        elif kr_id is not None:
+            seen[kr_id] = i
+        title = kf.text("title", required=True)
+        start, target = _start_target(kf, required=True)
+        kr = KeyResult(kr_id or "", title or "", kf.text("metric", default="") or "", start,
+                       target, kf.text("unit", default="") or "", _checkins(kf, today))
+        if kr_id and title and target is not None:
+            out.append(kr)
     return tuple(out)
 
 
@@ -86,10 +129,18 @@ def load_goals(root: Path, problems: Problems, skills: set[str], today: dt.date
         title = f.text("title", required=True)
         horizon = f.choice("horizon", HORIZONS, default="") or ""
         priority = f.integer("priority", low=1)
-        start, target = f.number("start_value"), f.number("target")
-        if start is not None and target is not None and start == target:
-            f.fail("target", f"equals start_value ({start:g}), so there is nothing to measure",
-                   "set the target you want to reach")
+        state = f.choice("status", GOAL_STATUSES, default="active") or "active"
+        started = f.date("started")
+        every = f.integer("checkin_every_days", low=1)
+        start, target = _start_target(f)
+        key_results = _key_results(f, today)
+        if "key_results" in f.entries:
+            for key in OWN_MEASURE:
+                if key in f.entries:
+                    f.problems.error(f"{f.label(key)}: a goal with key_results measures "
+                                     "progress through them, not its own " + key, f.path,
+                                     f.entries[key][0].line, f.entries[key][0].column,
+                                     f"move `{key}:` into a key result, or drop key_results")
         check_skill_refs(f, skills, problems)
         goal = Goal(
             id=goal_id or "", title=title or "", where=Where(GOALS_FILE, item.line, item.column),
@@ -97,7 +148,15 @@ def load_goals(root: Path, problems: Problems, skills: set[str], today: dt.date
             metric=f.text("metric", default="") or "", start_value=start, target=target,
             unit=f.text("unit", default="") or "", deadline=last_day(f, "deadline"),
             skills=f.strings("skills"), tags=f.strings("tags"), milestones=_milestones(f, today),
-            checkins=_checkins(f, today))
+            checkins=_checkins(f, today), status=state, started=started,
+            checkin_every_days=every, key_results=key_results)
+        if started is not None and goal.deadline is not None and started > goal.deadline:
+            f.fail("started", f"{started} is after the deadline ({goal.deadline})",
+                   "a goal starts before its deadline")
+        first = goal.all_checkins
+        if started is not None and first and first[0].date < started:
+            f.fail("started", f"{started} is after the first check-in ({first[0].date})",
+                   "set `started:` to the day of the first check-in or earlier")
         if goal_id and title:
             goals.append(goal)
     return tuple(goals), set(seen)

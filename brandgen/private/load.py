@@ -23,6 +23,7 @@ from brandgen.private.goals import GOALS_FILE, last_day, load_goals
 from brandgen.private.model import (
     ACTION_KINDS,
     ACTION_STATUSES,
+    INTERACTION_KINDS,
     OPPORTUNITY_KINDS,
     RELATIONSHIPS,
     STAGES,
@@ -30,12 +31,15 @@ from brandgen.private.model import (
     Action,
     Career,
     Contact,
+    Interaction,
     Opportunity,
     Review,
+    StageChange,
     Swot,
+    SwotItem,
 )
 from brandgen.sources import content_files
-from brandgen.urls import Urls
+from brandgen.urls import Urls, slugify
 from brandgen.yamlfile import YNode
 
 PRIVATE = "content/private"
@@ -43,8 +47,12 @@ FILES = ("goals.yaml", "development.yaml", "network.yaml", "opportunities.yaml",
          "reviews")
 ACTION_KEYS = ("title", "kind", "skills", "goal", "due", "status")
 CONTACT_KEYS = ("name", "role", "organization", "relationship", "last_contact", "cadence_days",
-                "next_followup", "notes", "goals")
-OPPORTUNITY_KEYS = ("title", "organization", "kind", "stage", "next_step", "due", "url", "goals")
+                "next_followup", "notes", "goals", "log")
+LOG_KEYS = ("date", "kind", "note")
+OPPORTUNITY_KEYS = ("id", "title", "organization", "kind", "stage", "history", "next_step", "due",
+                    "url", "notes", "goals")
+HISTORY_KEYS = ("date", "stage")
+SWOT_ITEM_KEYS = ("text", "goals", "actions")
 REVIEW_KEYS = ("date", "title")
 
 
@@ -116,7 +124,8 @@ def load_development(root: Path, problems: Problems, skills: dict[str, int], ids
     return tuple(targets), tuple(actions)
 
 
-def load_network(root: Path, problems: Problems, ids: set[str]) -> tuple[Contact, ...]:
+def load_network(root: Path, problems: Problems, ids: set[str], today: dt.date
+                 ) -> tuple[Contact, ...]:
     rel = f"{PRIVATE}/network.yaml"
     contacts: list[Contact] = []
     for i, item in enumerate(list_items(read_yaml(root, rel, problems), rel, problems,
@@ -128,40 +137,128 @@ def load_network(root: Path, problems: Problems, ids: set[str]) -> tuple[Contact
         cadence = f.integer("cadence_days", low=1)
         follow = f.date("next_followup")
         goals = goal_refs(f, ids)
+        log = _log(f, today)
+        if last is not None and last > today:
+            f.fail("last_contact", f"{last} is in the future (today is {today})",
+                   "plan future meetings with `next_followup:`")
         if name:
             contacts.append(Contact(name, f.text("role", default="") or "",
                                     f.text("organization", default="") or "", relationship,
                                     last, cadence, follow, f.text("notes", default="") or "",
-                                    goals))
+                                    goals, log))
     return tuple(contacts)
 
 
-def load_opportunities(root: Path, problems: Problems, ids: set[str]
+def _log(f: Fields, today: dt.date) -> tuple[Interaction, ...]:
+    """A contact's interactions, sorted oldest first (the file may list them any way)."""
+    out: list[Interaction] = []
+    for i, item in f.items("log"):
+        lf = Fields(item, f.path, f.problems, f"{f.label('log')}[{i}]", LOG_KEYS)
+        date = lf.date("date", required=True)
+        kind = lf.choice("kind", INTERACTION_KINDS, default="other") or "other"
+        note = lf.text("note", default="") or ""
+        if date is not None and date > today:
+            lf.fail("date", f"{date} is in the future (today is {today})",
+                    "log an interaction once it has happened; plan one with `next_followup:`")
+        elif date is not None:
+            out.append(Interaction(date, kind, note))
+    return tuple(sorted(out, key=lambda x: x.date))
+
+
+def _history(f: Fields, today: dt.date) -> tuple[StageChange, ...]:
+    out: list[StageChange] = []
+    for i, item in f.items("history"):
+        hf = Fields(item, f.path, f.problems, f"{f.label('history')}[{i}]", HISTORY_KEYS)
+        date = hf.date("date", required=True)
+        stage = hf.choice("stage", STAGES, required=True)
+        if date is None or stage is None:
+            continue
+        if date > today:
+            hf.fail("date", f"{date} is in the future (today is {today})",
+                    "record a stage change once it has happened")
+        elif out and date < out[-1].date:
+            hf.fail("date", f"{date} is before the previous entry ({out[-1].date})",
+                    "list the history oldest first")
+        else:
+            out.append(StageChange(date, stage))
+    return tuple(out)
+
+
+def load_opportunities(root: Path, problems: Problems, ids: set[str], today: dt.date
                        ) -> tuple[Opportunity, ...]:
     rel = f"{PRIVATE}/opportunities.yaml"
     out: list[Opportunity] = []
+    seen: dict[str, int] = {}
     for i, item in enumerate(list_items(read_yaml(root, rel, problems), rel, problems,
                                         "opportunities")):
         f = Fields(item, rel, problems, f"opportunities[{i}]", OPPORTUNITY_KEYS)
         title = f.text("title", required=True)
+        oid = f.text("id") or slugify(title or "")
+        if oid and oid in seen:
+            f.fail("id" if "id" in f.entries else "title", f"duplicate opportunity id '{oid}'",
+                   f"opportunities[{seen[oid]}] has it too; give one an `id:` of its own")
+        elif oid:
+            seen[oid] = i
         kind = f.choice("kind", OPPORTUNITY_KINDS, default="other") or "other"
-        stage = f.choice("stage", STAGES, default="idea") or "idea"
+        stage = f.choice("stage", STAGES)
+        history = _history(f, today)
+        if history and stage is not None and history[-1].stage != stage:
+            f.fail("stage", f"is {stage!r} but the history ends at {history[-1].stage!r} "
+                   f"({history[-1].date})",
+                   "add the stage change to `history:`, or make `stage:` agree with it")
+        stage = stage or (history[-1].stage if history else "idea")
         due = last_day(f, "due")
+        url = f.url("url")
         goals = goal_refs(f, ids)
         if title:
             out.append(Opportunity(title, f.text("organization", default="") or "", kind,
-                                   stage, f.text("next_step", default="") or "", due,
-                                   f.text("url", default="") or "", goals))
+                                   stage, f.text("next_step", default="") or "", due, url,
+                                   goals, oid, history, f.text("notes", default="") or ""))
     return tuple(out)
 
 
-def load_swot(root: Path, problems: Problems) -> Swot:
+def _swot_items(f: Fields, key: str, ids: set[str], actions: Collection[str]
+                ) -> tuple[SwotItem, ...]:
+    out: list[SwotItem] = []
+    for i, item in f.items(key):
+        where = f"{key}[{i}]"
+        if item.entries is None and item.items is None and item.value is not None:
+            text = str(item.value).strip()
+            if text:
+                out.append(SwotItem(text))
+            else:
+                f.problems.error(f"{where}: must not be empty", f.path, item.line, item.column,
+                                 "remove the empty entry")
+            continue
+        if item.items is not None or (item.value is None and item.entries is None):
+            f.problems.error(f"{where}: expected text or {{text, goals, actions}}", f.path,
+                             item.line, item.column, "write `- text` or `- text: ...` with "
+                             "`goals: [...]` and `actions: [...]` under it")
+            continue
+        sf = Fields(item, f.path, f.problems, where, SWOT_ITEM_KEYS)
+        label = sf.text("text", required=True)
+        goals = goal_refs(sf, ids)
+        linked = sf.strings("actions")
+        for j, name in enumerate(linked):
+            if name not in actions:
+                node = sf.at("actions").items or []
+                at = node[j] if j < len(node) else sf.node
+                close = suggest(name, actions) if actions else "development.yaml has no actions"
+                f.problems.error(f"{where}.actions[{j}]: unknown action '{name}'", f.path,
+                                 at.line, at.column, f"use the title of an action in "
+                                 f"{PRIVATE}/development.yaml; {close}")
+        if label:
+            out.append(SwotItem(label, goals, linked))
+    return tuple(out)
+
+
+def load_swot(root: Path, problems: Problems, ids: set[str], actions: Collection[str]) -> Swot:
     rel = f"{PRIVATE}/swot.yaml"
     node = read_yaml(root, rel, problems)
     if node is None:
         return Swot()
     f = Fields(node, rel, problems, "", SWOT_KEYS)
-    return Swot(*(f.strings(key) for key in SWOT_KEYS))
+    return Swot(*(_swot_items(f, key, ids, actions) for key in SWOT_KEYS))
 
 
 def load_reviews(config: SiteConfig, problems: Problems) -> tuple[Review, ...]:
@@ -215,8 +312,8 @@ def load_career(config: SiteConfig, content: Content, problems: Problems, today:
         goals=goals,
         targets=targets,
         actions=actions,
-        contacts=load_network(root, problems, ids),
-        opportunities=load_opportunities(root, problems, ids),
-        swot=load_swot(root, problems),
+        contacts=load_network(root, problems, ids, today),
+        opportunities=load_opportunities(root, problems, ids, today),
+        swot=load_swot(root, problems, ids, [a.title for a in actions]),
         reviews=load_reviews(config, problems),
     )

@@ -16,6 +16,8 @@ STAGES = ("idea", "researching", "applied", "interviewing", "offer", "accepted",
           "closed")
 CLOSED_STAGES = ("accepted", "declined", "closed")
 SWOT_KEYS = ("strengths", "weaknesses", "opportunities", "threats")
+GOAL_STATUSES = ("active", "paused", "dropped")
+INTERACTION_KINDS = ("call", "coffee", "meeting", "email", "message", "event", "other")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,27 @@ class Checkin:
     date: dt.date
     value: float
     note: str = ""
+    confidence: int | None = None  # 1-10
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    """One measurable part of a goal, with its own metric, target and check-ins."""
+
+    id: str
+    title: str
+    metric: str = ""
+    start_value: float | None = None
+    target: float | None = None
+    unit: str = ""
+    checkins: tuple[Checkin, ...] = ()
+
+    @property
+    def start(self) -> float | None:
+        """The baseline: `start_value`, else the first check-in's value."""
+        if self.start_value is not None:
+            return self.start_value
+        return self.checkins[0].value if self.checkins else None
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,30 @@ class Goal:
     tags: tuple[str, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     checkins: tuple[Checkin, ...] = ()
+    status: str = "active"  # active | paused | dropped
+    started: dt.date | None = None
+    checkin_every_days: int | None = None
+    key_results: tuple[KeyResult, ...] = ()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def all_checkins(self) -> tuple[Checkin, ...]:
+        """The goal's own check-ins and those of its key results, oldest first."""
+        found = list(self.checkins)
+        for kr in self.key_results:
+            found += kr.checkins
+        return tuple(sorted(found, key=lambda c: c.date))
+
+    @property
+    def began(self) -> dt.date | None:
+        """Where the pace line starts: `started`, else the first check-in's date."""
+        if self.started is not None:
+            return self.started
+        first = self.all_checkins
+        return first[0].date if first else None
 
     @property
     def start(self) -> float | None:
@@ -78,6 +125,13 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Interaction:
+    date: dt.date
+    kind: str = "other"
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Contact:
     name: str
     role: str = ""
@@ -88,6 +142,19 @@ class Contact:
     next_followup: dt.date | None = None
     notes: str = ""
     goals: tuple[str, ...] = ()
+    log: tuple[Interaction, ...] = ()  # oldest first
+
+    @property
+    def last_seen(self) -> dt.date | None:
+        """The newest of `last_contact` and the log's dates."""
+        dates = [i.date for i in self.log] + ([self.last_contact] if self.last_contact else [])
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class StageChange:
+    date: dt.date
+    stage: str
 
 
 @dataclass(frozen=True)
@@ -100,6 +167,19 @@ class Opportunity:
     due: dt.date | None = None
     url: str = ""
     goals: tuple[str, ...] = ()
+    id: str = ""
+    history: tuple[StageChange, ...] = ()  # oldest first; the last one is `stage`
+    notes: str = ""
+
+    @property
+    def stage_since(self) -> dt.date | None:
+        """When the current stage began, from the history."""
+        since = None
+        for change in reversed(self.history):
+            if change.stage != self.stage:
+                break
+            since = change.date
+        return since
 
     @property
     def is_open(self) -> bool:
@@ -107,11 +187,18 @@ class Opportunity:
 
 
 @dataclass(frozen=True)
+class SwotItem:
+    text: str
+    goals: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()  # titles of development actions
+
+
+@dataclass(frozen=True)
 class Swot:
-    strengths: tuple[str, ...] = ()
-    weaknesses: tuple[str, ...] = ()
-    opportunities: tuple[str, ...] = ()
-    threats: tuple[str, ...] = ()
+    strengths: tuple[SwotItem, ...] = ()
+    weaknesses: tuple[SwotItem, ...] = ()
+    opportunities: tuple[SwotItem, ...] = ()
+    threats: tuple[SwotItem, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def swot_section(r: Report) -> str:
     boxes = []
     for title, entries in (("Strengths", s.strengths), ("Weaknesses", s.weaknesses),
                            ("Opportunities", s.opportunities), ("Threats", s.threats)):
-        inner = ("<ul>" + "".join(f"<li>{esc(e)}</li>" for e in entries) + "</ul>" if entries
+        inner = ("<ul>" + "".join(f"<li>{esc(e.text)}</li>" for e in entries) + "</ul>" if entries
                  else '<p class="muted">None listed.</p>')
         boxes.append(f"<div><h3>{title}</h3>{inner}</div>")
     due = r.reviews.next_due
