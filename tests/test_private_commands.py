@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from brandgen.cli import main
-from tests.conftest import SiteMaker
+from tests.conftest import REPO, SiteMaker
 
 GOALS = """\
 # My goals, written by hand. Keep the comments!
@@ -56,6 +57,20 @@ GOALS = """\
   target: 120
   unit: minutes
   deadline: 2027-04-30
+
+- id: lead
+  title: Grow into the team lead role
+  key_results:
+    - id: reports
+      title: Direct reports
+      target: 3
+      checkins:
+        - date: 2026-10-01
+          value: 1
+          confidence: 6
+    - id: feedback
+      title: Upward feedback rounds
+      target: 2
 """
 
 NETWORK = """\
@@ -69,6 +84,8 @@ NETWORK = """\
   relationship: peer
 - name: Ingrid Solheim
   relationship: mentor
+  log:
+  - {date: 2026-10-01, kind: coffee}
 """
 
 OPPORTUNITIES = """\
@@ -79,6 +96,16 @@ OPPORTUNITIES = """\
   stage: applied
   next_step: 'Wait for the recruiter'
   due: 2026-11-27
+
+- id: cfp
+  title: "Spring CFP: toil as a budget line"
+  stage: applied
+  history:
+    - date: 2026-10-01
+      stage: idea
+    - date: 2026-10-15
+      stage: applied
+  next_step: Wait for the decision
 """
 
 
@@ -171,6 +198,10 @@ def test_crlf_and_a_missing_final_newline_are_kept(make_site: SiteMaker,
      "did you mean 'talks'?"),
     (("checkin", "talks/reach", "3"), "error: goal 'talks' has no key result 'reach'",
      "has no key_results"),
+    (("checkin", "lead/report", "3"), "error: goal 'lead' has no key result 'report'",
+     "did you mean 'reports'? Key results of this goal: lead/reports, lead/feedback"),
+    (("checkin", "lead", "3"), "error: goal 'lead' is measured by its key results",
+     "lead/reports, lead/feedback"),
     (("checkin", "talks", "3", "--date", "2026-12-01"), "is in the future", "once it has"),
     (("checkin", "talks", "3", "--date", "2026-06-01"),
      "'talks' already has a check-in on 2026-06-01", "one check-in per date"),
@@ -181,6 +212,11 @@ def test_crlf_and_a_missing_final_newline_are_kept(make_site: SiteMaker,
      "engineering-manager-core-platform"),
     (("move", "engineering-manager-core-platform", "applied"), "already at stage 'applied'",
      "--next-step"),
+    (("move", "cfp", "interviewing", "--date", "2026-10-10"),
+     "opportunities.yaml:13:5: error: 'cfp' moved to its current stage on 2026-10-15",
+     "oldest first"),
+    (("move", "cfp", "interviewing", "--date", "2026-11-30"), "is in the future", ""),
+    (("log", "dana", "--date", "2026-11-24"), "is in the future", "next_followup"),
 ])
 def test_content_errors_change_nothing(site: Path, capsys: pytest.CaptureFixture[str],
                                        args: tuple[str, ...], message: str, hint: str) -> None:
@@ -261,6 +297,79 @@ def test_move_updates_next_step_and_due_in_place(site: Path,
         ("  next_step: 'Wait for the recruiter'", "  next_step: 'Chase: the recruiter'"),
         ("  due: 2026-11-27", "  due: 2026-12-02")]
     assert "\n-  due: 2026-11-27\n" in out and "\n+  due: 2026-12-02\n" in out
+
+
+def test_checkin_on_a_key_result_with_confidence(site: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = site / "content/private/goals.yaml"
+    before = path.read_text()
+    assert run(capsys, site, "checkin", "lead/reports", "2", "--confidence", "8")[0] == 0
+    line, lines = inserted(before, path.read_text())
+    assert line == 52 and lines == ["        - date: 2026-11-23\n", "          value: 2\n",
+                                    "          confidence: 8\n"]
+    before = path.read_text()
+    assert run(capsys, site, "checkin", "lead/feedback", "1", "--date", "2026-11-20")[0] == 0
+    line, lines = inserted(before, path.read_text())
+    assert line == 58 and lines == ["      checkins:\n", "        - date: 2026-11-20\n",
+                                    "          value: 1\n"]
+
+
+def test_log_creates_the_list_or_joins_it(site: Path, capsys: pytest.CaptureFixture[str]
+                                          ) -> None:
+    path = site / "content/private/network.yaml"
+    code, out, err = run(capsys, site, "log", "DANA", "--kind", "call", "--note",
+                         "Transition plan, part 2")
+    assert code == 0, err
+    assert "Logged call with Dana Whitcombe on 2026-11-23" in out
+    line, lines = inserted(NETWORK, path.read_text())
+    # the only other log in the file is indentless with flow items: so is the new one
+    assert line == 6 and lines == [
+        "  log:\n", "  - {date: 2026-11-23, kind: call, note: 'Transition plan, part 2'}\n"]
+    before = path.read_text()
+    assert run(capsys, site, "log", "ingrid", "--kind", "email", "--date", "2026-09-01")[0] == 0
+    line, lines = inserted(before, path.read_text())
+    assert lines == ["  - {date: 2026-09-01, kind: email}\n"]
+    assert path.read_text().splitlines()[line] == "  - {date: 2026-10-01, kind: coffee}"
+    assert run(capsys, site, "log", "Dani")[0] == 0  # a unique prefix
+
+
+def test_move_appends_to_history_and_updates_stage(site: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path = site / "content/private/opportunities.yaml"
+    code, out, err = run(capsys, site, "move", "cfp", "interviewing", "--due", "2026-12-04")
+    assert code == 0, err
+    assert "Moved 'cfp' from applied to interviewing on 2026-11-23" in out
+    new = path.read_text()
+    old_lines, new_lines = OPPORTUNITIES.splitlines(), new.splitlines()
+    assert new_lines == [*old_lines[:10], "  stage: interviewing", *old_lines[11:16],
+                         "    - date: 2026-11-23", "      stage: interviewing",
+                         old_lines[16], "  due: 2026-12-04"]
+
+
+def test_move_starts_a_history(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = site / "content/private/opportunities.yaml"
+    assert run(capsys, site, "move", "engineering-manager-core-platform", "interviewing",
+               "--date", "2026-11-20")[0] == 0
+    new_lines = path.read_text().splitlines()
+    assert new_lines[:8] == [*OPPORTUNITIES.splitlines()[:4], "  stage: interviewing",
+                             *OPPORTUNITIES.splitlines()[5:7], "  history:"]
+    assert new_lines[8:10] == ["    - date: 2026-11-20", "      stage: interviewing"]
+    assert new_lines[10:] == OPPORTUNITIES.splitlines()[7:]
+
+
+def test_the_example_persona_gets_only_added_lines(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "example"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "brandgen.yaml", root / "brandgen.yaml")
+    for args, rel in ((("checkin", "g-cut-oncall-toil", "6", "--confidence", "7"), "goals"),
+                      (("log", "ingrid", "--kind", "call", "--note", "Philosophy draft"),
+                       "network")):
+        path = root / f"content/private/{rel}.yaml"
+        before = path.read_text()
+        code, _, err = run(capsys, root, *args)
+        assert code == 0, err
+        inserted(before, path.read_text())
 
 
 def test_version_imports_nothing_of_the_pipeline() -> None:

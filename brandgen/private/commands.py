@@ -25,7 +25,7 @@ from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.fields import suggest
 from brandgen.private.goals import GOALS_FILE
 from brandgen.private.load import PRIVATE, goal_hint
-from brandgen.private.model import STAGES
+from brandgen.private.model import INTERACTION_KINDS, STAGES
 from brandgen.private.yamledit import Append, Assign, Edit, EditError, edit_yaml
 from brandgen.sources import read_text
 from brandgen.urls import slugify
@@ -33,7 +33,6 @@ from brandgen.yamlfile import YNode, parse_yaml
 
 NETWORK_FILE = f"{PRIVATE}/network.yaml"
 OPPORTUNITIES_FILE = f"{PRIVATE}/opportunities.yaml"
-LOG_KINDS = ("call", "coffee", "meeting", "email", "message", "event", "other")
 CONFIDENCE = (1, 10)
 
 
@@ -230,9 +229,9 @@ def find_contact(contacts: Sequence[YNode], name: str, top: YNode) -> int:
 def log(root: Path, name: str, today: dt.date, *, kind: str | None = None,
         note: str | None = None, date: dt.date | None = None) -> Change:
     """Record an interaction with the contact whose name starts with `name`."""
-    if kind is not None and kind not in LOG_KINDS:
-        raise UsageError(f"unknown kind '{kind}'", f"{suggest(kind, LOG_KINDS)} "
-                         f"Kinds: {', '.join(LOG_KINDS)}")
+    if kind is not None and kind not in INTERACTION_KINDS:
+        raise UsageError(f"unknown kind '{kind}'", f"{suggest(kind, INTERACTION_KINDS)} "
+                         f"Kinds: {', '.join(INTERACTION_KINDS)}")
     config = load_project(root)
     text, top, contacts = read_list(root, NETWORK_FILE, "contact")
     index = find_contact(contacts, name, top)
@@ -265,9 +264,11 @@ def move(root: Path, opportunity: str, stage: str, today: dt.date, *,
                     f"its `id:`, else the slug of its title)")
     index = ids.index(opportunity)
     item = items[index]
-    current = text_of(item, "stage") or "idea"
     when = date or today
     dates = dates_of(item, "history")
+    history = field(item, "history")
+    last = text_of((history.items or [])[-1], "stage") if history and history.items else ""
+    current = text_of(item, "stage") or last or "idea"
     edits: list[Edit] = []
     if stage != current:
         if dates and dates[-1] > when.isoformat():

@@ -27,12 +27,11 @@ def _checkins(report: Report, since: dt.date) -> list[str]:
     for goal in report.career.goals:
         owners = [(goal.title, goal.unit, goal.checkins)]
         owners += [(f"{goal.title} / {kr.title}", kr.unit, kr.checkins)
-                   for kr in getattr(goal, "key_results", ())]
+                   for kr in goal.key_results]
         for title, unit, checkins in owners:
             for c in checkins:
                 if since < c.date <= report.today:
-                    sure = getattr(c, "confidence", None)
-                    extra = [f"confidence {sure}/10"] if sure else []
+                    extra = [f"confidence {c.confidence}/10"] if c.confidence else []
                     extra += [c.note] if c.note else []
                     tail = f" ({'; '.join(extra)})" if extra else ""
                     rows.append((c.date, f"- {c.date}: {title}: {c.value:g}"
