@@ -3,6 +3,7 @@ every byte they had, the diff shows only the added lines, and bad input changes 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from brandgen.cli import main
+from brandgen.private.commands import checkin
 from tests.conftest import REPO, SiteMaker
 
 GOALS = """\
@@ -436,3 +438,48 @@ def test_review_lists_goals_that_need_attention(make_site: SiteMaker,
     attention = note.split("## Goals at risk, stale or missed\n", 1)[1].split("\n## ")[0]
     assert "- Ship the migration guide: off track" in attention
     assert "## The last 14 days (no earlier review)" in note
+
+
+def test_review_lists_interactions_and_stage_changes(site: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, site, "log", "dana", "--kind", "coffee", "--date", "2026-11-10")[0] == 0
+    assert run(capsys, site, "review")[0] == 0
+    note = (site / "content/private/reviews/2026-11-23.md").read_text()
+    activity = note.split("People and opportunities:\n", 1)[1].split("\n## ")[0]
+    # no earlier review: the last 14 days; the CFP moved in October, before them
+    assert activity.strip().splitlines() == ["- 2026-11-10: coffee with Dana Whitcombe"]
+
+
+def test_a_shape_the_editor_refuses_changes_nothing(make_site: SiteMaker,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site({"content/private/goals.yaml": "- id: a\n  title: A goal\n  checkins: 3\n"})
+    before = sha(root / "content/private/goals.yaml")
+    code, _, err = run(capsys, root, "checkin", "a", "1")
+    assert code == 1 and "cannot make this change safely: 'checkins' is not a list" in err
+    assert sha(root / "content/private/goals.yaml") == before
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary(
+        site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("brandgen.private.commands.os.replace", refuse)
+    before = sha(site / "content/private/goals.yaml")
+    with pytest.raises(OSError):
+        checkin(site, "talks", 3, dt.date(2026, 11, 23))
+    assert sha(site / "content/private/goals.yaml") == before
+    assert sorted(p.name for p in (site / "content/private").iterdir()) == [
+        "goals.yaml", "network.yaml", "opportunities.yaml"]
+
+
+def test_a_symlinked_file_is_edited_through_the_link(site: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    real = tmp_path / "vault/goals.yaml"
+    real.parent.mkdir()
+    link = site / "content/private/goals.yaml"
+    real.write_text(link.read_text())
+    link.unlink()
+    link.symlink_to(real)
+    assert run(capsys, site, "checkin", "talks", "3")[0] == 0
+    assert link.is_symlink() and "value: 3" in real.read_text()

@@ -7,7 +7,14 @@ import datetime as dt
 
 import pytest
 
-from brandgen.private.yamledit import Append, Assign, EditError, edit_yaml, scalar_text
+from brandgen.private.yamledit import (
+    Append,
+    Assign,
+    EditError,
+    edit_yaml,
+    key_order,
+    scalar_text,
+)
 
 DAY = dt.date(2026, 11, 23)
 
@@ -76,6 +83,18 @@ def test_edits_touch_only_their_place(before: str, edit: Append | Assign, after:
 ])
 def test_scalars_are_written_by_the_emitter(value: str, flow: bool, text: str) -> None:
     assert scalar_text(value, None, flow) == text
+
+
+@pytest.mark.parametrize(("keys", "seen", "order"), [
+    (["date", "value", "confidence", "note"], ["date", "value", "note"],
+     ["date", "value", "confidence", "note"]),
+    (["date", "value", "confidence"], ["value", "date"], ["value", "date", "confidence"]),
+    (["date", "kind", "note"], ["note", "date"], ["note", "date", "kind"]),
+    (["date", "value"], [], ["date", "value"]),
+])
+def test_new_keys_follow_the_neighbours_order(keys: list[str], seen: list[str],
+                                              order: list[str]) -> None:
+    assert key_order(keys, seen) == order
 
 
 def test_a_multi_line_note_stays_on_one_line_and_reads_back() -> None:

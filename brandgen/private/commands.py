@@ -133,6 +133,7 @@ def validate(config: SiteConfig, replaced: dict[str, str], today: dt.date) -> No
 
 def write_atomic(path: Path, text: str) -> None:
     """Replace `path` in one step: a reader sees the old file or the new one, never half."""
+    path = path.resolve()  # through a symlink: replace the file it points to, not the link
     data = text.encode("utf-8")
     if path.exists() and path.read_bytes().startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data  # keep a byte-order mark read_text dropped

@@ -1,8 +1,9 @@
 """`brandgen review`: a new review note, prefilled from the analysis at `today`.
 
-The note lists what changed since the last review (check-ins, milestones done), what is due
-in the next 14 days, the goals that need attention and the follow-ups due, then three empty
-prompts. The text is a pure function of the report; only `write_review` touches the disk.
+The note lists what changed since the last review (check-ins, milestones done, interactions
+logged, opportunities moved), what is due in the next 14 days, the goals that need attention
+and the follow-ups due, then three empty prompts. The text is a pure function of the report;
+only `write_review` touches the disk.
 """
 
 from __future__ import annotations
@@ -45,6 +46,16 @@ def _milestones(report: Report, since: dt.date) -> list[str]:
     return [text for _, text in sorted(rows, key=lambda r: r[0])]
 
 
+def _activity(report: Report, since: dt.date) -> list[str]:
+    """Interactions logged and opportunities moved since the last review."""
+    rows = [(i.date, f"- {i.date}: {i.kind} with {c.name}" + (f" ({i.note})" if i.note else ""))
+            for c in report.career.contacts for i in c.log if since < i.date <= report.today]
+    rows += [(h.date, f"- {h.date}: {o.title} moved to {h.stage}")
+             for o in report.career.opportunities for h in o.history
+             if since < h.date <= report.today]
+    return [text for _, text in sorted(rows, key=lambda r: r[0])]
+
+
 def _due(report: Report) -> list[str]:
     end = report.today + dt.timedelta(days=DUE_DAYS)
     items = sorted((i for i in report.plan if i.kind != "follow-up" and i.due is not None
@@ -80,7 +91,8 @@ def review_text(report: Report, review_every_days: int) -> str:
     front = yaml.safe_dump({"date": today, "title": f"Review {today}"}, sort_keys=False)
     sections = [
         (heading, ["Check-ins:", *(_checkins(report, since) or ["- none"]), "",
-                   "Milestones done:", *(_milestones(report, since) or ["- none"])]),
+                   "Milestones done:", *(_milestones(report, since) or ["- none"]), "",
+                   "People and opportunities:", *(_activity(report, since) or ["- none"])]),
         (f"Due in the next {DUE_DAYS} days (to {today + dt.timedelta(days=DUE_DAYS)})",
          _due(report) or ["- nothing"]),
         ("Goals at risk, stale or missed", _attention(report) or ["- none"]),

@@ -153,11 +153,8 @@ class _Editor:
     # -- writing ----------------------------------------------------------------------
     def mapping_text(self, item: dict[str, Any], neighbour: yaml.Node | None, flow: bool,
                      dash: int = 0, content: int = 2) -> str:
-        order = list(item)
-        if isinstance(neighbour, yaml.MappingNode):
-            seen = [k.value for k, _ in neighbour.value]
-            order.sort(key=lambda k: (seen.index(k) if k in seen else len(seen), list(item)
-                                      .index(k)))
+        order = key_order(list(item), [k.value for k, _ in neighbour.value]
+                          if isinstance(neighbour, yaml.MappingNode) else [])
         styles = self.styles(neighbour, order)
         pairs = [(k, scalar_text(item[k], styles.get(k), flow)) for k in order]
         if flow:
@@ -298,6 +295,17 @@ class _Editor:
         for patch in sorted(self.patches, key=lambda p: (p.start, p.order), reverse=True):
             text = text[:patch.start] + patch.text + text[patch.end:]
         return text
+
+
+def key_order(keys: list[str], seen: list[str]) -> list[str]:
+    """`keys` (in their natural order) arranged as the neighbour `seen` orders them; a key
+    the neighbour lacks goes right after the key that naturally precedes it."""
+    out = [k for k in seen if k in keys]
+    for i, key in enumerate(keys):
+        if key not in out:
+            earlier = [out.index(k) for k in keys[:i] if k in out]
+            out.insert(max(earlier) + 1 if earlier else 0, key)
+    return out
 
 
 def scalar_text(value: Any, style: str | None, flow: bool) -> str:
