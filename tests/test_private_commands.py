@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from brandgen.cli import main
+from brandgen.errors import BuildError
 from brandgen.private.commands import checkin
 from tests.conftest import REPO, SiteMaker
 
@@ -466,8 +467,9 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(
 
     monkeypatch.setattr("brandgen.private.commands.os.replace", refuse)
     before = sha(site / "content/private/goals.yaml")
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError) as info:
         checkin(site, "talks", 3, dt.date(2026, 11, 23))
+    assert "goals.yaml: error: cannot write the file: No space left on device" in str(info.value)
     assert sha(site / "content/private/goals.yaml") == before
     assert sorted(p.name for p in (site / "content/private").iterdir()) == [
         "goals.yaml", "network.yaml", "opportunities.yaml"]

@@ -131,9 +131,18 @@ def validate(config: SiteConfig, replaced: dict[str, str], today: dt.date) -> No
     problems.raise_if_any()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` in one step: a reader sees the old file or the new one, never half."""
-    path = path.resolve()  # through a symlink: replace the file it points to, not the link
+def write_atomic(path: Path, text: str, rel: str) -> None:
+    """Replace `path` in one step: a reader sees the old file or the new one, never half
+    (through a symlink: the file it points to is replaced, not the link)."""
+    try:
+        _replace(path.resolve(), text)
+    except OSError as e:
+        raise _fail(f"cannot write the file: {e.strerror or e}", rel,
+                    hint="check the folder's permissions and free space; the file is "
+                         "unchanged") from e
+
+
+def _replace(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if path.exists() and path.read_bytes().startswith(b"\xef\xbb\xbf"):
         data = b"\xef\xbb\xbf" + data  # keep a byte-order mark read_text dropped
@@ -160,7 +169,7 @@ def commit(root: Path, config: SiteConfig, rel: str, before: str, edits: Sequenc
                     hint="nothing was changed; edit the file by hand (and please report "
                          "the file's shape as a brandgen bug)") from e
     validate(config, {rel: after}, today)
-    write_atomic(root / rel, after)
+    write_atomic(root / rel, after, rel)
     return Change(rel, summary, before, after)
 
 

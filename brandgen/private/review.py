@@ -121,5 +121,5 @@ def write_review(root: Path, today: dt.date) -> Change:
     text = review_text(report, config.private.review_every_days)
     validate(config, {rel: text}, today)
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(root / rel, text)
+    write_atomic(root / rel, text, rel)
     return Change(rel, f"Wrote the review note for {today}", "", text)
