@@ -485,3 +485,21 @@ def test_a_symlinked_file_is_edited_through_the_link(site: Path, tmp_path: Path,
     link.symlink_to(real)
     assert run(capsys, site, "checkin", "talks", "3")[0] == 0
     assert link.is_symlink() and "value: 3" in real.read_text()
+
+
+def test_a_byte_order_mark_is_kept(make_site: SiteMaker, capsys: pytest.CaptureFixture[str]
+                                   ) -> None:
+    text = "- id: a\n  title: A goal\n  checkins:\n    - date: 2026-11-01\n      value: 1\n"
+    root = make_site({"content/private/goals.yaml": b"\xef\xbb\xbf" + text.encode()})
+    assert run(capsys, root, "checkin", "a", "2")[0] == 0
+    assert (root / "content/private/goals.yaml").read_bytes() == (
+        b"\xef\xbb\xbf" + text.encode() + b"    - date: 2026-11-23\n      value: 2\n")
+
+
+def test_review_of_a_project_without_private_data(make_site: SiteMaker,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_site()
+    code, _, err = run(capsys, root, "review")
+    assert code == 0, err
+    note = (root / "content/private/reviews/2026-11-23.md").read_text()
+    assert "Check-ins:\n- none" in note and "## Follow-ups due\n\n- none" in note
