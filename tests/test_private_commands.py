@@ -334,6 +334,8 @@ def test_log_creates_the_list_or_joins_it(site: Path, capsys: pytest.CaptureFixt
     assert lines == ["  - {date: 2026-09-01, kind: email}\n"]
     assert path.read_text().splitlines()[line] == "  - {date: 2026-10-01, kind: coffee}"
     assert run(capsys, site, "log", "Dani")[0] == 0  # a unique prefix
+    assert run(capsys, site, "log", "íngrid sol")[1].startswith("Logged an interaction with "
+                                                                 "Ingrid Solheim")
 
 
 def test_move_appends_to_history_and_updates_stage(site: Path,

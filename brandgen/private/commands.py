@@ -14,6 +14,7 @@ import difflib
 import os
 import shutil
 import tempfile
+import unicodedata
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -219,12 +220,19 @@ def checkin(root: Path, target: str, value: float, today: dt.date, *,
                   f"Recorded a check-in on '{target}': {value:g} on {when}")
 
 
+def fold(name: str) -> str:
+    """Case and accents ignored: 'elodie' finds 'Élodie'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name)
+                   if not unicodedata.combining(c)).casefold()
+
+
 def find_contact(contacts: Sequence[YNode], name: str, top: YNode) -> int:
-    """The one contact whose name starts with `name` (any case); an exact name wins."""
+    """The one contact whose name starts with `name` (any case or accents); an exact name
+    wins."""
     names = [text_of(c, "name") for c in contacts]
-    wanted = name.strip().casefold()
-    exact = [i for i, n in enumerate(names) if n.casefold() == wanted]
-    hits = exact or [i for i, n in enumerate(names) if wanted and n.casefold().startswith(wanted)]
+    wanted = fold(name.strip())
+    exact = [i for i, n in enumerate(names) if fold(n) == wanted]
+    hits = exact or [i for i, n in enumerate(names) if wanted and fold(n).startswith(wanted)]
     if len(hits) == 1:
         return hits[0]
     if not hits:
