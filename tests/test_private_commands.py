@@ -434,12 +434,23 @@ def test_review_lists_goals_that_need_attention(make_site: SiteMaker,
           checkins:
             - {date: 2026-01-01, value: 0}
             - {date: 2026-11-01, value: 1}
+        - id: parked
+          title: Learn the cello
+          status: paused
+          start_value: 0
+          target: 10
+          unit: pieces
+          deadline: 2026-12-15
+          checkins:
+            - {date: 2026-01-01, value: 0}
+            - {date: 2026-11-01, value: 1}
         """)
     root = make_site({"content/private/goals.yaml": goals})
     assert run(capsys, root, "review")[0] == 0
     note = (root / "content/private/reviews/2026-11-23.md").read_text()
     attention = note.split("## Goals at risk, stale or missed\n", 1)[1].split("\n## ")[0]
     assert "- Ship the migration guide: off track" in attention
+    assert "cello" not in attention  # paused goals are listed apart, not as at risk
     assert "## The last 14 days (no earlier review)" in note
 
 

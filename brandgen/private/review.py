@@ -66,7 +66,7 @@ def _due(report: Report) -> list[str]:
 
 def _attention(report: Report) -> list[str]:
     return [f"- {g.goal.title}: {g.status}, {g.reason}" for g in report.goals
-            if g.status in ATTENTION]
+            if g.status in ATTENTION and g.goal.status == "active"]
 
 
 def _followups(report: Report) -> list[str]:
