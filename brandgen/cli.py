@@ -264,6 +264,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
     (target / "requirements.txt").write_text(requirements_line(), encoding="utf-8")
+    from brandgen.private.starter import date_starter  # the example's dates follow today
+
+    date_starter(target, dt.date.today())
     print(f"Created a site project in {target}. It describes a fictional person: make it "
           f"yours.\nNext: cd {target} && brandgen serve   (live preview while you edit "
           f"content/)\nThen: brandgen build, and push to GitHub (see "

@@ -36,7 +36,8 @@ def test_init_then_build(tmp_path: Path) -> None:
     assert (target / ".github/workflows/pages.yml").is_file()
     for rel in ("brandgen.yaml", "content/profile.yaml", "content/private/goals.yaml"):
         assert (target / rel).is_file(), rel
-    proc = brandgen("build", "--today", "2026-11-23", cwd=target)
+    # init dates its example career data as of today, so build as of today too.
+    proc = brandgen("build", "--today", dt.date.today().isoformat(), cwd=target)
     assert proc.returncode == 0, proc.stderr
     assert "Built " in proc.stdout
     assert (target / "site/public/index.html").is_file()

@@ -10,7 +10,8 @@ import pytest
 from brandgen.config import PrivateSettings
 from brandgen.private.analysis import analyse_goal, forecast, trend
 from brandgen.private.model import Checkin, Goal, Where
-from brandgen.private.plan import action_plan, alignment, network, pipeline, reviews, skills_gap
+from brandgen.private.pipeline import pipeline
+from brandgen.private.plan import action_plan, alignment, network, reviews, skills_gap
 from tests.test_private_load import TODAY, load, make_project
 
 D = dt.date
@@ -47,7 +48,7 @@ def test_at_risk() -> None:
     # Late by 14 days; span 2026-09-01 -> 2026-12-31 = 121 days; 25% = 30.25 >= 14.
     r = analyse_goal(goal(deadline=D(2026, 12, 31), checkins=STEADY), TODAY)
     assert (r.forecast, r.status) == (D(2027, 1, 14), "at risk")
-    assert r.reason == "forecast 2027-01-14 is 14 days after the deadline 2026-12-31"
+    assert r.reason == "forecast 14 Jan 2027, 14 days after the deadline 31 Dec 2026"
 
 
 def test_off_track_when_too_late() -> None:
@@ -64,9 +65,10 @@ def test_off_track_when_going_the_wrong_way_on_a_decreasing_metric() -> None:
     assert (r.forecast, r.status) == (None, "off track")
 
 
-def test_off_track_when_the_deadline_passed() -> None:
+def test_missed_when_the_deadline_passed() -> None:
     r = analyse_goal(goal(deadline=D(2026, 11, 1), checkins=STEADY), TODAY)
-    assert r.status == "off track" and r.reason == "deadline 2026-11-01 has passed"
+    assert r.status == "missed" and r.forecast is None
+    assert r.reason == "the deadline 1 Nov 2026 passed before the target was reached"
 
 
 def test_done_on_a_decreasing_metric() -> None:
@@ -106,7 +108,7 @@ def test_forecast_is_never_before_today() -> None:
 
 
 @pytest.mark.parametrize(("kw", "reason"), [
-    ({"target": None, "checkins": STEADY}, "no metric target to measure against"),
+    ({"target": None, "checkins": STEADY}, "no target to measure against"),
     ({"checkins": ()}, "no check-ins yet"),
     ({"checkins": cks(("2026-11-01", 40))}, "one check-in: log another to see a trend"),
     ({"checkins": STEADY, "deadline": None}, "no deadline to compare the forecast with"),
@@ -138,8 +140,8 @@ def test_smart_failures_with_reasons() -> None:
     assert [(s.letter, s.ok, s.reason) for s in analyse_goal(g, TODAY).smart] == [
         ("S", False, "the title has 1 word; say what exactly you will achieve"),
         ("M", False, "missing metric, target, unit"),
-        ("A", True, "no data yet (needs a target and two check-ins)"),
-        ("R", False, "not linked to skills, tags or a why"),
+        ("A", None, "not known yet: needs a target and two check-ins"),
+        ("R", False, "not linked to skills, tags or a reason"),
         ("T", False, "no deadline"),
     ]
     # 8 days left, 50 to go: 6.25 a day needed > 2 x 0.667 achieved.
@@ -265,10 +267,10 @@ def test_pipeline(project: Path) -> None:
     p = pipeline(career, TODAY)
     assert dict(p.counts) == {"idea": 1, "researching": 0, "applied": 2, "interviewing": 1,
                               "offer": 0, "accepted": 0, "declined": 0, "closed": 1}
-    assert [(o.title, why) for o, why in p.stale] == [
-        ("Job B", "3 days past due (2026-11-20)"), ("Talk C", "no next step")]
-    assert [(g, [o.title for o in os]) for g, os in p.by_goal] == [
-        ("g-one", ["Job A"]), ("g-two", ["Job B", "Talk C"]), ("", ["Job D", "Job E"])]
+    # Job B is overdue (shown beside its next step), Talk C has no next step.
+    assert [(o.title, why) for o, why in p.stale] == [("Talk C", "no next step")]
+    assert [i.opportunity.title for i in p.open] == ["Job B", "Job A", "Job E", "Talk C"]
+    assert [o.title for o in p.closed] == ["Job D"]
 
 
 def test_alignment(project: Path) -> None:
@@ -281,7 +283,8 @@ def test_alignment(project: Path) -> None:
     # Last 90 days: from 2026-08-25.
     assert [(g.id, [p.slug for p in posts]) for g, posts in a.per_goal] == [
         ("g-one", ["a", "c"]), ("g-two", ["b"]), ("g-three", [])]
-    assert [g.id for g in a.unsupported] == ["g-three"]
+    assert [g.id for g in a.unsupported] == []  # g-three has no tags: it gets a tag nudge
+    assert [g.id for g in a.untagged] == ["g-three"]
     assert a.orphan_tags == (("misc", 1), ("other", 1))
 
 

@@ -40,7 +40,7 @@ def build_private(config: SiteConfig, content: Content, problems: Problems, toda
     report = report_for(config, content, problems, today)
     return {
         "index.html": dashboard_html(report, config.language).encode("utf-8"),
-        "career.ics": career_ics(report.career, today, report.name).encode("utf-8"),
+        "career.ics": career_ics(report).encode("utf-8"),
     }
 
 
@@ -54,7 +54,7 @@ def smart_warnings(config: SiteConfig, content: Content, problems: Problems, tod
     for g in report.goals:
         where = g.goal.where
         for letter in g.smart:
-            if not letter.ok:
+            if letter.ok is False:
                 problems.warn(f"goal '{g.goal.id}' is not {letter.name} ({letter.letter}): "
                               f"{letter.reason}", where.path, where.line, where.column,
                               SMART_HINTS[letter.letter])

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from brandgen.private.analysis import GoalReport
+from brandgen.private.analysis import GoalReport, direction
+from brandgen.private.model import show_date
 from brandgen.private.plan import SkillGap
 
 
@@ -24,24 +25,32 @@ def _svg(width: int, height: int, label: str, body: str) -> str:
             f"<title>{text}</title>{body}</svg>")
 
 
-def burnup(report: GoalReport, today: dt.date) -> str:
-    """Check-ins against the ideal line from start to deadline, the trend and today."""
+def chart_name(report: GoalReport) -> str:
+    """Burn-down for a metric that should go down, burn-up otherwise."""
+    return "Burn-down" if direction(report.goal) < 0 else "Burn-up"
+
+
+def burnup(report: GoalReport, today: dt.date) -> tuple[str, tuple[str, ...]]:
+    """(svg, legend keys drawn): check-ins, the pace line from start to deadline, the trend
+    (never past the target), the target and today. Empty without a target and a check-in."""
     goal = report.goal
     start, target = goal.start, goal.target
     if start is None or target is None or not goal.checkins:
-        return ""
+        return "", ()
     w, h, left, right, top, bottom = 400, 230, 44, 10, 20, 40
-    d0 = goal.checkins[0].date
+    began = goal.began or goal.checkins[0].date
+    d0 = min(began, goal.checkins[0].date)
     d1 = max(goal.deadline or d0, today, goal.checkins[-1].date)
     if d1 == d0:
         d1 = d0 + dt.timedelta(days=1)
     values = [start, target, *(c.value for c in goal.checkins)]
     line = report.trend
+    t0 = goal.checkins[0].date
     end = min(report.forecast or d1, d1)
     if report.status == "done":
         end = goal.checkins[-1].date
     if line is not None:
-        values += [line.value_at(d0), line.value_at(end)]
+        values += [line.value_at(t0), line.value_at(end)]
     lo, hi = min(values), max(values)
     pad = (hi - lo) * 0.05 or 1.0
     lo, hi = lo - pad, hi + pad
@@ -53,6 +62,7 @@ def burnup(report: GoalReport, today: dt.date) -> str:
     def y(value: float) -> float:
         return top + (h - top - bottom) * (hi - value) / (hi - lo)
 
+    keys = ["actual", "target", "today"]
     parts = [f'<line class="axis" x1="{left}" y1="{h - bottom}" x2="{w - right}" '
              f'y2="{h - bottom}"/>',
              f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}"/>',
@@ -62,10 +72,12 @@ def burnup(report: GoalReport, today: dt.date) -> str:
         parts.append(f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
                      f"{_num(value)}</text>")
     if goal.deadline:
-        parts.append(f'<line class="ideal" x1="{x(d0):.1f}" y1="{y(start):.1f}" '
+        keys.append("ideal")
+        parts.append(f'<line class="ideal" x1="{x(began):.1f}" y1="{y(start):.1f}" '
                      f'x2="{x(goal.deadline):.1f}" y2="{y(target):.1f}"/>')
-    if line is not None:
-        parts.append(f'<line class="trend" x1="{x(d0):.1f}" y1="{y(line.value_at(d0)):.1f}" '
+    if line is not None and end > t0:
+        keys.append("trend")
+        parts.append(f'<line class="trend" x1="{x(t0):.1f}" y1="{y(line.value_at(t0)):.1f}" '
                      f'x2="{x(end):.1f}" y2="{y(line.value_at(end)):.1f}"/>')
     points = " ".join(f"{x(c.date):.1f},{y(c.value):.1f}" for c in goal.checkins)
     parts.append(f'<polyline class="actual" points="{points}"/>')
@@ -76,17 +88,19 @@ def burnup(report: GoalReport, today: dt.date) -> str:
                  f'y2="{h - bottom}"/>')
     anchor = "end" if tx > w * 0.8 else "middle"
     parts.append(f'<text x="{tx:.1f}" y="{top - 5}" text-anchor="{anchor}">today</text>')
-    parts.append(f'<text x="{left}" y="{h - bottom + 18}">{d0.day} {d0:%b %Y}</text>')
+    parts.append(f'<text x="{left}" y="{h - bottom + 18}">{show_date(d0)}</text>')
     parts.append(f'<text x="{w - right}" y="{h - bottom + 18}" text-anchor="end">'
-                 f"{d1.day} {d1:%b %Y}</text>")
-    label = (f"Burn-up chart for {goal.title}: {len(goal.checkins)} check-ins from "
-             f"{_num(goal.checkins[0].value)} on {d0} to {_num(goal.checkins[-1].value)} on "
-             f"{goal.checkins[-1].date}, target {_num(target)} {goal.unit}".rstrip())
+                 f"{show_date(d1)}</text>")
+    label = (f"{chart_name(report)} chart for {goal.title}: {len(goal.checkins)} check-ins "
+             f"from {_num(goal.checkins[0].value)} on {show_date(t0)} to "
+             f"{_num(goal.checkins[-1].value)} on {show_date(goal.checkins[-1].date)}, target "
+             f"{_num(target)} {goal.unit}".rstrip())
     if goal.deadline:
-        label += f" by {goal.deadline}"
+        label += f" by {show_date(goal.deadline)}"
     if report.forecast:
-        label += f"; trend forecast {report.forecast}"
-    return _svg(w, h, label + ".", "".join(parts))
+        label += f"; trend forecast {show_date(report.forecast)}"
+    order = ("actual", "ideal", "trend", "target", "today")
+    return _svg(w, h, label + ".", "".join(parts)), tuple(k for k in order if k in keys)
 
 
 def skill_bar(gap: SkillGap) -> str:

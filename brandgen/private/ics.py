@@ -1,6 +1,10 @@
-"""career.ics: an RFC 5545 calendar of every dated item, written by hand (no runtime deps).
+"""career.ics: an RFC 5545 calendar of the open dated items, written by hand (no runtime
+dependency; the tests parse it with `icalendar`).
 
-All events are all-day (`DTSTART;VALUE=DATE`). UIDs are a hash of what the event is about
+All events are all-day (`DTSTART;VALUE=DATE`). An overdue open item moves onto today with
+"(overdue since ...)"; done items, closed opportunities and items of paused or dropped goals
+leave the calendar. Deadlines and due dates carry a VALARM; the review recurs every
+`review_every_days`. UIDs are a hash of what the event is about
 (kind, owner, title), never of the time, so a calendar subscription updates events in place
 when a date moves. DTSTAMP is `today` at midnight UTC so the same inputs give the same bytes.
 """
@@ -11,10 +15,13 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from brandgen.private.model import Career
-from brandgen.private.plan import next_followup
+from brandgen.private.analysis import DONE, MISSED
+from brandgen.private.model import show_date
+from brandgen.private.report import Report
 
 PRODID = "-//brandgen//private career dashboard//EN"
+DEADLINE_ALARM_DAYS = 7
+DUE_ALARM_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,9 @@ class Event:
     date: dt.date
     summary: str
     description: str = ""
+    url: str = ""
+    alarm_days: int | None = None  # a VALARM this many days before
+    every_days: int | None = None  # a recurring event
 
 
 def escape_text(text: str) -> str:
@@ -47,35 +57,64 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def events(career: Career) -> list[Event]:
-    """Goal deadlines, milestones, action due dates, follow-ups and opportunity due dates."""
+def _rolled(key: str, due: dt.date, summary: str, description: str, today: dt.date,
+            url: str = "", alarm: int | None = None) -> Event:
+    """An open item; one that is overdue moves onto today and says since when."""
+    if due < today:
+        return Event(key, today, f"{summary} (overdue since {show_date(due)})", description,
+                     url)
+    return Event(key, due, summary, description, url, alarm)
+
+
+def events(r: Report) -> list[Event]:
+    """Open dated items only: deadlines and milestones of active goals that are not done,
+    actions not done, follow-ups, open opportunities, check-ins of stale goals, reviews."""
+    career, today = r.career, r.today
     out: list[Event] = []
-    for g in career.goals:
-        if g.deadline:
-            target = f"target {g.target:g} {g.unit}".strip() if g.target is not None else ""
-            out.append(Event(f"goal|{g.id}", g.deadline, f"Goal deadline: {g.title}",
-                             "; ".join(x for x in (g.metric, target) if x)))
-        for m in g.milestones:
-            if m.due:
-                state = f" (done {m.done})" if m.done else ""
-                out.append(Event(f"milestone|{g.id}|{m.title}", m.due,
-                                 f"Milestone: {m.title}{state}", f"Goal: {g.title}"))
+    live = {g.goal.id for g in r.goals if g.goal.is_active}
+    for g in r.goals:
+        goal = g.goal
+        if goal.id not in live:
+            continue
+        if goal.deadline and g.status not in (DONE, MISSED):
+            target = (f"target {goal.target:g} {goal.unit}".strip()
+                      if goal.target is not None else "")
+            out.append(_rolled(f"goal|{goal.id}", goal.deadline,
+                               f"Goal deadline: {goal.title}",
+                               "; ".join(x for x in (goal.metric, target, g.reason) if x),
+                               today, alarm=DEADLINE_ALARM_DAYS))
+        for m in goal.milestones:
+            if m.due and m.done is None:
+                out.append(_rolled(f"milestone|{goal.id}|{m.title}", m.due,
+                                   f"Milestone: {m.title}", f"Goal: {goal.title}", today,
+                                   alarm=DUE_ALARM_DAYS))
+        if g.stale:
+            out.append(Event(f"checkin|{goal.id}", today, f"Check in on {goal.title}",
+                             f"{g.reason}. Record it with: brandgen checkin {goal.id} VALUE"))
     for a in career.actions:
-        if a.due:
-            goal = career.goal(a.goal) if a.goal else None
-            out.append(Event(f"action|{a.title}", a.due, f"Action due: {a.title} ({a.status})",
-                             f"{a.kind}" + (f"; goal: {goal.title}" if goal else "")))
-    for c in career.contacts:
-        when = next_followup(c)
-        if when:
+        if a.due and a.status != "done" and (a.goal is None or a.goal in live):
+            goal_of = career.goal(a.goal) if a.goal else None
+            out.append(_rolled(f"action|{a.title}", a.due, f"Action due: {a.title}",
+                               f"{a.kind}, {a.status}"
+                               + (f"; goal: {goal_of.title}" if goal_of else ""), today,
+                               alarm=DUE_ALARM_DAYS))
+    for f in r.network.followups:
+        c = f.contact
+        if f.due and (not c.goals or any(i in live for i in c.goals)):
             who = ", ".join(x for x in (c.role, c.organization) if x)
-            out.append(Event(f"followup|{c.name}", when, f"Follow up with {c.name}",
-                             "; ".join(x for x in (who, c.notes) if x)))
+            out.append(_rolled(f"followup|{c.name}", f.due, f"Follow up with {c.name}",
+                               "; ".join(x for x in (who, c.notes) if x), today))
     for o in career.opportunities:
-        if o.due:
-            out.append(Event(f"opportunity|{o.title}|{o.organization}", o.due,
-                             f"Opportunity due: {o.title} ({o.stage})",
-                             o.next_step or "No next step recorded"))
+        if o.due and o.is_open:
+            out.append(_rolled(f"opportunity|{o.id}", o.due, f"{o.title}: {o.next_step}"
+                               if o.next_step else f"Opportunity due: {o.title}",
+                               "; ".join(x for x in (o.organization, f"stage {o.stage}",
+                                                     o.notes, o.url) if x),
+                               today, o.url, DUE_ALARM_DAYS))
+    due = r.reviews.next_due or today
+    out.append(Event("review", max(due, today), "Career review",
+                     "Look back and plan ahead: run `brandgen review` to start the note.",
+                     every_days=r.settings.review_every_days))
     return out
 
 
@@ -86,21 +125,30 @@ def uid(key: str, seen: dict[str, int]) -> str:
     return f"{digest}{suffix}@brandgen.private"
 
 
-def career_ics(career: Career, today: dt.date, name: str = "") -> str:
+def career_ics(r: Report) -> str:
     """The calendar as text with CRLF line endings."""
+    today, name = r.today, r.name
     stamp = today.strftime("%Y%m%dT000000Z")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH",
              "X-WR-CALNAME:" + escape_text(f"Career plan{' – ' + name if name else ''} "
                                            "(private)")]
     seen: dict[str, int] = {}
-    for e in events(career):
+    for e in events(r):
         lines += ["BEGIN:VEVENT", f"UID:{uid(e.key, seen)}", f"DTSTAMP:{stamp}",
                   f"DTSTART;VALUE=DATE:{e.date:%Y%m%d}",
                   f"DTEND;VALUE=DATE:{e.date + dt.timedelta(days=1):%Y%m%d}",
                   f"SUMMARY:{escape_text(e.summary)}", "TRANSP:TRANSPARENT"]
+        if e.every_days:
+            lines.append(f"RRULE:FREQ=DAILY;INTERVAL={e.every_days}")
         if e.description:
             lines.append(f"DESCRIPTION:{escape_text(e.description)}")
+        if e.url:
+            lines.append(f"URL;VALUE=URI:{e.url}")
+        if e.alarm_days is not None:
+            lines += ["BEGIN:VALARM", "ACTION:DISPLAY",
+                      f"DESCRIPTION:{escape_text(e.summary)}",
+                      f"TRIGGER:-P{e.alarm_days}D", "END:VALARM"]
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

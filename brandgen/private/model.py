@@ -20,6 +20,11 @@ GOAL_STATUSES = ("active", "paused", "dropped")
 INTERACTION_KINDS = ("call", "coffee", "meeting", "email", "message", "event", "other")
 
 
+def show_date(date: dt.date | None) -> str:
+    """The one date format readers see: 23 Nov 2026."""
+    return f"{date.day} {date:%b %Y}" if date else "no date"
+
+
 @dataclass(frozen=True)
 class Where:
     """A position in a source file, for warnings about a record."""

@@ -1,25 +1,32 @@
 """The rest of the analysis, pure functions of (career, content, settings, today): the action
-plan, skills gap, network follow-ups, opportunities pipeline, brand alignment and reviews.
+plan, skills gap, network follow-ups, brand alignment and reviews (opportunities: pipeline.py).
 
 Rules:
 
 * **Action plan** merges development actions not done, open milestones (not done), the
-  `next_step` of open opportunities (stage not accepted/declined/closed) and contact
-  follow-ups due within ``PLAN_HORIZON_DAYS`` (14) of today. Order: overdue first (due before
-  today), then the linked goal's priority (1 first; the best of several goals; no priority
-  last), then due date (none last), then title.
+  `next_step` of open opportunities (stage not accepted/declined/closed), contact
+  follow-ups due within ``PLAN_HORIZON_DAYS`` (14) of today, a "check in on" item per stale
+  goal and a "decide on" item per missed goal (both due today), and the next review. Items
+  of paused or dropped goals are left out (an item linked to several goals stays while one
+  of them is active).
+  Order: overdue first (due before today), then the linked goal's priority (1 first; the best
+  of several goals; no priority last), then due date (none last), then title.
 * **Skills gap**: gap = max(0, target - current level). An action covers a skill when it
   names the skill and is not done. A gap above 0 with no covering action is flagged.
-* **Network**: next follow-up = `next_followup`, else `last_contact + cadence_days`; days
-  overdue = today - next follow-up when positive. A long-horizon goal is warned about when no
-  contact linked to it is a mentor or a sponsor.
-* **Opportunities**: counts per stage; an open opportunity is stale when its `due` is before
-  today or it has no `next_step`.
+* **Last contact** with a person is the newest of `last_contact` and the `log` dates. Their
+  next follow-up is `next_followup` if that is later than the last contact, else last contact
+  + `cadence_days`; with a cadence and no contact at all it is due today ("never
+  contacted"). Days overdue = today - next follow-up when positive. A long-horizon active goal
+  is warned about when no contact linked to it is a mentor or a sponsor.
+* **Warmth**: interactions (log entries, plus `last_contact` when no log entry has its date)
+  in the last 90 and 180 days (date >= today - N): warm with one in 90 days, cooling with one
+  in 180, cold otherwise.
 * **Brand alignment**: a post is published when not a draft and dated on or before today.
   Posts per month covers the current month (to date) and the five before it; the average is
   their total / 6. Supporting posts of a goal are published posts of the last 90 days (date
-  >= today - 90) sharing a tag with the goal (tags compared as slugs). Tags of those recent
-  posts that no goal lists "support no goal".
+  >= today - 90) sharing a tag with the goal (tags compared as slugs); drafts sharing a tag
+  are its work in progress. Only active goals that are not done and have tags get a nudge.
+  Tags of recent posts that no goal lists "support no goal".
 * **Reviews** are overdue when the latest is more than `review_every_days` old, or missing.
 """
 
@@ -32,19 +39,22 @@ from dataclasses import dataclass
 from brandgen.config import PrivateSettings
 from brandgen.markdown import excerpt
 from brandgen.model import Content, Post
+from brandgen.private.analysis import MISSED, GoalReport
 from brandgen.private.model import (
     RELATIONSHIPS,
-    STAGES,
     Action,
     Career,
     Contact,
     Goal,
-    Opportunity,
     Review,
+    show_date,
 )
 from brandgen.urls import tag_slug
 
 PLAN_HORIZON_DAYS = 14
+WARM_DAYS, COOL_DAYS = 90, 180
+VERBS = {"action": "Do", "milestone": "Finish", "opportunity": "", "follow-up": "",
+         "check-in": "", "review": ""}
 ALIGNMENT_DAYS = 90
 ALIGNMENT_MONTHS = 6
 NO_PRIORITY = 10**6
@@ -60,6 +70,11 @@ class PlanItem:
     overdue_days: int  # > 0 when overdue
     detail: str = ""
 
+    @property
+    def verb(self) -> str:
+        """A leading verb when the title does not start with one."""
+        return VERBS.get(self.kind, "")
+
 
 def _priority(career: Career, ids: tuple[str, ...]) -> int | None:
     found = [g.priority for g in career.goals if g.id in ids and g.priority is not None]
@@ -70,16 +85,28 @@ def _overdue(due: dt.date | None, today: dt.date) -> int:
     return max(0, (today - due).days) if due else 0
 
 
-def next_followup(contact: Contact) -> dt.date | None:
-    if contact.next_followup is not None:
+def next_followup(contact: Contact, today: dt.date | None = None) -> dt.date | None:
+    """The last-contact rule (module docstring); `today` makes "never contacted" due today."""
+    last = contact.last_seen
+    if contact.next_followup is not None and (last is None or contact.next_followup > last):
         return contact.next_followup
-    if contact.last_contact is not None and contact.cadence_days is not None:
-        return contact.last_contact + dt.timedelta(days=contact.cadence_days)
+    if last is not None and contact.cadence_days is not None:
+        return last + dt.timedelta(days=contact.cadence_days)
+    if last is None and contact.cadence_days is not None:
+        return today
     return None
 
 
-def action_plan(career: Career, today: dt.date) -> tuple[PlanItem, ...]:
-    """Every next thing to do, overdue first, then goal priority, then due date."""
+def _parked(career: Career, ids: tuple[str, ...]) -> bool:
+    """Linked only to goals that are paused or dropped."""
+    goals = [career.goal(i) for i in ids]
+    return bool(ids) and all(g is not None and not g.is_active for g in goals)
+
+
+def action_plan(career: Career, today: dt.date, goals: tuple[GoalReport, ...] = (),
+                review_due: dt.date | None = None) -> tuple[PlanItem, ...]:
+    """Every next thing to do, overdue first, then goal priority, then due date. `goals`
+    (the analysed goals) adds check-ins of stale goals, `review_due` the next review."""
     raw: list[tuple[str, str, dt.date | None, tuple[str, ...], str]] = []
     for a in career.actions:
         if a.status != "done":
@@ -95,15 +122,54 @@ def action_plan(career: Career, today: dt.date) -> tuple[PlanItem, ...]:
                         ", ".join(x for x in (o.title, o.organization) if x)))
     horizon = today + dt.timedelta(days=PLAN_HORIZON_DAYS)
     for c in career.contacts:
-        when = next_followup(c)
+        when = next_followup(c, today)
         if when is not None and when <= horizon:
-            raw.append(("follow-up", f"Follow up with {c.name}", when, c.goals,
-                        ", ".join(x for x in (c.role, c.organization) if x)))
-    items = [PlanItem(kind, title, due, goals, _priority(career, goals), _overdue(due, today),
-                      detail) for kind, title, due, goals, detail in raw]
+            detail = ", ".join(x for x in (c.role, c.organization) if x)
+            if c.last_seen is None:
+                detail = ", ".join(x for x in (detail, "never contacted") if x)
+            raw.append(("follow-up", f"Follow up with {c.name}", when, c.goals, detail))
+    for r in goals:
+        if r.stale and r.checkin_due is not None:
+            raw.append(("check-in", f"Check in on \u201c{r.goal.title}\u201d", today,
+                        (r.goal.id,), f"expected by {show_date(r.checkin_due)}"))
+        if r.status == MISSED and r.goal.is_active:
+            raw.append(("decision", f"Decide on \u201c{r.goal.title}\u201d: a new deadline, "
+                        "or drop it", today, (r.goal.id,), "its deadline passed"))
+    if review_due is not None:
+        raw.append(("review", "Write your career review", review_due, (),
+                    "run brandgen review"))
+    items = [PlanItem(kind, title, due, ids, _priority(career, ids), _overdue(due, today),
+                      detail) for kind, title, due, ids, detail in raw
+             if not _parked(career, ids)]
     items.sort(key=lambda i: (i.overdue_days == 0, i.priority or NO_PRIORITY,
                               i.due or dt.date.max, i.kind, i.title))
     return tuple(items)
+
+
+WEEK_DAYS, WEEK_LIMIT, STALE_AFTER_DAYS = 7, 7, 30
+
+
+@dataclass(frozen=True)
+class Week:
+    items: tuple[PlanItem, ...]  # at most WEEK_LIMIT, in date order
+    more: int  # due this week but beyond the limit
+    old: tuple[PlanItem, ...]  # overdue by more than STALE_AFTER_DAYS: clear or reschedule
+
+
+def this_week(plan: tuple[PlanItem, ...], today: dt.date) -> Week:
+    """At most 7 items in date order: first those due in the next 7 days (today included,
+    soonest first), then, in the slots left, those overdue by at most 30 days (by goal
+    priority, then the most recently due). Older overdue items are listed apart."""
+    end = today + dt.timedelta(days=WEEK_DAYS)
+    soon = [i for i in plan if i.due is not None and today <= i.due <= end]
+    soon.sort(key=lambda i: i.due or dt.date.max)  # stable: ties keep the plan's order
+    late = [i for i in plan if 0 < i.overdue_days <= STALE_AFTER_DAYS]
+    late.sort(key=lambda i: (i.priority or NO_PRIORITY, i.overdue_days))
+    chosen = (soon + late)[:WEEK_LIMIT]
+    chosen.sort(key=lambda i: i.due or dt.date.max)
+    old = sorted((i for i in plan if i.overdue_days > STALE_AFTER_DAYS),
+                 key=lambda i: i.due or dt.date.max)
+    return Week(tuple(chosen), len(soon) + len(late) - len(chosen), tuple(old))
 
 
 @dataclass(frozen=True)
@@ -135,6 +201,28 @@ class FollowUp:
     contact: Contact
     due: dt.date | None
     overdue_days: int
+    last: dt.date | None = None  # the last-contact rule
+    recent: int = 0  # interactions in the last WARM_DAYS
+    older: int = 0  # interactions in the last COOL_DAYS
+
+    @property
+    def warmth(self) -> str:
+        return "warm" if self.recent else "cooling" if self.older else "cold"
+
+
+def interactions(contact: Contact) -> list[dt.date]:
+    dates = [i.date for i in contact.log]
+    if contact.last_contact is not None and contact.last_contact not in dates:
+        dates.append(contact.last_contact)
+    return sorted(dates)
+
+
+def _follow(c: Contact, today: dt.date) -> FollowUp:
+    due = next_followup(c, today)
+    dates = interactions(c)
+    return FollowUp(c, due, _overdue(due, today), c.last_seen,
+                    sum(1 for d in dates if d >= today - dt.timedelta(days=WARM_DAYS)),
+                    sum(1 for d in dates if d >= today - dt.timedelta(days=COOL_DAYS)))
 
 
 @dataclass(frozen=True)
@@ -145,47 +233,20 @@ class NetworkReport:
 
 
 def network(career: Career, today: dt.date) -> NetworkReport:
-    ups = [FollowUp(c, next_followup(c), _overdue(next_followup(c), today))
-           for c in career.contacts]
+    ups = [_follow(c, today) for c in career.contacts]
     ups.sort(key=lambda f: (f.due or dt.date.max, f.contact.name))
     counts = Counter(c.relationship for c in career.contacts)
     warnings = []
     for g in career.goals:
-        if g.horizon != "long":
+        if g.horizon != "long" or not g.is_active:
             continue
         backers = [c for c in career.contacts
                    if g.id in c.goals and c.relationship in ("mentor", "sponsor")]
         if not backers:
             warnings.append(f"Long-term goal \u201c{g.title}\u201d has no mentor or sponsor: "
-                            "link one in network.yaml (goals: [" + g.id + "]).")
+                            "link one to it in network.yaml.")
     return NetworkReport(tuple(ups), tuple((r, counts[r]) for r in RELATIONSHIPS),
                          tuple(warnings))
-
-
-@dataclass(frozen=True)
-class PipelineReport:
-    counts: tuple[tuple[str, int], ...]  # every stage, in STAGES order
-    stale: tuple[tuple[Opportunity, str], ...]  # (opportunity, why)
-    by_goal: tuple[tuple[str, tuple[Opportunity, ...]], ...]  # goal id ('' = none)
-
-
-def pipeline(career: Career, today: dt.date) -> PipelineReport:
-    counts = Counter(o.stage for o in career.opportunities)
-    stale: list[tuple[Opportunity, str]] = []
-    for o in career.opportunities:
-        if not o.is_open:
-            continue
-        if o.due is not None and o.due < today:
-            stale.append((o, f"{(today - o.due).days} days past due ({o.due})"))
-        elif not o.next_step:
-            stale.append((o, "no next step"))
-    groups: list[tuple[str, tuple[Opportunity, ...]]] = []
-    for gid in [g.id for g in career.goals] + [""]:
-        members = tuple(o for o in career.opportunities
-                        if ((gid in o.goals) if gid else not o.goals))
-        if members:
-            groups.append((gid, members))
-    return PipelineReport(tuple((s, counts[s]) for s in STAGES), tuple(stale), tuple(groups))
 
 
 @dataclass(frozen=True)
@@ -194,8 +255,10 @@ class Alignment:
     average: float
     target: int
     per_goal: tuple[tuple[Goal, tuple[Post, ...]], ...]
-    unsupported: tuple[Goal, ...]
+    unsupported: tuple[Goal, ...]  # active, not done, tagged, and no recent post
     orphan_tags: tuple[tuple[str, int], ...]  # (tag, recent posts with it)
+    drafts: tuple[tuple[Goal, tuple[Post, ...]], ...] = ()  # work in progress per goal
+    untagged: tuple[Goal, ...] = ()  # active goals with no tags: nothing can support them
 
     @property
     def meets_target(self) -> bool:
@@ -207,8 +270,10 @@ def _month_start(day: dt.date, back: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def alignment(career: Career, content: Content, settings: PrivateSettings, today: dt.date
-              ) -> Alignment:
+def alignment(career: Career, content: Content, settings: PrivateSettings, today: dt.date,
+              done: frozenset[str] = frozenset()) -> Alignment:
+    """`done`: ids of goals that reached their target (they need no more evidence)."""
+    drafts = sorted((p for p in content.posts if p.draft), key=lambda p: p.slug)
     published = [p for p in content.posts if not p.draft and p.date <= today]
     months = []
     for back in range(ALIGNMENT_MONTHS - 1, -1, -1):
@@ -229,10 +294,15 @@ def alignment(career: Career, content: Content, settings: PrivateSettings, today
         for tag in dict.fromkeys(p.tags):
             if tag_slug(tag) not in goal_tags:
                 orphans[tag] += 1
+    live = [g for g in career.goals if g.is_active and g.id not in done]
+    wip = tuple((g, tuple(p for p in drafts if {tag_slug(t) for t in g.tags}
+                          & {tag_slug(t) for t in p.tags})) for g in live if g.tags)
     return Alignment(tuple(months), sum(n for _, n in months) / ALIGNMENT_MONTHS,
                      settings.posts_per_month, tuple(per_goal),
-                     tuple(g for g, posts in per_goal if not posts),
-                     tuple(sorted(orphans.items(), key=lambda kv: (-kv[1], kv[0]))))
+                     tuple(g for g, posts in per_goal if not posts and g in live and g.tags),
+                     tuple(sorted(orphans.items(), key=lambda kv: (-kv[1], kv[0]))),
+                     tuple((g, ps) for g, ps in wip if ps),
+                     tuple(g for g in live if not g.tags))
 
 
 @dataclass(frozen=True)

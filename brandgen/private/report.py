@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brandgen.config import PrivateSettings
 from brandgen.model import Content
-from brandgen.private.analysis import GoalReport, analyse_goal
+from brandgen.private.analysis import DONE, GoalReport, analyse_goal
 from brandgen.private.model import Career
+from brandgen.private.pipeline import PipelineReport, pipeline
 from brandgen.private.plan import (
     Alignment,
     NetworkReport,
-    PipelineReport,
     PlanItem,
     ReviewReport,
     SkillGap,
     action_plan,
     alignment,
     network,
-    pipeline,
     reviews,
     skills_gap,
 )
@@ -37,6 +36,7 @@ class Report:
     pipeline: PipelineReport
     alignment: Alignment
     reviews: ReviewReport
+    settings: PrivateSettings = field(default_factory=PrivateSettings)
 
     def goal_title(self, goal_id: str) -> str:
         goal = self.career.goal(goal_id)
@@ -46,15 +46,19 @@ class Report:
 def analyse(career: Career, content: Content, settings: PrivateSettings, today: dt.date
             ) -> Report:
     """Every analysis, as a pure function of its inputs."""
+    goals = tuple(analyse_goal(g, today, settings.checkin_every_days) for g in career.goals)
+    review = reviews(career, settings, today)
+    done = frozenset(g.goal.id for g in goals if g.status == DONE)
     return Report(
         today=today,
         name=content.profile.name,
         career=career,
-        goals=tuple(analyse_goal(g, today) for g in career.goals),
-        plan=action_plan(career, today),
+        goals=goals,
+        plan=action_plan(career, today, goals, review.next_due or today),
         skills=skills_gap(career, content),
         network=network(career, today),
-        pipeline=pipeline(career, today),
-        alignment=alignment(career, content, settings, today),
-        reviews=reviews(career, settings, today),
+        pipeline=pipeline(career, today, settings),
+        alignment=alignment(career, content, settings, today, done),
+        reviews=review,
+        settings=settings,
     )

@@ -1,4 +1,5 @@
-"""Dashboard sections after the goals: plan, skills, network, pipeline, SWOT, brand, reviews.
+"""Dashboard sections after the goals: plan, skills, SWOT, brand, reviews (network and
+opportunities: relations.py).
 Each one ends with dated next actions, not just numbers."""
 
 from __future__ import annotations
@@ -6,16 +7,20 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from brandgen.private.charts import funnel, posts_bars, skill_bar
+from brandgen.private.charts import posts_bars, skill_bar
 from brandgen.private.htmlbits import (
     day,
     days_text,
     esc,
-    next_list,
+    fold,
+    goal_anchor,
+    item_text,
+    plural,
     section,
     table,
     when_text,
 )
+from brandgen.private.model import SWOT_KEYS, SwotItem
 from brandgen.private.report import Report
 
 
@@ -24,102 +29,86 @@ def _goals(r: Report, ids: tuple[str, ...]) -> str:
 
 
 def plan_section(r: Report) -> str:
-    rows = [(esc(i.title) + (f'<br><span class="muted">{esc(i.detail)}</span>'
+    rows = [(item_text(i) + (f'<br><span class="muted">{esc(i.detail)}</span>'
                              if i.detail else ""),
              when_text(i.due, r.today), esc(i.kind), _goals(r, i.goals)) for i in r.plan]
-    return section("plan", "Action plan", table(
-        "Overdue first, then by the linked goal's priority, then by due date.",
-        ("What", "When", "Kind", "Goal"), rows,
-        "Nothing to do: add development actions, milestones or next steps."))
+    listing = table("Overdue first, then by the linked goal's priority, then by due date.",
+                    ("What", "When", "Kind", "Goal"), rows,
+                    "Nothing to do: add development actions, milestones or next steps.")
+    return section("plan", "Action plan", (
+        f'<details><summary>All {len(r.plan)} open items of active goals</summary>{listing}'
+        "</details>" if rows else listing))
 
 
 def skills_section(r: Report) -> str:
     items = []
     for g in r.skills:
-        if g.actions:
-            cover = "Covered by: " + "; ".join(
-                f"{esc(a.title)} ({esc(a.status)}, due {day(a.due)})" for a in g.actions)
-        elif g.gap:
-            cover = ('<span class="flag">No action covers this gap</span>: add one naming '
-                     "this skill to development.yaml.")
-        else:
+        if not g.gap:
             cover = '<span class="ok">Target met.</span>'
+        elif g.actions:
+            first = g.actions[0]
+            others = len(g.actions) - 1
+            cover = (f"Covered by {esc(first.title)} ({esc(first.status)}, due {day(first.due)})"
+                     + (f" and {plural(others, 'more action')}" if others else ""))
+        else:
+            cover = ('<span class="flag">No action covers this gap</span>: plan one for this '
+                     "skill in development.yaml.")
         items.append(f"<li><b>{esc(g.skill)}</b>: level {g.current}, target {g.target}, "
                      f'<span class="num">gap {g.gap}</span>{skill_bar(g)}{cover}</li>')
     if not items:
-        return section("skills", "Skills gap", '<p class="muted">No targets: add '
-                       "<code>targets:</code> to content/private/development.yaml.</p>")
+        return section("skills", "Skills gap", '<p class="muted">No target levels yet: add '
+                       "them to content/private/development.yaml.</p>")
     covering = {a.title for g in r.skills for a in g.actions}
     nexts = [i for i in r.plan if i.kind == "action" and i.title in covering]
     uncovered = sum(1 for g in r.skills if g.uncovered)
-    return section("skills", "Skills gap", (
-        f"<p>{sum(1 for g in r.skills if g.gap)} of {len(r.skills)} target skills have a gap; "
-        f"{uncovered} {'has' if uncovered == 1 else 'have'} no action.</p>"
-        '<p class="muted">Filled bar: current level (skills.yaml); outline: target.</p>'
-        f'<ul class="skills">{"".join(items)}</ul><h3>Next development actions</h3>'
-        + next_list(nexts, r.today, "No open development action.")))
+    bare = ", ".join(esc(g.skill) for g in r.skills if g.uncovered)
+    finding = (f"{sum(1 for g in r.skills if g.gap)} of {len(r.skills)} target skills have a "
+               f"gap; {uncovered} {'has' if uncovered == 1 else 'have'} no action"
+               + (f' (<span class="flag">{bare}</span>)' if bare else ""))
+    return section("skills", "Skills gap", fold(finding, (
+        '<p class="muted">Filled bar: current level; outline: target level.</p>'
+        f'<ul class="skills">{"".join(items)}</ul>'))
+        + (f"<p>Next: {item_text(nexts[0])}, {when_text(nexts[0].due, r.today)}.</p>"
+           if nexts else ""))
 
 
-def network_section(r: Report) -> str:
-    net = r.network
-    warn = "".join(f'<p class="warn">{esc(w)}</p>' for w in net.warnings)
-    mix = " · ".join(f"{esc(k)} {n}" for k, n in net.mix)
-    rows = []
-    for f in net.followups:
-        c = f.contact
-        who = ", ".join(x for x in (c.role, c.organization) if x)
-        rows.append((esc(c.name) + (f'<br><span class="muted">{esc(who)}</span>' if who else ""),
-                     esc(c.relationship), day(c.last_contact, "never"),
-                     when_text(f.due, r.today) if f.due else
-                     '<span class="muted">set last_contact and cadence_days</span>',
-                     _goals(r, c.goals)))
-    overdue = [f for f in net.followups if f.overdue_days]
-    return section("network", "Network", (
-        f"{warn}<p>Relationship mix: {mix}. {len(overdue)} overdue follow-up"
-        f"{'s' if len(overdue) != 1 else ''}.</p>"
-        + table("Next follow-up: next_followup, else last contact + cadence.",
-                ("Contact", "Relationship", "Last contact", "Next follow-up", "Goals"), rows,
-                "No contacts: add people to content/private/network.yaml.")))
-
-
-def pipeline_section(r: Report) -> str:
-    p = r.pipeline
-    if not r.career.opportunities:
-        return section("pipeline", "Opportunities", '<p class="muted">No opportunities: '
-                       "add them to content/private/opportunities.yaml.</p>")
-    stale = "".join(f"<li>{esc(o.title)}: <span class=\"flag\">{esc(why)}</span></li>"
-                    for o, why in p.stale)
-    groups = []
-    for gid, members in p.by_goal:
-        title = r.goal_title(gid) if gid else "Not linked to a goal"
-        lines = "".join(
-            f"<li>{esc(o.title)}{', ' + esc(o.organization) if o.organization else ''} "
-            f'<span class="muted">({esc(o.stage)})</span>'
-            + (f": {esc(o.next_step)}, {when_text(o.due, r.today)}" if o.next_step and o.is_open
-               else "") + "</li>" for o in members)
-        groups.append(f"<h4>{esc(title)}</h4><ul class=\"next\">{lines}</ul>")
-    nexts = [i for i in r.plan if i.kind == "opportunity"]
-    return section("pipeline", "Opportunities", (
-        f'<div class="grid2"><figure>{funnel(p.counts)}<figcaption>Opportunities by stage.'
-        "</figcaption></figure><div><h3>Stale</h3>"
-        + (f'<ul class="next">{stale}</ul>' if stale else
-           '<p class="muted">Nothing stale.</p>')
-        + "<h3>Next steps</h3>" + next_list(nexts, r.today, "No next steps recorded.", 8)
-        + "</div></div><h3>By goal</h3>" + "".join(groups)))
+def _swot_item(r: Report, box: str, item: SwotItem) -> str:
+    links = [f'<a href="#{goal_anchor(g)}">{esc(r.goal_title(g))}</a>' for g in item.goals]
+    status = {a.title: a.status for a in r.career.actions}
+    links += [f"{esc(a)} <span class=\"muted\">({esc(status.get(a, ''))})</span>"
+              for a in item.actions]
+    out = esc(item.text)
+    if links:
+        out += '<br><span class="muted">→</span> ' + "; ".join(links)
+    if box in ("weaknesses", "threats") and not (item.goals or item.actions):
+        out += ('<br><span class="flag">Not addressed</span>: link a goal or an action.')
+    if box == "opportunities":
+        open_goals = {g for o in r.career.opportunities if o.is_open for g in o.goals}
+        if not set(item.goals) & open_goals:
+            out += ('<br><span class="flag">Not in the pipeline</span>: add it to '
+                    "opportunities.")
+    return f"<li>{out}</li>"
 
 
 def swot_section(r: Report) -> str:
     s = r.career.swot
     boxes = []
-    for title, entries in (("Strengths", s.strengths), ("Weaknesses", s.weaknesses),
-                           ("Opportunities", s.opportunities), ("Threats", s.threats)):
-        inner = ("<ul>" + "".join(f"<li>{esc(e.text)}</li>" for e in entries) + "</ul>" if entries
+    for key, title in (("strengths", "Strengths"), ("weaknesses", "Weaknesses"),
+                       ("opportunities", "Opportunities"), ("threats", "Threats")):
+        entries = getattr(s, key)
+        inner = ("<ul>" + "".join(_swot_item(r, key, e) for e in entries) + "</ul>" if entries
                  else '<p class="muted">None listed.</p>')
         boxes.append(f"<div><h3>{title}</h3>{inner}</div>")
     due = r.reviews.next_due
-    nxt = (f"<p>Next: revisit this grid at your next review, due {when_text(due, r.today)}.</p>"
-           if due else "<p>Next: revisit this grid in your first review.</p>")
-    return section("swot", "SWOT", f'<div class="swot">{"".join(boxes)}</div>{nxt}')
+    nxt = (f"<p>Revisit this grid at your next review, due {when_text(due, r.today)}.</p>"
+           if due else "<p>Revisit this grid in your first review.</p>")
+    grid = f'<div class="swot">{"".join(boxes)}</div>'
+    loose = sum(b.count("Not addressed") for b in boxes)
+    missing = sum(b.count("Not in the pipeline") for b in boxes)
+    finding = (f"{plural(sum(len(getattr(s, k)) for k in SWOT_KEYS), 'item')}: "
+               f"{plural(loose, 'weakness or threat', 'weaknesses or threats')} not addressed, "
+               f"{plural(missing, 'opportunity', 'opportunities')} not in the pipeline")
+    return section("swot", "SWOT", fold(finding, grid) + nxt)
 
 
 def brand_section(r: Report) -> str:
@@ -127,11 +116,22 @@ def brand_section(r: Report) -> str:
     verdict = ('<span class="ok">on target</span>' if a.meets_target
                else '<span class="flag">below target</span>')
     rows = []
+    wip_of = {g.id: posts for g, posts in a.drafts}
     for goal, posts in a.per_goal:
-        listed = "<br>".join(f"{day(p.date)} {esc(p.title)}" for p in posts) or (
-            '<span class="flag">none</span>')
-        rows.append((esc(goal.title), esc(", ".join(goal.tags)) or
-                     '<span class="muted">no tags</span>', listed))
+        if not goal.is_active:
+            continue
+        if posts:
+            listed = (f"{len(posts)}, latest {day(posts[0].date)} \u201c{esc(posts[0].title)}"
+                      "\u201d")
+        else:
+            listed = ('<span class="flag">none</span>' if goal in a.unsupported else
+                      '<span class="muted">none</span>')
+        drafts = wip_of.get(goal.id, ())
+        if drafts:
+            listed += (f'<br><span class="muted">{plural(len(drafts), "draft")} in progress:'
+                       f"</span> {esc(drafts[0].title)}")
+        tags = esc(", ".join(goal.tags)) or "no tags"
+        rows.append((f'{esc(goal.title)}<br><span class="muted">{tags}</span>', listed))
     orphans = ", ".join(f"{esc(t)} ({n})" for t, n in a.orphan_tags) or "none"
     this_month = a.months[-1][1] if a.months else 0
     last = r.today.replace(day=calendar.monthrange(r.today.year, r.today.month)[1])
@@ -141,21 +141,32 @@ def brand_section(r: Report) -> str:
                     f"{'s' if a.target - this_month != 1 else ''} this month to keep to "
                     f"{a.target} a month</li>")
     for goal in a.unsupported:
-        tags = ", ".join(goal.tags) or "a tag"
-        todo.append(f"<li>{day(last)}: write a post tagged {esc(tags)} for "
-                    f"\u201c{esc(goal.title)}\u201d</li>")
+        drafts = wip_of.get(goal.id, ())
+        if drafts:
+            todo.append(f"<li>{day(last)}: finish the draft \u201c{esc(drafts[0].title)}\u201d "
+                        f"for \u201c{esc(goal.title)}\u201d</li>")
+        else:
+            todo.append(f"<li>{day(last)}: write a post tagged {esc(', '.join(goal.tags))} "
+                        f"for \u201c{esc(goal.title)}\u201d</li>")
+    for goal in a.untagged:
+        todo.append(f"<li>Give \u201c{esc(goal.title)}\u201d the post tags that count as "
+                    "evidence for it, so the dashboard can match your writing to it</li>")
     nexts = f'<ul class="next">{"".join(todo)}</ul>' if todo else (
         '<p class="muted">Publishing is on target and every goal has a recent post.</p>')
-    return section("brand", "Brand alignment", (
-        f'<div class="grid2"><figure>{posts_bars(a.months, a.target)}<figcaption>Published '
-        "posts per month (this month to date), target line dashed.</figcaption></figure>"
+    finding = (f"{a.average:.2f} posts a month against a target of {a.target}: {verdict}; "
+               f"{plural(len(a.unsupported), 'goal')} without a recent post")
+    return section("brand", "Brand alignment", fold(finding, (
+        f'<div class="grid2"><figure class="posts">{posts_bars(a.months, a.target)}'
+        "<figcaption>Published posts per month (this month to date), target line dashed."
+        "</figcaption></figure>"
         f"<div><p>Average <b class=\"num\">{a.average:.2f}</b> posts a month over the last "
         f"{len(a.months)} months against a target of {a.target}: {verdict}.</p>"
-        f"<p>Goals with no supporting post in the last 90 days: {len(a.unsupported)}.</p>"
+        f"<p>Goals with no supporting post in the last 90 days: {len(a.unsupported)}. "
+        f"Drafts in progress for them: {len({p.slug for _, ps in a.drafts for p in ps})}.</p>"
         f"<p>Recent post tags that support no goal: {orphans}.</p></div></div>"
-        + table("Published posts of the last 90 days whose tags match each goal's tags.",
-                ("Goal", "Tags", "Supporting posts"), rows, "No goals yet.")
-        + f"<h3>Next</h3>{nexts}"))
+        + table("Published posts of the last 90 days whose tags match each active goal's tags.",
+                ("Goal and its tags", "Supporting posts"), rows, "No goals yet.", "brand")))
+        + f"<h3>Next</h3>{nexts}")
 
 
 def reviews_section(r: Report) -> str:
