@@ -405,13 +405,13 @@ def test_review_writes_a_prefilled_note(site: Path, capsys: pytest.CaptureFixtur
     assert code == 0, err
     note = (site / "content/private/reviews/2026-11-23.md").read_text()
     assert note.startswith("---\ndate: 2026-11-23\n")
-    since = note.split("## Since the last review (2026-05-01)\n", 1)[1].split("\n## ", 1)[0]
-    assert "- 2026-06-01: Give four conference talks this year: 2 talks" in since
-    assert "2026-03-01" not in since  # before the last review
-    due = note.split("## Due in the next 14 days (to 2026-12-07)\n", 1)[1].split("\n## ")[0]
-    assert "- 2026-11-27: Wait for the recruiter (opportunity)" in due
+    since = note.split("## Since the last review (1 May 2026)\n", 1)[1].split("\n## ", 1)[0]
+    assert "- 1 Jun 2026: Give four conference talks this year: 2 talks" in since
+    assert "Mar 2026" not in since  # before the last review
+    due = note.split("## Due in the next 14 days (to 7 Dec 2026)\n", 1)[1].split("\n## ")[0]
+    assert "- 27 Nov 2026: Wait for the recruiter (opportunity)" in due
     follow = note.split("## Follow-ups due\n", 1)[1].split("\n## ")[0]
-    assert "- Dana Whitcombe: due 2026-11-26" in follow
+    assert "- Dana Whitcombe: due 26 Nov 2026" in follow
     for prompt in ("## Wins\n", "## Blockers\n", "## Next focus\n"):
         assert prompt in note
     assert "Wrote the review note" in out
@@ -461,7 +461,7 @@ def test_review_lists_interactions_and_stage_changes(site: Path,
     note = (site / "content/private/reviews/2026-11-23.md").read_text()
     activity = note.split("People and opportunities:\n", 1)[1].split("\n## ")[0]
     # no earlier review: the last 14 days; the CFP moved in October, before them
-    assert activity.strip().splitlines() == ["- 2026-11-10: coffee with Dana Whitcombe"]
+    assert activity.strip().splitlines() == ["- 10 Nov 2026: coffee with Dana Whitcombe"]
 
 
 def test_a_shape_the_editor_refuses_changes_nothing(make_site: SiteMaker,

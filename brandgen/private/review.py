@@ -16,6 +16,7 @@ import yaml
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.private.commands import Change, load_project, validate, write_atomic
 from brandgen.private.load import PRIVATE
+from brandgen.private.model import show_date
 from brandgen.private.report import Report
 
 DUE_DAYS = 14
@@ -35,22 +36,23 @@ def _checkins(report: Report, since: dt.date) -> list[str]:
                     extra = [f"confidence {c.confidence}/10"] if c.confidence else []
                     extra += [c.note] if c.note else []
                     tail = f" ({'; '.join(extra)})" if extra else ""
-                    rows.append((c.date, f"- {c.date}: {title}: {c.value:g}"
+                    rows.append((c.date, f"- {show_date(c.date)}: {title}: {c.value:g}"
                                          f"{' ' + unit if unit else ''}{tail}"))
     return [text for _, text in sorted(rows, key=lambda r: r[0])]
 
 
 def _milestones(report: Report, since: dt.date) -> list[str]:
-    rows = [(m.done, f"- {m.done}: {m.title} ({g.title})") for g in report.career.goals
+    rows = [(m.done, f"- {show_date(m.done)}: {m.title} ({g.title})") for g in report.career.goals
             for m in g.milestones if m.done is not None and since < m.done <= report.today]
     return [text for _, text in sorted(rows, key=lambda r: r[0])]
 
 
 def _activity(report: Report, since: dt.date) -> list[str]:
     """Interactions logged and opportunities moved since the last review."""
-    rows = [(i.date, f"- {i.date}: {i.kind} with {c.name}" + (f" ({i.note})" if i.note else ""))
+    rows = [(i.date, f"- {show_date(i.date)}: {i.kind} with {c.name}"
+             + (f" ({i.note})" if i.note else ""))
             for c in report.career.contacts for i in c.log if since < i.date <= report.today]
-    rows += [(h.date, f"- {h.date}: {o.title} moved to {h.stage}")
+    rows += [(h.date, f"- {show_date(h.date)}: {o.title} moved to {h.stage}")
              for o in report.career.opportunities for h in o.history
              if since < h.date <= report.today]
     return [text for _, text in sorted(rows, key=lambda r: r[0])]
@@ -60,8 +62,10 @@ def _due(report: Report) -> list[str]:
     end = report.today + dt.timedelta(days=DUE_DAYS)
     items = sorted((i for i in report.plan if i.kind != "follow-up" and i.due is not None
                     and report.today <= i.due <= end), key=lambda i: (i.due, i.title))
-    return [f"- {i.due}: {i.title} ({i.kind}"
-            + "".join(f"; {report.goal_title(g)}" for g in i.goals) + ")" for i in items]
+    # the goal's title is left out where the item already names it ("Check in on “…”")
+    return [f"- {show_date(i.due)}: {i.title} ({i.kind}"
+            + "".join(f"; {report.goal_title(g)}" for g in i.goals
+                      if report.goal_title(g) not in i.title) + ")" for i in items]
 
 
 def _attention(report: Report) -> list[str]:
@@ -75,7 +79,8 @@ def _followups(report: Report) -> list[str]:
     for f in report.network.followups:
         if f.due is None or f.due > end:
             continue
-        when = f"overdue since {f.due}" if f.due < report.today else f"due {f.due}"
+        when = (f"overdue since {show_date(f.due)}" if f.due < report.today
+                else f"due {show_date(f.due)}")
         out.append(f"- {f.contact.name}: {when}")
     return out
 
@@ -86,14 +91,15 @@ def review_text(report: Report, review_every_days: int) -> str:
     earlier = [r.date for r in report.career.reviews if r.date < today]
     last = max(earlier) if earlier else None
     since = last or today - dt.timedelta(days=review_every_days)
-    heading = (f"Since the last review ({last})" if last
+    heading = (f"Since the last review ({show_date(last)})" if last
                else f"The last {review_every_days} days (no earlier review)")
-    front = yaml.safe_dump({"date": today, "title": f"Review {today}"}, sort_keys=False)
+    front = yaml.safe_dump({"date": today, "title": f"Review of {show_date(today)}"},
+                           sort_keys=False)
     sections = [
         (heading, ["Check-ins:", *(_checkins(report, since) or ["- none"]), "",
                    "Milestones done:", *(_milestones(report, since) or ["- none"]), "",
                    "People and opportunities:", *(_activity(report, since) or ["- none"])]),
-        (f"Due in the next {DUE_DAYS} days (to {today + dt.timedelta(days=DUE_DAYS)})",
+        (f"Due in the next {DUE_DAYS} days (to {show_date(today + dt.timedelta(days=DUE_DAYS))})",
          _due(report) or ["- nothing"]),
         ("Goals at risk, stale or missed", _attention(report) or ["- none"]),
         ("Follow-ups due", _followups(report) or ["- none"]),
