@@ -367,14 +367,28 @@ def test_the_example_persona_gets_only_added_lines(tmp_path: Path,
     root = tmp_path / "example"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "brandgen.yaml", root / "brandgen.yaml")
-    for args, rel in ((("checkin", "g-cut-oncall-toil", "6", "--confidence", "7"), "goals"),
-                      (("log", "ingrid", "--kind", "call", "--note", "Philosophy draft"),
-                       "network")):
+    for args, rel, line in (
+            (("checkin", "g-cut-oncall-toil", "6", "--confidence", "7"), "goals", ""),
+            (("checkin", "g-staff-to-em/kr-acting-lead", "3", "--note", "Second report"),
+             "goals", "        - {date: 2026-11-23, value: 3, note: Second report}\n"),
+            (("log", "ingrid", "--kind", "call", "--note", "Philosophy: draft"), "network",
+             "    - {date: 2026-11-23, kind: call, note: 'Philosophy: draft'}\n"),
+            (("move", "brambleway-head", "interviewing"), "opportunities", "")):
         path = root / f"content/private/{rel}.yaml"
         before = path.read_text()
         code, _, err = run(capsys, root, *args)
         assert code == 0, err
-        inserted(before, path.read_text())
+        if args[0] == "move":  # the stage line changes, one history entry is added
+            changed = [d for d in difflib.unified_diff(before.splitlines(),
+                                                       path.read_text().splitlines(), n=0,
+                                                       lineterm="")
+                       if d[:1] in "+-" and d[:3] not in ("+++", "---")]
+            assert changed == ["-  stage: applied", "+  stage: interviewing",
+                               "+    - {date: 2026-11-23, stage: interviewing}"]
+        else:
+            _, lines = inserted(before, path.read_text())
+            assert not line or lines == [line]
+    assert run(capsys, root, "review")[0] == 0
 
 
 def test_version_imports_nothing_of_the_pipeline() -> None:
