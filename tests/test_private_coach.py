@@ -371,7 +371,8 @@ def test_checkin_reminder_in_the_plan(tmp_path: Path) -> None:
     r = analyse(career, content, PrivateSettings(), TODAY)
     [check] = [i for i in r.plan if i.kind == "check-in"]
     assert (check.title, check.due, check.detail) == (
-        "Check in on \u201cFinish the security course\u201d", TODAY, "expected by 31 Mar 2026")
+        "Check in: record where this goal stands", TODAY, "expected by 31 Mar 2026")
+    assert check.goals == ("g-s",)
     assert Checkin(TODAY, 1.0).confidence is None
 
 
@@ -398,3 +399,42 @@ def test_init_dates_its_example_from_today(tmp_path: Path) -> None:
     late = [int(n) for n in re.findall(r"overdue by (\d+) days", page)]
     assert max(late, default=0) < 30
     assert "in 7 days" in page  # the meetup outline is still a week away
+
+
+@pytest.mark.browser
+def test_example_dashboard_in_a_browser(tmp_path: Path, browser: object) -> None:
+    """The example persona's dashboard: the answer on the first screen, at most 5 screens
+    at 1280 px, at most 8 A4 pages printed, no axe violations in light and dark."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Browser
+
+    from tests.conftest import REPO
+    from tests.tools import pdf_page_count
+
+    assert isinstance(browser, Browser)
+    out, problems = build(REPO)
+    assert not problems.errors
+    page_file = tmp_path / "index.html"
+    page_file.write_bytes(out["index.html"])
+    for scheme in ("light", "dark"):
+        for width in (1280, 375):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.emulate_media(color_scheme=scheme)
+            page.goto(page_file.as_uri())
+            if width == 1280:
+                box = page.evaluate("(() => { const t = document.querySelector('table.goals')"
+                                    ".getBoundingClientRect(); const w = document.querySelector"
+                                    "('#week ol').getBoundingClientRect(); return [t.bottom, "
+                                    "w.top]; })()")
+                assert box[0] < 800 and box[1] < 800, box  # goal table and This week
+                assert page.evaluate("document.documentElement.scrollHeight") <= 5 * 800
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            result = Axe().run(page)
+            assert result.violations_count == 0, (scheme, width, result.generate_report())
+            if scheme == "light" and width == 1280:
+                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = "
+                              "false)")
+                page.emulate_media(media="print")
+                assert pdf_page_count(page.pdf(format="A4")) <= 8
+            page.close()

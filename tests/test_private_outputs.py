@@ -206,7 +206,7 @@ def test_example_persona_builds_clean_and_shows_every_status() -> None:
     parked = page[page.index('id="parked"'):]
     for status in ("done", "paused", "dropped"):
         assert f'class="pill s-{status}"' in parked, status
-    assert "worst key result" in table and "low</span>" in table  # key results, confidence
+    assert "worst: " in table and "low</span>" in table  # key results, confidence
     assert "never contacted" in page and "ghosted" in page and "no decision date" in page
     assert "Not addressed" in page and "Not in the pipeline" in page
     assert calendar_events(out["career.ics"])

@@ -116,7 +116,7 @@ def skill_bar(gap: SkillGap) -> str:
 
 def funnel(counts: tuple[tuple[str, int], ...]) -> str:
     """One centred bar per stage, width proportional to the count."""
-    w, row, label_w = 380, 30, 140
+    w, row, label_w = 380, 24, 140
     biggest = max((n for _, n in counts), default=0) or 1
     area = w - label_w - 10
     parts = []
@@ -124,10 +124,10 @@ def funnel(counts: tuple[tuple[str, int], ...]) -> str:
         y = i * row
         width = max(2.0, area * n / biggest) if n else 0.0
         x0 = label_w + (area - width) / 2
-        parts.append(f'<text x="0" y="{y + 20}">{escape(stage)}: {n}</text>')
+        parts.append(f'<text x="0" y="{y + 17}">{escape(stage)}: {n}</text>')
         if n:
-            parts.append(f'<rect class="bar" x="{x0:.1f}" y="{y + 4}" width="{width:.1f}" '
-                         f'height="{row - 8}" rx="3"/>')
+            parts.append(f'<rect class="bar" x="{x0:.1f}" y="{y + 3}" width="{width:.1f}" '
+                         f'height="{row - 6}" rx="3"/>')
     label = "Pipeline funnel: " + ", ".join(f"{s} {n}" for s, n in counts) + "."
     return _svg(w, row * len(counts), label, "".join(parts))
 

@@ -23,8 +23,7 @@ from brandgen.private.style import CSS
 
 NAV = (("overview", "On track?"), ("week", "This week"), ("goals", "Goals"),
        ("network", "Network"), ("pipeline", "Opportunities"), ("skills", "Skills"),
-       ("swot", "SWOT"), ("brand", "Brand"), ("reviews", "Reviews"), ("plan", "Action plan"),
-       ("parked", "Parked"))
+       ("swot", "SWOT"), ("brand", "Brand"), ("reviews", "Reviews"), ("parked", "Parked"))
 
 
 def calendar_note(r: Report) -> str:
@@ -38,12 +37,15 @@ def calendar_note(r: Report) -> str:
 def dashboard_html(r: Report, language: str = "en") -> str:
     """The whole page."""
     who = f" for {r.name}" if r.name else ""
-    parts = {"overview": overview_section(r), "week": week_section(r),
+    parts = {"overview": overview_section(r), "week": week_section(r, plan_section(r)),
              "goals": goals_section(r), "network": network_section(r),
              "pipeline": pipeline_section(r), "skills": skills_section(r),
              "swot": swot_section(r), "brand": brand_section(r), "reviews": reviews_section(r),
-             "plan": plan_section(r), "parked": parked_section(r)}
-    nav = "".join(f'<li><a href="#{k}">{esc(t)}</a></li>' for k, t in NAV if parts[k])
+             "parked": parked_section(r)}
+    links = [(k, t) for k, t in NAV if parts[k]]
+    if r.plan:
+        links.insert(2, ("plan", "Action plan"))
+    nav = "".join(f'<li><a href="#{k}">{esc(t)}</a></li>' for k, t in links)
     body = "".join(parts[k] for k, _ in NAV)
     return (f'<!DOCTYPE html>\n<html lang="{esc(language)}">\n<head>\n<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -158,11 +158,9 @@ def parked_section(r: Report) -> str:
         state = goal.status if not goal.is_active else "done"
         when = (f", target reached {day(g.latest.date)}" if state == "done" and g.latest
                 else "")
-        rows.append(f'<li id="{goal_anchor(goal.id)}"><b>{esc(goal.title)}</b> {pill(state)}'
-                    f"{when}{' · ' + num(g.progress) + ' % done' if g.progress is not None else ''}"
+        rows.append(f'<li id="{goal_anchor(goal.id)}">{esc(goal.title)} {pill(state)}{when}'
                     "</li>")
     if not rows:
         return ""
-    return section("parked", "Finished and parked",
-                   '<p class="muted">Out of the overview, the plan and the calendar.</p>'
-                   f'<ul class="next">{"".join(rows)}</ul>')
+    return section("parked", "Finished and parked", f'<ul class="next">{"".join(rows)}</ul>',
+                   '<p class="tally">out of the overview, the plan and the calendar</p>')

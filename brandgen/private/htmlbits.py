@@ -71,7 +71,7 @@ def when_text(due: dt.date | None, today: dt.date) -> str:
 
 
 def when_short(due: dt.date | None, today: dt.date) -> str:
-    """'6 Nov 2026, 17 days late' - for tight table cells."""
+    """'6 Nov 2026, 17 days late' - for tight cells."""
     if due is None:
         return day(None)
     delta = (due - today).days
@@ -79,7 +79,7 @@ def when_short(due: dt.date | None, today: dt.date) -> str:
         return f'{day(due)}, <span class="flag">{days_text(-delta)} late</span>'
     if delta == 0:
         return f'{day(due)}, <span class="flag">today</span>'
-    return f'{day(due)} <span class="muted">in {days_text(delta)}</span>'
+    return f'{day(due)}, <span class="muted">in {days_text(delta)}</span>'
 
 
 def next_list(items: Iterable[PlanItem], today: dt.date, empty: str, limit: int = 5) -> str:

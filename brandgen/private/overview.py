@@ -24,7 +24,6 @@ from brandgen.private.htmlbits import (
     plural,
     section,
     when_short,
-    when_text,
 )
 from brandgen.private.model import show_date
 from brandgen.private.plan import STALE_AFTER_DAYS, PlanItem, this_week
@@ -69,12 +68,12 @@ def short_reason(g: GoalReport) -> str:
         return f"deadline {show_date(deadline)} passed"
     if g.key_results and g.status != DONE:
         worst = min(g.key_results, key=lambda k: WORST_FIRST.index(k.status))
-        return f"worst key result: {worst.kr.title}"
+        return f"worst: {worst.kr.title}"
     if deadline is not None and when is not None and g.status in (ON_TRACK, AT_RISK,
                                                                   OFF_TRACK):
         gap = (deadline - when).days
-        return (f"{days_text(gap)} ahead of the deadline" if gap > 0 else "just in time"
-                if gap == 0 else f"{days_text(-gap)} after the deadline")
+        return (f"{days_text(gap)} early" if gap > 0 else "just in time"
+                if gap == 0 else f"{days_text(-gap)} late")
     return g.reason
 
 
@@ -142,13 +141,15 @@ def _goal_names(r: Report, ids: tuple[str, ...]) -> str:
 
 def _week_item(i: PlanItem, r: Report) -> str:
     goals = _goal_names(r, i.goals)
-    detail = f' <span class="muted">({esc(i.detail)})</span>' if i.detail else ""
-    return (f"<li><span class=\"when\">{when_text(i.due, r.today)}</span> "
+    shown = i.detail if i.kind in ("opportunity", "check-in") else ""
+    detail = f' <span class="muted">({esc(shown)})</span>' if shown else ""
+    return (f"<li><span class=\"when\">{when_short(i.due, r.today)}</span> "
             f"<span>{item_text(i)}{detail}</span><span class=\"for\">"
             + (f'<span class="muted">for</span> {goals}' if goals else "") + "</span></li>")
 
 
-def week_section(r: Report) -> str:
+def week_section(r: Report, plan: str = "") -> str:
+    """This week's items; `plan` (HTML) is the whole plan, folded under them."""
     week = this_week(r.plan, r.today)
     if week.items:
         body = '<ol class="week">' + "".join(_week_item(i, r) for i in week.items) + "</ol>"
@@ -156,15 +157,15 @@ def week_section(r: Report) -> str:
         body = '<p class="muted">Nothing due in the next 7 days.</p>'
     if week.more:
         body += f'<p class="muted">{plural(week.more, "more item")} due this week: see the ' \
-                'action plan below.</p>'
+                'whole action plan.</p>'
     if week.old:
-        lines = "".join(f"<li>{when_text(i.due, r.today)}: {item_text(i)}</li>"
+        lines = "".join(f"<li>{when_short(i.due, r.today)}: {item_text(i)}</li>"
                         for i in week.old)
         body += (f'<details class="old"><summary>Clear or reschedule: '
                  f"{plural(len(week.old), 'item')} overdue by more than 30 days</summary>"
                  '<p class="muted">Mark them done, give them a new date, or drop them.</p>'
                  f'<ul class="next">{lines}</ul></details>')
-    return section("week", "This week", body)
+    return section("week", "This week", body + plan)
 
 
 def overview_section(r: Report) -> str:

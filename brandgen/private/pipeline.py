@@ -91,8 +91,8 @@ def conversion(career: Career) -> tuple[Conversion, ...]:
 def _flags(o: Opportunity, days: int | None, ghosted: bool, after: int) -> tuple[str, ...]:
     flags = []
     if ghosted and days is not None:
-        flags.append(f"ghosted: no change for {days} days (since {show_date(o.stage_since)}), "
-                     f"after {after} days it is time to chase or let go")
+        flags.append(f"ghosted: {o.stage} for {days} days (since {show_date(o.stage_since)}): "
+                     "chase or let go")
     if o.stage == "offer" and o.due is None:
         flags.append("an offer with no decision date: ask when they need your answer")
     if not o.next_step:

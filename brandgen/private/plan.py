@@ -130,11 +130,11 @@ def action_plan(career: Career, today: dt.date, goals: tuple[GoalReport, ...] = 
             raw.append(("follow-up", f"Follow up with {c.name}", when, c.goals, detail))
     for r in goals:
         if r.stale and r.checkin_due is not None:
-            raw.append(("check-in", f"Check in on \u201c{r.goal.title}\u201d", today,
+            raw.append(("check-in", "Check in: record where this goal stands", today,
                         (r.goal.id,), f"expected by {show_date(r.checkin_due)}"))
         if r.status == MISSED and r.goal.is_active:
-            raw.append(("decision", f"Decide on \u201c{r.goal.title}\u201d: a new deadline, "
-                        "or drop it", today, (r.goal.id,), "its deadline passed"))
+            raw.append(("decision", "Decide: set a new deadline, or drop the goal", today,
+                        (r.goal.id,), "its deadline passed"))
     if review_due is not None:
         raw.append(("review", "Write your career review", review_due, (),
                     "run brandgen review"))
@@ -322,4 +322,4 @@ def reviews(career: Career, settings: PrivateSettings, today: dt.date) -> Review
     days = (today - last.date).days
     return ReviewReport(last, days, days > settings.review_every_days,
                         last.date + dt.timedelta(days=settings.review_every_days),
-                        excerpt(last.text, 280), len(career.reviews))
+                        excerpt(last.text, 200), len(career.reviews))

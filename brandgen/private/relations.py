@@ -13,6 +13,7 @@ from brandgen.private.htmlbits import (
     plural,
     section,
     table,
+    when_short,
     when_text,
 )
 from brandgen.private.model import CLOSED_STAGES
@@ -79,18 +80,18 @@ def network_section(r: Report) -> str:
 
 def _open_row(i: OpenItem, r: Report) -> tuple[str, ...]:
     o = i.opportunity
-    stage = (f"{esc(o.stage)}<br><span class=\"muted\">{days_text(i.days_in_stage)}</span>"
+    stage = (f"{esc(o.stage)} <span class=\"muted\">{days_text(i.days_in_stage)}</span>"
              if i.days_in_stage is not None else esc(o.stage))
-    step = (f"{esc(o.next_step)}<br>{when_text(o.due, r.today)}" if o.next_step
-            else when_text(o.due, r.today) if o.due else "")
+    due = when_short(o.due, r.today) if o.due else ""
+    step = f"{esc(o.next_step)}<br>{due}" if o.next_step and due else esc(o.next_step) or due
     flags = "".join(f'<br><span class="flag">{esc(f)}</span>' for f in i.flags)
-    url = (f'<br><a href="{esc(o.url)}" rel="noreferrer noopener">the posting</a>'
-           if o.url else "")
     goals = _goal_links(r, o.goals)
     about = "<br>".join(x for x in (esc(o.notes), f'<span class="muted">For</span> {goals}'
                                     if goals else "") if x)
-    name = esc(o.title) + (f'<br><span class="muted">{esc(o.organization)}</span>'
-                           if o.organization else "") + url
+    title = (f'<a href="{esc(o.url)}" rel="noreferrer noopener">{esc(o.title)}</a>' if o.url
+             else esc(o.title))
+    name = title + (f' <span class="muted">{esc(o.organization)}</span>'
+                    if o.organization else "")
     return (name, stage, (step + flags).removeprefix("<br>"), about)
 
 

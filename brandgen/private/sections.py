@@ -35,9 +35,10 @@ def plan_section(r: Report) -> str:
     listing = table("Overdue first, then by the linked goal's priority, then by due date.",
                     ("What", "When", "Kind", "Goal"), rows,
                     "Nothing to do: add development actions, milestones or next steps.")
-    return section("plan", "Action plan", (
-        f'<details><summary>All {len(r.plan)} open items of active goals</summary>{listing}'
-        "</details>" if rows else listing))
+    if not rows:
+        return ""
+    return (f'<details id="plan"><summary>The whole action plan: {len(r.plan)} open items of '
+            f"active goals</summary>{listing}</details>")
 
 
 def skills_section(r: Report) -> str:
@@ -181,7 +182,7 @@ def reviews_section(r: Report) -> str:
              if rv.overdue else '<span class="ok">up to date</span>')
     due = rv.next_due or r.today + dt.timedelta(days=1)
     return section("reviews", "Reviews", (
-        f"<p>Last review {day(rv.latest.date)}, {days_text(rv.days_since or 0)} ago: {state}. "
-        f"{rv.count} review{'s' if rv.count != 1 else ''} in total.</p>"
-        f"<blockquote><p>{esc(rv.excerpt)}</p></blockquote>"
-        f"<p>Next review due {when_text(due, r.today)}.</p>"))
+        f"<p>Last review {day(rv.latest.date)}, {days_text(rv.days_since or 0)} ago: {state}; "
+        f"{rv.count} review{'s' if rv.count != 1 else ''} in total. Next review due "
+        f"{when_text(due, r.today)}: run <code>brandgen review</code> to start it.</p>"
+        f"<blockquote><p>{esc(rv.excerpt)}</p></blockquote>"))

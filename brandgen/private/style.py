@@ -45,8 +45,8 @@ table.goals{font-size:.875rem;line-height:1.3;margin:.25rem 0 0}
 table.goals th[scope=row]{font-weight:600}
 @media (min-width:40.01rem){table.goals th[scope=row]{width:21%}
 table.goals td:nth-of-type(1){width:8%}table.goals td:nth-of-type(2){width:21%}
-table.goals td:nth-of-type(3){width:11%}table.goals td:nth-of-type(4){width:11%}
-table.people td:last-child,table.opps td:last-child{width:40%}}
+table.goals td:nth-of-type(3){width:11%}table.goals td:nth-of-type(4){width:12%}
+table.people td:last-child{width:40%}table.opps td:last-child{width:32%}}
 table.goals td{padding-top:.3rem;padding-bottom:.3rem}
 table.goals th{padding-top:.3rem;padding-bottom:.3rem}
 table.goals .why{font-size:.875rem}
@@ -56,7 +56,7 @@ table.goals .meter{width:6rem;margin:.25rem 0 0}
 .tally{margin:0;color:var(--muted);font-size:.9375rem}
 ol.week{list-style:none;padding:0;margin:0;display:grid;gap:.35rem}
 ol.week{gap:0}
-ol.week li{display:grid;grid-template-columns:15rem minmax(0,1fr) minmax(0,17rem);gap:0 1rem;
+ol.week li{display:grid;grid-template-columns:12.5rem minmax(0,1fr) minmax(0,15rem);gap:0 1rem;
 padding:.2rem 0;border-bottom:1px solid var(--border);font-size:.9375rem;line-height:1.35}
 ol.week .for{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 @media (max-width:60rem){ol.week li{grid-template-columns:minmax(0,1fr)}
@@ -68,7 +68,8 @@ details.goal{background:var(--surface);border:1px solid var(--border);border-rad
 padding:.25rem 1rem;margin:0 0 .5rem}
 details.goal > summary h3{display:inline;font-size:1.0625rem;margin-right:.5rem}
 details.goal[open]{padding-bottom:1rem}
-table.compact{font-size:.9375rem;margin:.75rem 0}
+table.compact{font-size:.875rem;margin:.5rem 0;line-height:1.3}
+table.compact th,table.compact td{padding-top:.25rem;padding-bottom:.25rem}
 table.compact caption{font-weight:600;color:var(--text)}
 ul.people{list-style:none;padding:0;margin:0;display:grid;gap:.75rem;
 grid-template-columns:repeat(auto-fill,minmax(min(100%,20rem),1fr))}
@@ -170,7 +171,7 @@ nav{display:none}header.top{background:none}
 main section{break-inside:auto;padding:1rem 0}
 .goal,.swot > div,ul.skills li,tr,ul.people > li,ol.week li{break-inside:avoid}
 h2,h3,h4,summary,caption{break-after:avoid}
-#plan{display:none}
+details#plan{display:none}
 a{color:inherit;text-decoration:none}
 .meter,.meter span{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
