@@ -338,6 +338,16 @@ def test_log_creates_the_list_or_joins_it(site: Path, capsys: pytest.CaptureFixt
                                                                  "Ingrid Solheim")
 
 
+def test_a_newest_first_log_stays_newest_first(make_site: SiteMaker,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    text = ("- name: Ada\n  log:  # newest first\n    - {date: 2026-11-04, kind: call}\n"
+            "    - {date: 2026-10-06, kind: email}\n")
+    root = make_site({"content/private/network.yaml": text})
+    assert run(capsys, root, "log", "ada", "--kind", "coffee")[0] == 0
+    line, lines = inserted(text, (root / "content/private/network.yaml").read_text())
+    assert line == 3 and lines == ["    - {date: 2026-11-23, kind: coffee}\n"]
+
+
 def test_move_appends_to_history_and_updates_stage(site: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     path = site / "content/private/opportunities.yaml"

@@ -108,8 +108,13 @@ def dates_of(item: YNode, key: str) -> list[Any]:
 
 
 def sorted_index(dates: Sequence[str], when: dt.date) -> int | None:
-    """Where an entry dated `when` goes in a list kept oldest first (None = at the end)."""
-    index = sum(1 for d in dates if d <= when.isoformat())
+    """Where an entry dated `when` goes (None = at the end): in date order, oldest first,
+    unless the list is kept newest first (a contact's log may be)."""
+    day = when.isoformat()
+    if len(dates) > 1 and dates[0] > dates[-1]:
+        index = sum(1 for d in dates if d > day)
+    else:
+        index = sum(1 for d in dates if d <= day)
     return None if index == len(dates) else index
 
 
