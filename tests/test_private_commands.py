@@ -1,15 +1,13 @@
-"""checkin, log, move, review as a user runs them: hand-written, commented YAML files keep
-every byte they had, the diff shows only the added lines, and bad input changes nothing."""
+"""checkin, log, move as a user runs them: hand-written, commented YAML files keep every byte
+they had, the diff shows only the added lines, and bad input changes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,124 +16,12 @@ from brandgen.cli import main
 from brandgen.errors import BuildError
 from brandgen.private.commands import checkin
 from tests.conftest import REPO, SiteMaker
-
-GOALS = """\
-# My goals, written by hand. Keep the comments!
-
-- id: talks          # the public one
-  title: Give four conference talks this year
-  metric: Talks given
-  start_value: 0
-  target: 4
-  unit: talks
-  deadline: 2026-12-31
-  checkins:
-    - date: 2026-03-01
-      value: 1
-      note: "First meetup talk"   # quoted on purpose
-
-    - date: 2026-06-01
-      value: 2
-
-# The second goal uses the indentless `- ` style.
-- id: reading
-  title: Read twelve engineering books
-  metric: Books finished
-  target: 12
-  unit: books
-  deadline: 2026-12-31
-  checkins:
-  - date: 2026-02-01
-    value: 1
-  milestones:
-  - title: Finish the first six
-    due: 2026-06-30
-
-- {id: posts, title: Post monthly, target: 12, checkins: [{date: 2026-01-31, value: 1}]}
-
-- id: half-marathon
-  title: Run a half marathon in under two hours
-  metric: Best time
-  start_value: 140
-  target: 120
-  unit: minutes
-  deadline: 2027-04-30
-
-- id: lead
-  title: Grow into the team lead role
-  key_results:
-    - id: reports
-      title: Direct reports
-      target: 3
-      checkins:
-        - date: 2026-10-01
-          value: 1
-          confidence: 6
-    - id: feedback
-      title: Upward feedback rounds
-      target: 2
-"""
-
-NETWORK = """\
-# People.
-- name: Dana Whitcombe
-  relationship: sponsor
-  last_contact: 2026-11-05   # the calibration chat
-  cadence_days: 21
-
-- name: Daniel Ortiz
-  relationship: peer
-- name: Ingrid Solheim
-  relationship: mentor
-  log:
-  - {date: 2026-10-01, kind: coffee}
-"""
-
-OPPORTUNITIES = """\
-# Pipeline.
-- title: Engineering Manager, Core Platform
-  organization: Halcyon Grid
-  kind: job
-  stage: applied
-  next_step: 'Wait for the recruiter'
-  due: 2026-11-27
-
-- id: cfp
-  title: "Spring CFP: toil as a budget line"
-  stage: applied
-  history:
-    - date: 2026-10-01
-      stage: idea
-    - date: 2026-10-15
-      stage: applied
-  next_step: Wait for the decision
-"""
-
-
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.private_edits import GOALS, NETWORK, OPPORTUNITIES, edit_site, inserted, run, sha
 
 
 @pytest.fixture
 def site(make_site: SiteMaker) -> Path:
-    return make_site({"content/private/goals.yaml": GOALS,
-                      "content/private/network.yaml": NETWORK,
-                      "content/private/opportunities.yaml": OPPORTUNITIES})
-
-
-def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
-    code = main([*args, "-C", str(root), "--today", "2026-11-23"])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def inserted(before: str, after: str) -> tuple[int, list[str]]:
-    """(line number, lines) when `after` is `before` with one block of lines added."""
-    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    ops = [op for op in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
-           if op[0] != "equal"]
-    assert len(ops) == 1 and ops[0][0] == "insert", ops
-    return ops[0][1] + 1, new[ops[0][3]:ops[0][4]]
+    return edit_site(make_site)
 
 
 def test_checkin_appends_in_the_style_of_its_neighbours(
@@ -421,73 +307,6 @@ def test_help_lists_the_editing_commands(capsys: pytest.CaptureFixture[str]) -> 
     assert "--confidence" in capsys.readouterr().out
 
 
-def test_review_writes_a_prefilled_note(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (site / "content/private/reviews").mkdir()
-    (site / "content/private/reviews/2026-05-01.md").write_text("---\ndate: 2026-05-01\n---\n"
-                                                                "Fine.\n")
-    code, out, err = run(capsys, site, "review")
-    assert code == 0, err
-    note = (site / "content/private/reviews/2026-11-23.md").read_text()
-    assert note.startswith("---\ndate: 2026-11-23\n")
-    since = note.split("## Since the last review (1 May 2026)\n", 1)[1].split("\n## ", 1)[0]
-    assert "- 1 Jun 2026: Give four conference talks this year: 2 talks" in since
-    assert "Mar 2026" not in since  # before the last review
-    due = note.split("## Due in the next 14 days (to 7 Dec 2026)\n", 1)[1].split("\n## ")[0]
-    assert "- 27 Nov 2026: Wait for the recruiter (opportunity)" in due
-    follow = note.split("## Follow-ups due\n", 1)[1].split("\n## ")[0]
-    assert "- Dana Whitcombe: due 26 Nov 2026" in follow
-    for prompt in ("## Wins\n", "## Blockers\n", "## Next focus\n"):
-        assert prompt in note
-    assert "Wrote the review note" in out
-    # a second run the same day refuses and keeps the note
-    before = sha(site / "content/private/reviews/2026-11-23.md")
-    code, _, err = run(capsys, site, "review")
-    assert code == 1 and "already exists" in err
-    assert sha(site / "content/private/reviews/2026-11-23.md") == before
-
-
-def test_review_lists_goals_that_need_attention(make_site: SiteMaker,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
-    goals = textwrap.dedent("""\
-        - id: slow
-          title: Ship the migration guide
-          start_value: 0
-          target: 10
-          unit: chapters
-          deadline: 2026-12-15
-          checkins:
-            - {date: 2026-01-01, value: 0}
-            - {date: 2026-11-01, value: 1}
-        - id: parked
-          title: Learn the cello
-          status: paused
-          start_value: 0
-          target: 10
-          unit: pieces
-          deadline: 2026-12-15
-          checkins:
-            - {date: 2026-01-01, value: 0}
-            - {date: 2026-11-01, value: 1}
-        """)
-    root = make_site({"content/private/goals.yaml": goals})
-    assert run(capsys, root, "review")[0] == 0
-    note = (root / "content/private/reviews/2026-11-23.md").read_text()
-    attention = note.split("## Goals at risk, stale or missed\n", 1)[1].split("\n## ")[0]
-    assert "- Ship the migration guide: off track" in attention
-    assert "cello" not in attention  # paused goals are listed apart, not as at risk
-    assert "## The last 14 days (no earlier review)" in note
-
-
-def test_review_lists_interactions_and_stage_changes(site: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, site, "log", "dana", "--kind", "coffee", "--date", "2026-11-10")[0] == 0
-    assert run(capsys, site, "review")[0] == 0
-    note = (site / "content/private/reviews/2026-11-23.md").read_text()
-    activity = note.split("People and opportunities:\n", 1)[1].split("\n## ")[0]
-    # no earlier review: the last 14 days; the CFP moved in October, before them
-    assert activity.strip().splitlines() == ["- 10 Nov 2026: coffee with Dana Whitcombe"]
-
-
 def test_a_shape_the_editor_refuses_changes_nothing(make_site: SiteMaker,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     root = make_site({"content/private/goals.yaml": "- id: a\n  title: A goal\n  checkins: 3\n"})
@@ -531,12 +350,3 @@ def test_a_byte_order_mark_is_kept(make_site: SiteMaker, capsys: pytest.CaptureF
     assert run(capsys, root, "checkin", "a", "2")[0] == 0
     assert (root / "content/private/goals.yaml").read_bytes() == (
         b"\xef\xbb\xbf" + text.encode() + b"    - date: 2026-11-23\n      value: 2\n")
-
-
-def test_review_of_a_project_without_private_data(make_site: SiteMaker,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    root = make_site()
-    code, _, err = run(capsys, root, "review")
-    assert code == 0, err
-    note = (root / "content/private/reviews/2026-11-23.md").read_text()
-    assert "Check-ins:\n- none" in note and "## Follow-ups due\n\n- none" in note
