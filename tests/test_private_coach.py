@@ -288,6 +288,13 @@ def test_first_screen_order_and_this_week(tmp_path: Path) -> None:
 def test_calendar_holds_exactly_the_open_items(tmp_path: Path) -> None:
     root = make_project(tmp_path, {
         "content/private/goals.yaml": GOALS + """\
+- id: g-missed
+  title: Grow the newsletter by October
+  metric: readers
+  target: 500
+  unit: readers
+  deadline: 2026-10-31
+  checkins: [{date: 2026-10-01, value: 100}, {date: 2026-11-20, value: 300}]
 - id: g-stale
   title: Finish the security course
   metric: hours
@@ -314,6 +321,8 @@ def test_calendar_holds_exactly_the_open_items(tmp_path: Path) -> None:
     assert sorted((e.decoded("DTSTART").isoformat(), s) for s, e in found.items()) == [
         ("2026-11-23", "Career review"),
         ("2026-11-23", "Check in on Finish the security course"),
+        ("2026-11-23", "Goal deadline: Grow the newsletter by October (overdue since 31 Oct "
+                       "2026)"),
         ("2026-11-23", "Milestone: Module two (overdue since 1 Nov 2026)"),
         ("2026-11-27", "EM role: Prepare"),
         ("2027-02-28", "Goal deadline: Finish the security course"),
@@ -409,8 +418,9 @@ def test_example_dashboard_in_a_browser(tmp_path: Path, browser: object) -> None
     from playwright.sync_api import Browser
 
     from tests.conftest import REPO
-    from tests.tools import pdf_page_count
+    from tests.tools import chromium_path, pdf_page_count
 
+    chromium_path()  # skip, or fail under CI=true, when Chromium is missing
     assert isinstance(browser, Browser)
     out, problems = build(REPO)
     assert not problems.errors
@@ -438,3 +448,38 @@ def test_example_dashboard_in_a_browser(tmp_path: Path, browser: object) -> None
                 page.emulate_media(media="print")
                 assert pdf_page_count(page.pdf(format="A4")) <= 8
             page.close()
+
+
+def test_edge_cases_build_clean(tmp_path: Path) -> None:
+    out, problems = build(make_project(tmp_path, {
+        "content/private/goals.yaml": """\
+            - id: g-started
+              title: Started but never checked in
+              metric: things
+              target: 5
+              unit: things
+              started: 2026-10-01
+            - id: g-krs
+              title: Key results without any check-in
+              key_results: [{id: a, title: A, target: 3}, {id: b, title: B, target: 1}]
+            - id: g-done
+              title: Every key result reached
+              key_results:
+                - {id: a, title: A, start_value: 0, target: 1,
+                   checkins: [{date: 2026-11-01, value: 1}]}
+            """,
+        "content/private/network.yaml": "- {name: Log only, log: [{date: 2026-11-01}], "
+                                        "next_followup: 2026-10-01}\n",
+        "content/private/opportunities.yaml": "- {title: Bare}\n",
+    }))
+    assert not problems.errors, [e.format() for e in problems.errors]
+    page = out["index.html"].decode()
+    # Started 53 days ago with no check-in: stale; key results with no data: no data, 0 %.
+    assert re.search(r"Started but never checked in</a></th>.*?s-stale", page)
+    assert re.search(r"Key results without any check-in</a></th><td[^>]*><span class=\"num\">"
+                     r"0 %", page)
+    assert 'id="goal-g-done"' in page.split('id="parked"')[1]
+    assert "no follow-up planned" in page  # next_followup older than the log, no cadence
+    cal = Calendar.from_ical(out["career.ics"])
+    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == [
+        "Check in on Started but never checked in", "Career review"]

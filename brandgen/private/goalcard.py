@@ -86,7 +86,7 @@ def history(checkins: tuple[Checkin, ...], unit: str, label: str = "") -> str:
 
 def _kr_row(k: MeasureReport) -> str:
     kr = k.kr
-    latest = f"{num(k.latest.value, kr.unit)} of {num(kr.target, kr.unit)}" if k.latest else (
+    latest = f"{num(k.latest.value, kr.unit)}, target {num(kr.target, kr.unit)}" if k.latest else (
         f'<span class="muted">no check-ins, target {num(kr.target, kr.unit)}</span>')
     return (f'<tr><th scope="row">{esc(kr.title)}</th><td>{meter(k.progress)}</td>'
             f'<td>{pill(k.status)}<br><span class="why">{esc(k.reason)}</span></td>'
@@ -131,7 +131,7 @@ def goal_card(g: GoalReport, r: Report) -> str:
     gid = goal_anchor(goal.id)
     why = f'<p class="muted">{esc(goal.why)}</p>' if goal.why else ""
     nexts = [i for i in r.plan if goal.id in i.goals]
-    share = f'<span class="num">{num(g.progress)} %</span>' if g.progress is not None else ""
+    share = f'<span class="num">{g.progress:.0f} %</span>' if g.progress is not None else ""
     return (f'<details class="goal" id="{esc(gid)}"><summary><h3>{esc(goal.title)}</h3> '
             f"{pill(g.status)} {share}</summary>{why}"
             f'<div class="goal-body"><div>{_facts(g)}{_smart(g)}</div><div>{_figure(g, r)}'

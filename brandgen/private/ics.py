@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from brandgen.private.analysis import DONE, MISSED
+from brandgen.private.analysis import DONE
 from brandgen.private.model import show_date
 from brandgen.private.report import Report
 
@@ -67,8 +67,9 @@ def _rolled(key: str, due: dt.date, summary: str, description: str, today: dt.da
 
 
 def events(r: Report) -> list[Event]:
-    """Open dated items only: deadlines and milestones of active goals that are not done,
-    actions not done, follow-ups, open opportunities, check-ins of stale goals, reviews."""
+    """Open dated items only: deadlines (a missed one is still open) and milestones of active
+    goals not done, actions not done, follow-ups, open opportunities, check-ins of stale
+    goals, and the recurring review."""
     career, today = r.career, r.today
     out: list[Event] = []
     live = {g.goal.id for g in r.goals if g.goal.is_active}
@@ -76,7 +77,7 @@ def events(r: Report) -> list[Event]:
         goal = g.goal
         if goal.id not in live:
             continue
-        if goal.deadline and g.status not in (DONE, MISSED):
+        if goal.deadline and g.status != DONE:  # a missed deadline rolls onto today
             target = (f"target {goal.target:g} {goal.unit}".strip()
                       if goal.target is not None else "")
             out.append(_rolled(f"goal|{goal.id}", goal.deadline,

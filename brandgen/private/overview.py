@@ -156,8 +156,8 @@ def week_section(r: Report, plan: str = "") -> str:
     else:
         body = '<p class="muted">Nothing due in the next 7 days.</p>'
     if week.more:
-        body += f'<p class="muted">{plural(week.more, "more item")} due this week: see the ' \
-                'whole action plan.</p>'
+        body += f'<p class="muted">{plural(week.more, "more item")} overdue or due this week: ' \
+                'see the whole action plan.</p>'
     if week.old:
         lines = "".join(f"<li>{when_short(i.due, r.today)}: {item_text(i)}</li>"
                         for i in week.old)

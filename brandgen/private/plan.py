@@ -49,6 +49,8 @@ from brandgen.private.model import (
     Review,
     show_date,
 )
+from brandgen.private.pipeline import PipelineReport as PipelineReport  # moved; re-exported
+from brandgen.private.pipeline import pipeline as pipeline
 from brandgen.urls import tag_slug
 
 PLAN_HORIZON_DAYS = 14

@@ -69,7 +69,7 @@ def network_section(r: Report) -> str:
         + (f' <span class="muted">{esc(f.contact.notes)}</span>' if f.contact.notes else "")
         + "</li>" for f in later)
     return section("network", "Network", (
-        f"{warn}<p>{plural(overdue, 'follow-up')} overdue; {len(near)} due by "
+        f"{warn}<p>{plural(overdue, 'follow-up')} overdue; {len(near)} overdue or due by "
         f"{day(soon)}. Relationship mix: {mix}.</p>"
         + table("Follow-ups overdue or due this week, soonest first. The last contact is the "
                 "newest of the recorded date and the log; warmth counts interactions.",
