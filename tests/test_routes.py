@@ -8,6 +8,7 @@ from brandgen.errors import Problems
 from brandgen.model import Content, Document, Page, Post, Profile
 from brandgen.routes import plan_routes
 from brandgen.urls import Urls
+from tests.conftest import SiteMaker, run_build
 
 URLS = Urls("https://ada.github.io/brand/")
 PROFILE = Profile("Ada", "Engineer", "I help.")
@@ -53,3 +54,21 @@ def test_an_empty_blog_still_has_its_first_page() -> None:
     routes = plan_routes(URLS, Content(PROFILE), [], 10, Problems())
     assert routes.blog_pages == 1 and routes.blog(1).route == "blog/"
     assert routes.tag_pages == {}
+
+
+def test_tag_pages_are_paginated_like_the_blog(make_site: SiteMaker) -> None:
+    posts = {f"content/posts/2026-01-{d:02d}-p{d}.md": f"---\ntitle: P{d}\ntags: [Go]\n---\nx\n"
+             for d in range(1, 6)}
+    root = make_site({"brandgen.yaml": "base_url: https://ada.github.io/brand/\n"
+                                       "posts_per_page: 2\n", **posts})
+    result = run_build(root)
+    pages = sorted(n for n in result.public if n.startswith("tags/go/"))
+    assert pages == ["tags/go/index.html", "tags/go/page/2/index.html",
+                     "tags/go/page/3/index.html"]
+    second = result.public["tags/go/page/2/index.html"].decode()
+    assert 'href="/brand/tags/go/" rel="prev"' in second
+    assert 'href="/brand/tags/go/page/3/" rel="next"' in second
+    assert "Page 2 of 3" in second and "5 posts" in second
+    assert second.count('href="/brand/blog/p') == 2  # P3 and P2 only
+    sitemap = result.public["sitemap.xml"].decode()
+    assert "https://ada.github.io/brand/tags/go/page/3/" in sitemap
