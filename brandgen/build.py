@@ -15,10 +15,13 @@ from brandgen.config import SiteConfig, load_config
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
+from brandgen.outputs import placement_errors
+from brandgen.privacy import find_leaks, leak_errors, public_source_text
 from brandgen.public.assemble import Site, assemble_site, local_today
 from brandgen.public.render import render_site
+from brandgen.sources import is_inside
 from brandgen.themes import find_theme, make_environment
-from brandgen.write import discard, find_leaks, is_inside, leak_errors, stage, swap
+from brandgen.write import OutputWriter
 
 T = TypeVar("T")
 
@@ -72,23 +75,6 @@ def output_dirs(config: SiteConfig, out: Path | None) -> tuple[Path, Path]:
     return config.root / "site/public", config.root / config.private.output
 
 
-def check_output_dirs(root: Path, public: Path, private: Path, problems: Problems) -> None:
-    """Never write into content/ or themes/, and never put private under public."""
-    for name, path in (("public", public), ("private", private)):
-        for guarded in ("content", "themes"):
-            if is_inside(path, root / guarded):
-                problems.error(f"the {name} output {path} is inside {guarded}/",
-                               "brandgen.yaml", hint="choose an output folder outside "
-                               "content/ and themes/")
-        if path.resolve() == root.resolve() or is_inside(root, path):
-            problems.error(f"the {name} output {path} would replace the project itself",
-                           "brandgen.yaml", hint="choose an output folder such as site/")
-    if is_inside(private, public) or is_inside(public, private):
-        problems.error("site/private must not be inside site/public (or the reverse)",
-                       "brandgen.yaml", hint="set private.output to a folder beside the "
-                       "public site")
-
-
 def static_files(config: SiteConfig, theme_static: tuple[Path, ...], site_static: frozenset[str],
                  problems: Problems) -> dict[str, bytes]:
     """Theme assets under assets/, then content/static/ at the site root (the site wins).
@@ -117,29 +103,14 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def public_source_text(config: SiteConfig) -> str:
-    """The public sources' text (YAML and Markdown outside private/ and static/).
-
-    A private string that also occurs here was published on purpose. Templates and static
-    files do not count: private text showing up through them is exactly a leak.
-    """
-    parts: list[str] = []
-    content = config.content_dir
-    for path in sorted(content.rglob("*")):
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".md") \
-                and not is_inside(path, content / "private") \
-                and not is_inside(path, content / "static"):
-            parts.append(path.read_text("utf-8", "replace"))
-    return "\n".join(parts)
-
-
 def render_all(options: BuildOptions) -> BuildResult:
     """Every stage up to (not including) writing: all outputs as bytes in memory."""
     timer, problems = Timer(), Problems()
     config = timer.run("config", lambda: load_config(options.root, problems, options.base_url))
     problems.raise_if_any()  # without a valid config nothing else can be judged
     public_dir, private_dir = output_dirs(config, options.out)
-    check_output_dirs(config.root, public_dir, private_dir, problems)
+    for error in placement_errors(config.root, public_dir, private_dir, options.out is None):
+        problems.add(error)
     theme = find_theme(config.root, config.theme)
     if theme is None:
         problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
@@ -176,28 +147,23 @@ def render_all(options: BuildOptions) -> BuildResult:
                        timer.timings, site)
 
 
-def write_outputs(result: BuildResult, clean: bool = False) -> None:
-    """Stage both trees beside their destinations, then swap them in."""
-    staged: list[Path] = []
-    try:
-        staged.append(stage(result.public_dir, result.public))
-        staged.append(stage(result.private_dir, result.private))
-    except OSError as e:
-        discard(staged)
-        raise BuildError([SourceError(f"cannot write output: {e}", str(result.public_dir),
-                                      hint="check free disk space and permissions")]) from e
-    swap(staged[0], result.public_dir)
-    swap(staged[1], result.private_dir)
-    if clean:
-        parent = result.public_dir.parent
-        for leftover in parent.glob(".*.tmp-*"):
-            discard([leftover])
-
-
 def build(options: BuildOptions) -> BuildResult:
-    """Render everything, then write it; raises BuildError with every problem found."""
+    """Render everything, then write it; raises BuildError with every problem found.
+
+    An interrupted build's swap is finished, and foreign output folders refused, before
+    anything is rendered; writing happens under the output lock."""
+    probe = Problems()
+    config = load_config(options.root, probe, options.base_url)
+    public_dir, private_dir = output_dirs(config, options.out)
+    if probe.errors or placement_errors(config.root, public_dir, private_dir,
+                                        options.out is None):
+        render_all(options)  # reports these errors together with the content's
+    writer = OutputWriter(config.root, {"public": public_dir, "private": private_dir})
+    writer.prepare()
     result = render_all(options)
     start = time.perf_counter()
-    write_outputs(result, options.clean)
+    writer.write({"public": result.public, "private": result.private})
     result.timings["write"] = time.perf_counter() - start
+    result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
+                                       severity="warning") for note in writer.notes]
     return result

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import shutil
 import sys
 import traceback
 from collections.abc import Sequence
@@ -16,12 +15,8 @@ import yaml
 
 from brandgen import __version__
 from brandgen.build import BuildOptions, BuildResult, build, render_all
-from brandgen.bundled import STARTER
 from brandgen.errors import BuildError, SourceError
 from brandgen.urls import slugify
-
-# Files that cannot ship under their real names inside a Python package.
-RENAMES = {"gitignore": ".gitignore", "github": ".github"}
 
 
 def _today(text: str) -> dt.date:
@@ -45,7 +40,8 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Create a site project in DIR with a small, realistic "
                                    "example, a .gitignore and a GitHub Pages workflow.")
     p.add_argument("dir", metavar="DIR", type=Path)
-    p.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    p.add_argument("--force", action="store_true",
+                   help="replace starter files that already exist with other content")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR",
@@ -166,19 +162,11 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from brandgen.scaffold import init_project
+
     target: Path = args.dir
-    if target.exists() and any(target.iterdir()) and not args.force:
-        raise BuildError([SourceError("folder is not empty", str(target),
-                                      hint="choose a new folder, or pass --force")])
-    for src in sorted(STARTER.rglob("*")):
-        if src.is_dir() or "__pycache__" in src.parts:
-            continue
-        rel = src.relative_to(STARTER)
-        parts = [RENAMES.get(part, part) for part in rel.parts]
-        dest = target.joinpath(*parts)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
-    (target / "requirements.txt").write_text(requirements_line(), encoding="utf-8")
+    for rel in init_project(target, requirements_line(), args.force):
+        print(f"Replaced {target / rel} (--force)")
     print(f"Created a site project in {target}. It describes a fictional person: make it "
           f"yours.\nNext: cd {target} && brandgen serve   (live preview while you edit "
           f"content/)\nThen: brandgen build, and push to GitHub (see "
