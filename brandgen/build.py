@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,7 +16,7 @@ from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
 from brandgen.outputs import placement_errors
-from brandgen.privacy import find_leaks, leak_errors, public_source_text
+from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import Site, assemble_site, local_today
 from brandgen.public.render import render_site
 from brandgen.sources import is_inside
@@ -47,6 +47,7 @@ class BuildResult:
     warnings: list[SourceError]
     timings: dict[str, float] = field(default_factory=dict)
     site: Site | None = None
+    scan_key: str = ""  # the privacy scan's key: outputs in the manifest were clean under it
 
     @property
     def page_count(self) -> int:
@@ -103,8 +104,11 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def render_all(options: BuildOptions) -> BuildResult:
-    """Every stage up to (not including) writing: all outputs as bytes in memory."""
+def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | None = None
+               ) -> BuildResult:
+    """Every stage up to (not including) writing: all outputs as bytes in memory.
+
+    `known_clean` is (scan key, digests) of outputs an earlier build scanned clean."""
     timer, problems = Timer(), Problems()
     config = timer.run("config", lambda: load_config(options.root, problems, options.base_url))
     problems.raise_if_any()  # without a valid config nothing else can be judged
@@ -139,12 +143,19 @@ def render_all(options: BuildOptions) -> BuildResult:
         problems.warnings.extend(check_links(public, site.urls))
     with timer.stage("privacy scan"):
         secrets = private_side.private_strings(config, problems)
-        leaks = find_leaks(public, secrets, public_source_text(config)) if secrets else []
+        # "Already public" means published: the loaded sources of built pages, never
+        # drafts, YAML comments or files the build ignores (and content/ is not re-read).
+        published = record_texts(replace(content, posts=tuple(p.post for p in site.posts)),
+                                 [p.text for p in site.posts], [p.text for p in site.pages])
+        scan = PrivacyScan(secrets, published) if secrets else None
+        if scan and known_clean:
+            scan.remember(*known_clean)
+        leaks = scan.scan(public) if scan else []
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
-                       timer.timings, site)
+                       timer.timings, site, scan.key if scan else "")
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -160,9 +171,9 @@ def build(options: BuildOptions) -> BuildResult:
         render_all(options)  # reports these errors together with the content's
     writer = OutputWriter(config.root, {"public": public_dir, "private": private_dir})
     writer.prepare()
-    result = render_all(options)
+    result = render_all(options, writer.clean_outputs())
     start = time.perf_counter()
-    writer.write({"public": result.public, "private": result.private})
+    writer.write({"public": result.public, "private": result.private}, result.scan_key)
     result.timings["write"] = time.perf_counter() - start
     result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
                                        severity="warning") for note in writer.notes]

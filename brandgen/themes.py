@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import traceback
+import types
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from brandgen.bundled import BUNDLED_THEMES as BUNDLED
@@ -76,11 +82,51 @@ def _markdown(text: str) -> Markup:
     return Markup(make_markdown(allow_html=False).render(text))
 
 
+MAX_REPEAT = 1_000_000  # characters or items a template may build with `*`
+MAX_EXPONENT = 1000
+
+
+class ThemeSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, stricter: no paths, modules or classes are reachable from a value,
+    and `*` / `**` cannot build values big enough to hang or exhaust the build."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, (PurePath, types.ModuleType, type)) \
+                or isinstance(value, (PurePath, types.ModuleType, type)):
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
+                   right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is too large (at most {MAX_EXPONENT})")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) \
+                        and len(seq) * n > MAX_REPEAT:
+                    raise SecurityError(f"repeating a value {n} times is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Templates from the theme's folders only: a symlink out of them is not followed."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.realpath(d) + os.sep) for d in self.searchpath):
+            raise jinja2.TemplateNotFound(template, f"{template} links outside the theme")
+        return source, filename, uptodate
+
+
 def make_environment(theme: Theme) -> jinja2.Environment:
-    """One environment per build (or per dev-server session), reused for every page."""
-    site_loader = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])
-    default = jinja2.FileSystemLoader(str(BUNDLED / "default" / "templates"))
-    env = jinja2.Environment(
+    """One sandboxed environment per build (or dev-server session), reused for every page."""
+    site_loader = ThemeLoader([str(d) for d in theme.template_dirs])
+    default = ThemeLoader(str(BUNDLED / "default" / "templates"))
+    env = ThemeSandbox(
         loader=jinja2.ChoiceLoader([site_loader, jinja2.PrefixLoader({"default": default})]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -109,6 +109,11 @@ class OutputWriter:
         for dest in self.dests.values():
             remove_leftovers(dest)
 
+    def clean_outputs(self) -> tuple[str, list[str]]:
+        """(scan key, digests) of the public files the last build wrote: all scanned clean."""
+        files = self.state.get("outputs", {}).get(self._key("public"), {}).get("files", {})
+        return self.state.get("scan_key", ""), [entry[0] for entry in files.values()]
+
     def _check_ownership(self) -> None:
         known = self.state.get("outputs", {})
         for name, dest in self.dests.items():

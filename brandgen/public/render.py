@@ -9,6 +9,7 @@ import jinja2
 from brandgen.errors import Problems
 from brandgen.markdown import syntax_css
 from brandgen.public.assemble import Site
+from brandgen.public.context import template_site
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
 from brandgen.public.views import Output
 from brandgen.themes import template_error
@@ -48,7 +49,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dic
     """Every HTML page; a template error is reported once per template, with its line."""
     urls = site.urls
     common = {
-        "site": site,
+        "site": template_site(site),  # public records only: no config root, no drafts
         "profile": site.content.profile,
         "menu": site.menu,
         "url": urls.link,
