@@ -20,6 +20,7 @@ from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import Site, assemble_site, local_today
 from brandgen.public.render import render_site
 from brandgen.sources import is_inside
+from brandgen.statics import list_static_dir
 from brandgen.themes import find_theme, make_environment
 from brandgen.write import OutputWriter
 
@@ -82,9 +83,9 @@ def static_files(config: SiteConfig, theme_static: tuple[Path, ...], site_static
 
     `site_static` is the listing the loader already made of content/static/."""
     sources: list[tuple[str, Path]] = []
-    for folder in theme_static:
-        sources += [("assets/" + p.relative_to(folder).as_posix(), p)
-                    for p in sorted(folder.rglob("*")) if p.is_file()]
+    for folder in theme_static:  # a theme's links must not reach out of it either
+        sources += [("assets/" + name, folder / name)
+                    for name in sorted(list_static_dir(folder, config.root, problems))]
     base = config.content_dir / "static"
     sources += [(name, base / name) for name in sorted(site_static)]
     files: dict[str, bytes] = {}
@@ -102,6 +103,18 @@ def _display(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return str(path)
+
+
+def case_clashes(site: Site, problems: Problems) -> None:
+    """Routes that differ only in case are one folder on macOS and Windows."""
+    seen: dict[str, tuple[str, str]] = {}
+    for out in site.outputs:
+        key = out.route.casefold()
+        if key in seen and seen[key][0] != out.route:
+            problems.error(f"/{out.route} and /{seen[key][0]} differ only in case, so they "
+                           "would be one page on macOS and Windows", out.source or seen[key][1],
+                           1, 1, "give one of them a different `slug:`")
+        seen.setdefault(key, (out.route, out.source))
 
 
 def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | None = None
@@ -130,6 +143,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     env = timer.run("templates", lambda: make_environment(theme))
     site = timer.run("assemble", lambda: assemble_site(config, content, today, options.drafts,
                                                        problems, now=options.now))
+    case_clashes(site, problems)
     public = timer.run("render", lambda: render_site(site, env, problems))
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
                                                             content.static_files, problems))

@@ -16,14 +16,18 @@ import yaml
 from brandgen import __version__
 from brandgen.build import BuildOptions, BuildResult, build, render_all
 from brandgen.errors import BuildError, SourceError
+from brandgen.fields import MAX_DATE, MIN_DATE
 from brandgen.urls import slugify
 
 
 def _today(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text[:40]!r}") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise argparse.ArgumentTypeError(f"use a year from {MIN_DATE.year} to {MAX_DATE.year}")
+    return day
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -199,7 +203,7 @@ def cmd_new_post(args: argparse.Namespace) -> int:
         print("brandgen new post: error: the title must not be empty", file=sys.stderr)
         return 2
     today = _now(args).date()
-    slug = slugify(args.title) or "post"
+    slug = slugify(args.title, limit=60) or "post"  # a 400-character title: a short name
     rel = f"content/posts/{today.isoformat()}-{slug}.md"
     path = args.root / rel
     if path.exists():

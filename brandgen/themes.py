@@ -110,12 +110,24 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
 class ThemeLoader(jinja2.FileSystemLoader):
     """Templates from the theme's folders only: a symlink out of them is not followed."""
 
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except UnicodeDecodeError as e:
+            path = next((os.path.join(d, *template.split("/")) for d in self.searchpath
+                         if os.path.isfile(os.path.join(d, *template.split("/")))), template)
+            raise jinja2.TemplateSyntaxError(f"not valid UTF-8 (byte 0x{e.object[e.start]:02x}"
+                                             "); save the template as UTF-8",
+                                             _line_of(e.object, e.start), template,
+                                             path) from None
         real = os.path.realpath(filename)
         if not any(real.startswith(os.path.realpath(d) + os.sep) for d in self.searchpath):
             raise jinja2.TemplateNotFound(template, f"{template} links outside the theme")
@@ -146,11 +158,14 @@ def template_error(error: Exception, fallback: str, root: Path) -> SourceError:
         return SourceError(f"template error: {error.message}",
                            _short(error.filename or error.name or fallback, root),
                            error.lineno or 0, 1, "fix the template syntax")
-    if isinstance(error, jinja2.TemplateNotFound):
-        return SourceError(f"template not found: {error.name}", fallback, 0, 0,
-                           "add the template to your theme or fix the name")
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if f.filename and f.filename.endswith((".html", ".xml", ".txt"))]
+    if isinstance(error, jinja2.TemplateNotFound):
+        # an {% include %} or {% extends %} names a missing template: point at that line
+        where = (_short(frames[-1].filename, root), frames[-1].lineno or 0) if frames \
+            else (fallback, 0)
+        return SourceError(f"template not found: {error.name}", where[0], where[1], 1,
+                           "add the template to your theme or fix the name")
     if frames:
         frame = frames[-1]
         return SourceError(f"template error: {error}", _short(frame.filename, root),
