@@ -66,7 +66,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write to DIR/public and DIR/private instead of site/")
     p.add_argument("--clean", action="store_true",
-                   help="also remove leftovers of interrupted builds")
+                   help="kept for compatibility: every build now finishes or removes what "
+                        "an interrupted build left")
 
     p = sub.add_parser("check", help="validate content, SMART-check goals, check links and "
                                      "privacy; writes nothing",

@@ -148,11 +148,13 @@ def finish_plan(folder: Path, state: dict[str, Any]) -> list[str]:
 
 
 def remove_leftovers(dest: Path) -> None:
-    """Delete `.NAME.tmp-*` and `.NAME.old-*` beside `dest` (only with the lock held)."""
+    """Delete `.NAME.tmp-*` and `.NAME.old-*` beside `dest`, and a half-written state file
+    (only with the lock held)."""
     if not dest.parent.is_dir():
         return
     for entry in sorted(dest.parent.iterdir()):
-        if entry.name.startswith((f".{dest.name}.tmp-", f".{dest.name}.old-")):
+        if entry.name.startswith((f".{dest.name}.tmp-", f".{dest.name}.old-",
+                                  f"{STATE}.tmp-")):
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
             else:

@@ -173,8 +173,13 @@ class OutputWriter:
         return sorted(self.dests, key=lambda n: n != "private")
 
     def _undo(self, done: list[tuple[str, Path | None]], staged: Mapping[str, Path]) -> None:
-        for name, previous in reversed(done):
-            uninstall(self.dests[name], previous, staged[name])
+        """Put the previous trees back; if even that fails, the recorded plan stays and the
+        next run completes the new pair instead (never a mixed one)."""
+        try:
+            for name, previous in reversed(done):
+                uninstall(self.dests[name], previous, staged[name])
+        except OSError:
+            return
         for path in staged.values():
             shutil.rmtree(path, ignore_errors=True)
         self.state.pop("pending", None)

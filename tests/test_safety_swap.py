@@ -87,7 +87,7 @@ def test_leftovers_of_older_builds_are_removed(make_site: SiteMaker) -> None:
     root = make_site()
     for name in (".public.tmp-abc123", ".public.old-4242", ".private.tmp-x"):
         (root / "site" / name / "blog").mkdir(parents=True)
-    (root / "site/keep.txt").parent.mkdir(exist_ok=True)
+    (root / "site/.brandgen-state.json.tmp-77").write_text("{half")  # killed mid-write
     (root / "site/keep.txt").write_text("mine")
     run_build(root)
     assert leftovers(root) == []
@@ -184,3 +184,17 @@ def test_a_corrupt_state_file_is_ignored(make_site: SiteMaker) -> None:
     (root / "site/.brandgen-state.json").write_text("{not json")
     run_build(root)
     assert (root / "site/public/index.html").is_file()
+
+
+def test_a_failed_build_leaves_site_byte_identical(make_site: SiteMaker) -> None:
+    root = make_site({"content/private/goals.yaml": "- id: g\n  title: Grow\n"})
+    run_build(root)
+    run_build(root)  # the second build links unchanged files: still a complete tree
+    before = {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+              for p in sorted((root / "site").rglob("*")) if p.is_file()}
+    (root / "content/skills.yaml").write_text("- name: [broken\n")
+    with pytest.raises(BuildError):
+        run_build(root)
+    after = {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+             for p in sorted((root / "site").rglob("*")) if p.is_file()}
+    assert after == before
