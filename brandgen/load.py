@@ -191,7 +191,7 @@ def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tup
         f = Fields(item, rel, problems, f"projects[{i}]", PROJECT_KEYS)
         title = f.text("title", required=True)
         summary = f.text("summary", required=True)
-        slug = f.text("slug") or slugify(title or "")
+        slug = f.text("slug") or slugify(title or "", limit=80)
         problem = slug_problem(slug) if title else None
         if problem:
             f.fail("slug" if "slug" in f.entries else "title", problem,

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from brandgen.bundled import BUNDLED_THEMES as BUNDLED
@@ -86,17 +86,27 @@ MAX_REPEAT = 1_000_000  # characters or items a template may build with `*`
 MAX_EXPONENT = 1000
 
 
-class ThemeSandbox(ImmutableSandboxedEnvironment):
+class ThemeSandbox(SandboxedEnvironment):
     """Jinja's sandbox, stricter: no paths, modules or classes are reachable from a value,
     and `*` / `**` cannot build values big enough to hang or exhaust the build."""
 
     intercepted_binops = frozenset(["*", "**"])
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Safety depends only on the types and the name: decided once per combination,
+        # which keeps the sandbox's cost per attribute to one dictionary lookup.
+        self._verdicts: dict[tuple[type, str, type], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, (PurePath, types.ModuleType, type)) \
-                or isinstance(value, (PurePath, types.ModuleType, type)):
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
+        key = (type(obj), attr, type(value))
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = not (isinstance(obj, (PurePath, types.ModuleType, type))
+                           or isinstance(value, (PurePath, types.ModuleType, type))) \
+                and bool(super().is_safe_attribute(obj, attr, value))
+            self._verdicts[key] = verdict
+        return verdict
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
                    right: Any) -> Any:

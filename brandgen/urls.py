@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 _SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-MAX_SLUG = 100  # file systems allow 255 bytes per name; URLs this long help no one
+MAX_SLUG = 200  # file systems allow 255 bytes per name
 FILE_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".ics", ".pdf", ".css", ".js",
                  ".png", ".jpg", ".svg", ".ico")
 

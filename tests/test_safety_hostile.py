@@ -55,8 +55,11 @@ def test_the_far_edges_of_the_date_range_build(make_site: SiteMaker) -> None:
         assert "internal error" not in proc.stderr
 
 
-def test_a_very_long_post_title_gives_a_short_file_name(make_site: SiteMaker) -> None:
-    root = make_site()
+def test_a_very_long_title_gives_a_short_file_name(make_site: SiteMaker) -> None:
+    root = make_site({"content/projects.yaml": f"- title: {'long ' * 80}\n  summary: s\n"})
+    run_build(root)
+    (project,) = (p for p in (root / "site/public/projects").iterdir() if p.is_dir())
+    assert project.name.startswith("long-long") and len(project.name) <= 80
     proc = cli("new", "post", "word " * 80, "-C", str(root), "--today", "2026-11-23")
     assert proc.returncode == 0, proc.stderr
     (post,) = (root / "content/posts").iterdir()
@@ -80,8 +83,8 @@ def test_feed_and_sitemap_parse_with_control_characters(make_site: SiteMaker) ->
      "content/posts/2026-01-01-a.md:3:7: error: "),
     ({"content/projects.yaml": "- title: Feed\n  slug: feed.xml\n  summary: s\n"},
      "content/projects.yaml:2:9: error: "),
-    ({"content/projects.yaml": f"- title: {'long ' * 80}\n  summary: s\n"},
-     "content/projects.yaml:1:10: error: "),
+    ({"content/projects.yaml": f"- title: T\n  slug: {'a' * 250}\n  summary: s\n"},
+     "content/projects.yaml:2:9: error: "),
 ])
 def test_slugs_that_collide_with_generated_files_are_errors(make_site: SiteMaker, files:
                                                             dict[str, str], where: str) -> None:

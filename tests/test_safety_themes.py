@@ -27,7 +27,7 @@ ESCAPES = [
     '{{ site.content.profile.__class__.__module__ }}',
     '{{ site.posts.__class__.__base__.__subclasses__() }}',
     '{{ (site.config | attr("root")).read_text() }}',
-    '{{ site.content.image_sizes.update({"x": (1, 1)}) }}',
+    '{{ site.content.profile.__setattr__("name", "x") }}',
     "{{ range(10**12) | list | length }}",
     '{{ "x" * 10**10 }}',
     "{{ 7 ** 100000000 }}",
