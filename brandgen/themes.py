@@ -129,6 +129,11 @@ class ThemeLoader(jinja2.FileSystemLoader):
 
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:  # a FIFO or device would block the read forever
+            path = os.path.join(folder, *template.split("/"))
+            if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
+                raise jinja2.TemplateSyntaxError("not a regular file (a FIFO or device)", 1,
+                                                 template, path)
         try:
             source, filename, uptodate = super().get_source(environment, template)
         except UnicodeDecodeError as e:

@@ -101,3 +101,12 @@ def test_theme_static_links_out_of_the_theme_are_errors(make_site: SiteMaker) ->
     errors = build_errors(root)
     assert any(e.startswith("themes/default/static/goals.css: error: symbolic link")
                for e in errors), errors
+
+
+def test_a_fifo_as_a_template_is_an_error_not_a_hang(make_site: SiteMaker) -> None:
+    root = make_site({"content/pages/a.md": "---\ntitle: A\n---\nx\n"})
+    (root / "themes/default/templates").mkdir(parents=True)
+    os.mkfifo(root / "themes/default/templates/page.html")
+    errors = build_errors(root)
+    assert errors[0].startswith("themes/default/templates/page.html:1:1: error: template "
+                                "error: not a regular file"), errors
