@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 import traceback
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 import yaml
@@ -17,6 +15,7 @@ from brandgen import __version__
 from brandgen.build import BuildOptions, BuildResult, build, render_all
 from brandgen.errors import BuildError, SourceError
 from brandgen.fields import MAX_DATE, MIN_DATE
+from brandgen.pin import requirements_text
 from brandgen.urls import slugify
 
 
@@ -96,6 +95,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--message", "-m", metavar="M", help="commit message")
     p.add_argument("--dry-run", action="store_true",
                    help="build and commit locally, but do not push")
+    p.add_argument("--allow-dirty", action="store_true",
+                   help="publish even with uncommitted changes to brandgen.yaml, content/ "
+                        "or themes/")
 
     p = sub.add_parser("new", help="create new content", description="Create new content.")
     new_sub = p.add_subparsers(dest="kind", metavar="KIND")
@@ -105,6 +107,17 @@ def make_parser() -> argparse.ArgumentParser:
     np.add_argument("title", metavar="TITLE")
     np.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR")
     np.add_argument("--today", type=_today, metavar="DATE", help=argparse.SUPPRESS)
+
+    p = sub.add_parser("import", help="start content/*.yaml from a resume.json or a LinkedIn "
+                                      "data export (.zip)",
+                       description="Write content/profile.yaml, skills.yaml, experience.yaml, "
+                                   "education.yaml and projects.yaml from a JSON Resume file "
+                                   "or a LinkedIn data export, and list what could not be "
+                                   "mapped. Existing files are kept unless --force.")
+    p.add_argument("file", metavar="FILE", type=Path)
+    p.add_argument("--force", action="store_true", help="replace existing content files")
+    p.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR",
+                   help="the site project (default: current folder)")
     return parser
 
 
@@ -157,11 +170,21 @@ def _run_build(args: argparse.Namespace, write: bool) -> BuildResult:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    from brandgen.deploy import deploy
+    from brandgen.config import load_config
+    from brandgen.deploy import deploy, preflight
+    from brandgen.errors import Problems
 
+    root = args.root.resolve()
+    problems = Problems()
+    config = load_config(root, problems, args.base_url)
+    problems.raise_if_any()
+    for warning in preflight(root, remote=args.remote, branch=args.branch,
+                             push=not args.dry_run, allow_dirty=args.allow_dirty,
+                             private_is_example=config.private.example):
+        print(f"brandgen deploy: warning: {warning}", file=sys.stderr)
     result = _run_build(args, write=True)
     message = args.message or f"Publish site ({_now(args):%Y-%m-%d %H:%M} UTC)"
-    print(deploy(result.config.root, result.public_dir, remote=args.remote,
+    print(deploy(root, result.public_dir, remote=args.remote,
                  branch=args.branch, message=message, push=not args.dry_run))
     return 0
 
@@ -170,33 +193,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     from brandgen.scaffold import init_project
 
     target: Path = args.dir
-    for rel in init_project(target, requirements_line(), args.force):
+    for rel in init_project(target, requirements_text(), args.force):
         print(f"Replaced {target / rel} (--force)")
     print(f"Created a site project in {target}. It describes a fictional person: make it "
           f"yours.\nNext: cd {target} && brandgen serve   (live preview while you edit "
           f"content/)\nThen: brandgen build, and push to GitHub (see "
           f".github/workflows/pages.yml and requirements.txt)")
     return 0
-
-
-def requirements_line() -> str:
-    """What CI should `pip install`: where this brandgen came from, when that is a URL.
-
-    'brandgen' on PyPI is an unrelated project, so the name alone must never be used.
-    """
-    note = ("# The GitHub Pages workflow installs brandgen from here. PyPI's 'brandgen' is an\n"
-            "# unrelated package: point this at brandgen's repository, e.g.\n"
-            "# brandgen @ git+https://github.com/OWNER/brandgen@v" + __version__ + "\n")
-    try:
-        direct = json.loads(distribution("brandgen-ssg").read_text("direct_url.json") or "{}")
-    except PackageNotFoundError:
-        direct = {}
-    url = str(direct.get("url", ""))
-    vcs = direct.get("vcs_info", {})
-    if url and vcs.get("vcs") == "git" and not url.startswith("file:"):
-        ref = vcs.get("requested_revision") or vcs.get("commit_id", "")
-        return note + f"brandgen @ git+{url}" + (f"@{ref}" if ref else "") + "\n"
-    return note
 
 
 def cmd_new_post(args: argparse.Namespace) -> int:
@@ -218,7 +221,8 @@ def cmd_new_post(args: argparse.Namespace) -> int:
                             "draft": True}, sort_keys=False, allow_unicode=True, width=1000)
     path.write_text(f"---\n{front}---\n\nWrite here. Remove `draft: true` to publish.\n",
                     encoding="utf-8")
-    print(f"Created {rel}")
+    print(f"Created {rel} (a draft: `brandgen serve --drafts` shows it; remove "
+          f"`draft: true` to publish it)")
     return 0
 
 
@@ -229,6 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_init(args)
         if args.command == "new":
             return cmd_new_post(args)
+        if args.command == "import":
+            from brandgen.importer import import_command
+
+            return import_command(args.file, args.root, args.force)
         if args.command == "serve":
             from brandgen.serve import run_server
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +22,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from brandgen.errors import SourceError
+from brandgen.plaintext import inline_text
 from brandgen.urls import Urls, slugify
 
 _FORMATTER = HtmlFormatter(nowrap=True)
@@ -150,7 +150,7 @@ def render_markdown(text: str, ctx: LinkContext, allow_html: bool = True) -> Ren
     for i, token in enumerate(tokens):
         if token.type == "inline":
             _walk_inline(token, ctx, errors)
-            content = re.sub(r"<[^>]+>", "", token.content)
+            content = inline_text(token)  # rendered text: no `*`, `[..](..)` or tags
             words += len(content.split())
             plain.append(content)
         elif token.type == "heading_close" and tokens[i - 1].type == "inline":

@@ -21,9 +21,8 @@ from brandgen.bundled import BUNDLED_THEMES as BUNDLED
 from brandgen.errors import SourceError
 from brandgen.fields import When
 from brandgen.markdown import make_markdown
+from brandgen.model import LEVEL_WORDS
 from brandgen.urls import display_url
-
-LEVEL_WORDS = {1: "Beginner", 2: "Intermediate", 3: "Proficient", 4: "Advanced", 5: "Expert"}
 
 
 @dataclass(frozen=True)

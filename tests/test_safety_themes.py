@@ -81,3 +81,16 @@ def test_a_path_is_never_reachable(tmp_path: Path) -> None:
     with pytest.raises(Exception) as info:
         template.render(p=tmp_path / "f")
     assert "unsafe" in str(info.value)
+
+
+def test_a_theme_cv_typ_cannot_read_project_files(make_site: SiteMaker,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst reads files under its root; the root is an empty folder, not the project."""
+    root = make_site({**PRIVATE, "themes/default/templates/cv.typ":
+                      '#read("content/private/goals.yaml")\n'})
+    monkeypatch.chdir(root)
+    with pytest.raises(BuildError) as info:
+        run_build(root)
+    text = "\n".join(e.format() for e in info.value.errors)
+    assert "file not found" in text and SECRET not in text
+    assert not (root / "site").exists()

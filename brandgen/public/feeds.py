@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from brandgen.fields import When
+from brandgen.model import LEVEL_WORDS
 from brandgen.public.assemble import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -130,7 +131,7 @@ def resume_json(site: Site) -> bytes:
                               "endDate": _iso(d.end)}) for d in c.degrees]
     certificates = [_drop_empty({"name": x.name, "issuer": x.issuer, "date": _iso(x.date),
                                  "url": x.url}) for x in c.certifications]
-    skills = [_drop_empty({"name": s.name, "level": LEVELS[s.level],
+    skills = [_drop_empty({"name": s.name, "level": LEVEL_WORDS[s.level],
                            "keywords": list(s.keywords)}) for s in c.skills]
     projects = [_drop_empty({"name": v.title, "description": v.summary,
                              "url": v.project.url or site.urls.absolute(
@@ -146,5 +147,3 @@ def resume_json(site: Site) -> bytes:
     })
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
-
-LEVELS = {1: "Beginner", 2: "Intermediate", 3: "Advanced", 4: "Expert", 5: "Master"}

@@ -10,6 +10,7 @@ from brandgen.errors import Problems
 from brandgen.markdown import syntax_css
 from brandgen.public.assemble import Site
 from brandgen.public.context import template_site
+from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
 from brandgen.public.views import Output
 from brandgen.themes import template_error
@@ -78,6 +79,9 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems) -> dict
     files["sitemap.xml"] = sitemap(site)
     files["robots.txt"] = robots_txt(site)
     files["resume.json"] = resume_json(site)
+    pdf = cv_pdf(site, env, problems)
+    if pdf is not None:
+        files["cv.pdf"] = pdf
     files[".nojekyll"] = b""
     files["assets/syntax.css"] = syntax_css().encode()
     files["assets/favicon.svg"] = favicon_svg(site.content.profile.name).encode()
