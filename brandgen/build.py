@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -17,6 +17,8 @@ from brandgen.docs import render_docs
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
+from brandgen.outputs import placement_errors
+from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import (
     Site,
     assemble_site,
@@ -26,9 +28,11 @@ from brandgen.public.assemble import (
 )
 from brandgen.public.render import render_site
 from brandgen.routes import plan_routes
+from brandgen.sources import is_inside
+from brandgen.statics import list_static_dir
 from brandgen.themes import find_theme, make_environment
 from brandgen.urls import Urls
-from brandgen.write import discard, find_leaks, is_inside, leak_errors, stage, swap
+from brandgen.write import OutputWriter
 
 T = TypeVar("T")
 
@@ -56,6 +60,7 @@ class BuildResult:
     warnings: list[SourceError]
     timings: dict[str, float] = field(default_factory=dict)
     site: Site | None = None
+    scan_key: str = ""  # the privacy scan's key: outputs in the manifest were clean under it
 
     @property
     def page_count(self) -> int:
@@ -84,32 +89,15 @@ def output_dirs(config: SiteConfig, out: Path | None) -> tuple[Path, Path]:
     return config.root / "site/public", config.root / config.private.output
 
 
-def check_output_dirs(root: Path, public: Path, private: Path, problems: Problems) -> None:
-    """Never write into content/ or themes/, and never put private under public."""
-    for name, path in (("public", public), ("private", private)):
-        for guarded in ("content", "themes"):
-            if is_inside(path, root / guarded):
-                problems.error(f"the {name} output {path} is inside {guarded}/",
-                               "brandgen.yaml", hint="choose an output folder outside "
-                               "content/ and themes/")
-        if path.resolve() == root.resolve() or is_inside(root, path):
-            problems.error(f"the {name} output {path} would replace the project itself",
-                           "brandgen.yaml", hint="choose an output folder such as site/")
-    if is_inside(private, public) or is_inside(public, private):
-        problems.error("site/private must not be inside site/public (or the reverse)",
-                       "brandgen.yaml", hint="set private.output to a folder beside the "
-                       "public site")
-
-
 def static_files(config: SiteConfig, theme_static: tuple[Path, ...], site_static: frozenset[str],
                  problems: Problems) -> dict[str, bytes]:
     """Theme assets under assets/, then content/static/ at the site root (the site wins).
 
     `site_static` is the listing the loader already made of content/static/."""
     sources: list[tuple[str, Path]] = []
-    for folder in theme_static:
-        sources += [("assets/" + p.relative_to(folder).as_posix(), p)
-                    for p in sorted(folder.rglob("*")) if p.is_file()]
+    for folder in theme_static:  # a theme's links must not reach out of it either
+        sources += [("assets/" + name, folder / name)
+                    for name in sorted(list_static_dir(folder, config.root, problems))]
     base = config.content_dir / "static"
     sources += [(name, base / name) for name in sorted(site_static)]
     files: dict[str, bytes] = {}
@@ -129,35 +117,37 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def public_source_text(config: SiteConfig) -> str:
-    """The public sources' text (YAML and Markdown outside private/ and static/).
-
-    A private string that also occurs here was published on purpose. Templates and static
-    files do not count: private text showing up through them is exactly a leak.
-    """
-    parts: list[str] = []
-    content = config.content_dir
-    for path in sorted(content.rglob("*")):
-        if path.is_file() and path.suffix in (".yaml", ".yml", ".md") \
-                and not is_inside(path, content / "private") \
-                and not is_inside(path, content / "static"):
-            parts.append(path.read_text("utf-8", "replace"))
-    return "\n".join(parts)
+def case_clashes(site: Site, problems: Problems) -> None:
+    """Routes that differ only in case are one folder on macOS and Windows."""
+    seen: dict[str, tuple[str, str]] = {}
+    for out in site.outputs:
+        key = out.route.casefold()
+        if key in seen and seen[key][0] != out.route:
+            problems.error(f"/{out.route} and /{seen[key][0]} differ only in case, so they "
+                           "would be one page on macOS and Windows", out.source or seen[key][1],
+                           1, 1, "give one of them a different `slug:`")
+        seen.setdefault(key, (out.route, out.source))
 
 
-def render_all(options: BuildOptions) -> BuildResult:
-    """Every stage up to (not including) writing: all outputs as bytes in memory."""
+def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | None = None
+               ) -> BuildResult:
+    """Every stage up to (not including) writing: all outputs as bytes in memory.
+
+    `known_clean` is (scan key, digests) of outputs an earlier build scanned clean."""
     timer, problems = Timer(), Problems()
     config = timer.run("config", lambda: load_config(options.root, problems, options.base_url))
     problems.raise_if_any()  # without a valid config nothing else can be judged
     public_dir, private_dir = output_dirs(config, options.out)
-    check_output_dirs(config.root, public_dir, private_dir, problems)
+    misplaced = placement_errors(config.root, public_dir, private_dir, options.out is None)
+    for error in misplaced:
+        problems.add(error)
     theme = find_theme(config.root, config.theme)
     if theme is None:
         problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
                        "use `theme: default` or create themes/<name>/templates/")
         raise BuildError(problems.errors)
-    cache = open_cache(config.root, options.cache)  # closed when this frame ends, too
+    # A build refused for where it would write leaves no trace, not even a cache.
+    cache = open_cache(config.root, options.cache and not misplaced)  # closed on return
     content = timer.run("read content", lambda: load_content(config, problems, cache))
     today = local_today(options.now, config.timezone)
     # The private side is validated before rendering so one run reports every error.
@@ -176,6 +166,7 @@ def render_all(options: BuildOptions) -> BuildResult:
     site = timer.run("assemble", lambda: assemble_site(
         config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
         problems))
+    case_clashes(site, problems)
     public = timer.run("render", lambda: render_site(site, env, problems, options.jobs))
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
                                                             content.static_files, problems))
@@ -191,36 +182,38 @@ def render_all(options: BuildOptions) -> BuildResult:
         cache.close()
     with timer.stage("privacy scan"):
         secrets = private_side.private_strings(config, problems)
-        leaks = find_leaks(public, secrets, public_source_text(config)) if secrets else []
+        # "Already public" means published: the loaded sources of built pages, never
+        # drafts, YAML comments or files the build ignores (and content/ is not re-read).
+        published_text = record_texts(replace(content, posts=tuple(p.post for p in site.posts)),
+                                      [p.text for p in site.posts], [p.text for p in site.pages])
+        scan = PrivacyScan(secrets, published_text) if secrets else None
+        if scan and known_clean:
+            scan.remember(*known_clean)
+        leaks = scan.scan(public) if scan else []
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
-                       timer.timings, site)
-
-
-def write_outputs(result: BuildResult, clean: bool = False) -> None:
-    """Stage both trees beside their destinations, then swap them in."""
-    staged: list[Path] = []
-    try:
-        staged.append(stage(result.public_dir, result.public))
-        staged.append(stage(result.private_dir, result.private))
-    except OSError as e:
-        discard(staged)
-        raise BuildError([SourceError(f"cannot write output: {e}", str(result.public_dir),
-                                      hint="check free disk space and permissions")]) from e
-    swap(staged[0], result.public_dir)
-    swap(staged[1], result.private_dir)
-    if clean:
-        parent = result.public_dir.parent
-        for leftover in parent.glob(".*.tmp-*"):
-            discard([leftover])
+                       timer.timings, site, scan.key if scan else "")
 
 
 def build(options: BuildOptions) -> BuildResult:
-    """Render everything, then write it; raises BuildError with every problem found."""
-    result = render_all(options)
+    """Render everything, then write it; raises BuildError with every problem found.
+
+    An interrupted build's swap is finished, and foreign output folders refused, before
+    anything is rendered; writing happens under the output lock."""
+    probe = Problems()
+    config = load_config(options.root, probe, options.base_url)
+    public_dir, private_dir = output_dirs(config, options.out)
+    if probe.errors or placement_errors(config.root, public_dir, private_dir,
+                                        options.out is None):
+        render_all(options)  # reports these errors together with the content's
+    writer = OutputWriter(config.root, {"public": public_dir, "private": private_dir})
+    writer.prepare()
+    result = render_all(options, writer.clean_outputs())
     start = time.perf_counter()
-    write_outputs(result, options.clean)
+    writer.write({"public": result.public, "private": result.private}, result.scan_key)
     result.timings["write"] = time.perf_counter() - start
+    result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
+                                       severity="warning") for note in writer.notes]
     return result

@@ -20,15 +20,17 @@ if TYPE_CHECKING:
 # Only what --version and --help need is imported above: the pipeline (Jinja, markdown-it,
 # Pygments, YAML) is imported by the command that uses it.
 
-# Files that cannot ship under their real names inside a Python package.
-RENAMES = {"gitignore": ".gitignore", "github": ".github"}
-
 
 def _today(text: str) -> dt.date:
+    from brandgen.fields import MAX_DATE, MIN_DATE
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text[:40]!r}") from None
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise argparse.ArgumentTypeError(f"use a year from {MIN_DATE.year} to {MAX_DATE.year}")
+    return day
 
 
 def _jobs(text: str) -> int:
@@ -56,7 +58,8 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Create a site project in DIR with a small, realistic "
                                    "example, a .gitignore and a GitHub Pages workflow.")
     p.add_argument("dir", metavar="DIR", type=Path)
-    p.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    p.add_argument("--force", action="store_true",
+                   help="replace starter files that already exist with other content")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR",
@@ -82,7 +85,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="write to DIR/public and DIR/private instead of site/")
     p.add_argument("--clean", action="store_true",
-                   help="also remove leftovers of interrupted builds")
+                   help="kept for compatibility: every build now finishes or removes what "
+                        "an interrupted build left")
 
     p = sub.add_parser("check", help="validate content, SMART-check goals, check links and "
                                      "privacy; writes nothing",
@@ -341,26 +345,13 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    import shutil
-
-    from brandgen.bundled import STARTER
-    from brandgen.errors import BuildError, SourceError
     from brandgen.pin import requirements_text
     from brandgen.private.starter import date_starter
+    from brandgen.scaffold import init_project
 
     target: Path = args.dir
-    if target.exists() and any(target.iterdir()) and not args.force:
-        raise BuildError([SourceError("folder is not empty", str(target),
-                                      hint="choose a new folder, or pass --force")])
-    for src in sorted(STARTER.rglob("*")):
-        if src.is_dir() or "__pycache__" in src.parts:
-            continue
-        rel = src.relative_to(STARTER)
-        parts = [RENAMES.get(part, part) for part in rel.parts]
-        dest = target.joinpath(*parts)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
-    (target / "requirements.txt").write_text(requirements_text(), encoding="utf-8")
+    for rel in init_project(target, requirements_text(), args.force):
+        print(f"Replaced {target / rel} (--force)")
     date_starter(target, dt.date.today())  # the example's career data is dated from today
     print(f"Created a site project in {target}. It describes a fictional person: make it "
           f"yours.\nNext: cd {target} && brandgen serve   (live preview while you edit "
@@ -379,7 +370,7 @@ def cmd_new_post(args: argparse.Namespace) -> int:
         print("brandgen new post: error: the title must not be empty", file=sys.stderr)
         return 2
     today = _now(args).date()
-    slug = slugify(args.title) or "post"
+    slug = slugify(args.title, limit=60) or "post"  # a 400-character title: a short name
     rel = f"content/posts/{today.isoformat()}-{slug}.md"
     path = args.root / rel
     if path.exists():

@@ -14,7 +14,8 @@ from brandgen.sources import read_text
 from brandgen.yamlfile import parse_yaml
 
 CONFIG_FILE = "brandgen.yaml"
-_KEYS = ("title", "base_url", "language", "theme", "posts_per_page", "timezone", "private")
+_KEYS = ("title", "base_url", "language", "theme", "posts_per_page", "timezone", "private",
+         "follow_symlinks")
 _PRIVATE_KEYS = ("output", "review_every_days", "checkin_every_days", "ghosted_after_days",
                  "posts_per_month", "example")
 
@@ -39,6 +40,7 @@ class SiteConfig:
     posts_per_page: int = 10
     timezone: str = "UTC"
     private: PrivateSettings = field(default_factory=PrivateSettings)
+    follow_symlinks: bool = False  # content/static/ links out of the folder are published
 
     @property
     def base_path(self) -> str:
@@ -124,4 +126,5 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
         posts_per_page=f.integer("posts_per_page", low=1, default=10) or 10,
         timezone=tz,
         private=private,
+        follow_symlinks=f.boolean("follow_symlinks"),
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from brandgen.cache import Cache
 from brandgen.errors import Problems
-from brandgen.fields import Fields, static_path
+from brandgen.fields import MAX_DATE, MIN_DATE, Fields, static_path
 from brandgen.model import Document, Page, Post
 from brandgen.postcache import load_posts_cached
 from brandgen.sources import content_files, read_text, split_front_matter
@@ -21,6 +21,7 @@ POST_KEYS = ("title", "date", "updated", "summary", "tags", "draft", "canonical_
              "slug")
 PAGE_KEYS = ("title", "menu", "slug", "summary")
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+_TIMED = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?$")
 
 
 def read_markdown(path: Path, rel: str, problems: Problems, front_matter: bool = True
@@ -86,7 +87,9 @@ def _documents(root: Path, folder: str, keys: tuple[str, ...], problems: Problem
 
 def _instant(value: object, timezone: str) -> dt.datetime | None:
     """A post dated with a time: the aware instant (a naive time is in the site's zone)."""
-    if not isinstance(value, dt.datetime):
+    if isinstance(value, str) and _TIMED.match(value.strip()):
+        value = dt.datetime.fromisoformat(value.strip())  # YAML wants seconds; we do not
+    if not isinstance(value, dt.datetime) or not MIN_DATE <= value.date() <= MAX_DATE:
         return None
     zone = zoneinfo.ZoneInfo(timezone)
     return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
@@ -117,6 +120,8 @@ def _post(path: Path, f: Fields, doc: Document, problems: Problems, timezone: st
     if match:
         try:
             name_date = dt.date.fromisoformat(match.group(1))
+            if not MIN_DATE <= name_date <= MAX_DATE:
+                raise ValueError("out of range")
         except ValueError:
             problems.error(f"file name starts with an impossible date {match.group(1)}",
                            rel, hint="rename the file to YYYY-MM-DD-slug.md")

@@ -6,6 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+MAX_MESSAGE, MAX_HINT = 400, 300  # a huge value in a message is cut, never repeated whole
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @dataclass(frozen=True)
 class SourceError:
@@ -23,9 +29,9 @@ class SourceError:
         where = self.path
         if self.line:
             where += f":{self.line}:{self.column or 1}"
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {self.severity}: {_short(self.message, MAX_MESSAGE)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {_short(self.hint, MAX_HINT)}"
         return text
 
     def sort_key(self) -> tuple[str, int, int, str]:

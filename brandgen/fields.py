@@ -62,6 +62,9 @@ def parse_when(value: Any, allow_partial: bool = True) -> When | None:
     return None
 
 
+# Dates far enough from year 1 and 9999 that adding any cadence (MAX_INTEGER days) or
+# subtracting a review window can never overflow Python's date range.
+MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 MAX_INTEGER = 1_000_000  # e.g. cadence_days: a million days is already ~2,700 years
 MAX_NUMBER = 1e12  # beyond any career metric; keeps dates and charts arithmetic safe
 _SCI = re.compile(r"^[-+]?\d+(\.\d*)?[eE][-+]?\d+$")
@@ -236,6 +239,10 @@ class Fields:
         if parsed is None:
             self.fail(key, f"expected {expected}, got {describe(node)}",
                       "write dates as YYYY-MM-DD (months as YYYY-MM) and check the day exists")
+        elif not MIN_DATE <= parsed.date <= MAX_DATE:
+            self.fail(key, f"date {parsed.date.isoformat()} is out of range",
+                      f"use a year from {MIN_DATE.year} to {MAX_DATE.year}")
+            return None
         return parsed
 
     def date(self, key: str, required: bool = False) -> dt.date | None:

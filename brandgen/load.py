@@ -23,6 +23,7 @@ from brandgen.model import (
     Skill,
 )
 from brandgen.sources import read_text
+from brandgen.statics import list_static_dir, special_file_errors
 from brandgen.urls import slug_problem, slugify
 from brandgen.yamlfile import YNode, parse_yaml
 
@@ -35,6 +36,17 @@ DEGREE_KEYS = ("institution", "degree", "field", "start", "end")
 CERT_KEYS = ("name", "issuer", "date", "url")
 PROJECT_KEYS = ("title", "slug", "summary", "url", "repo", "year", "skills", "tags",
                 "featured", "image")
+
+
+class _EverySkill(frozenset[str]):
+    """Stands for the names of a skills.yaml that could not be read: one syntax error there
+    must not add an "unknown skill" error for every reference elsewhere."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+EVERY_SKILL = _EverySkill()
 
 
 def read_yaml(root: Path, rel: str, problems: Problems, required: bool = False) -> YNode | None:
@@ -103,8 +115,11 @@ def load_skills(root: Path, problems: Problems) -> tuple[tuple[Skill, ...], froz
     skills: list[Skill] = []
     seen: dict[str, int] = {}
     names: set[str] = set()
-    for i, item in enumerate(list_items(read_yaml(root, rel, problems), rel, problems,
-                                        "skills")):
+    before = len(problems.errors)
+    node = read_yaml(root, rel, problems)
+    if node is None and len(problems.errors) > before:
+        return (), EVERY_SKILL  # unreadable: references to its skills cannot be judged
+    for i, item in enumerate(list_items(node, rel, problems, "skills")):
         f = Fields(item, rel, problems, f"skills[{i}]", SKILL_KEYS)
         name = f.text("name", required=True)
         level = f.integer("level", required=True, low=1, high=5)
@@ -177,7 +192,7 @@ def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tup
         f = Fields(item, rel, problems, f"projects[{i}]", PROJECT_KEYS)
         title = f.text("title", required=True)
         summary = f.text("summary", required=True)
-        slug = f.text("slug") or slugify(title or "")
+        slug = f.text("slug") or slugify(title or "", limit=80)
         problem = slug_problem(slug) if title else None
         if problem:
             f.fail("slug" if "slug" in f.entries else "title", problem,
@@ -201,19 +216,14 @@ def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tup
     return tuple(projects)
 
 
-def list_static(root: Path) -> frozenset[str]:
-    base = root / "content/static"
-    if not base.is_dir():
-        return frozenset()
-    return frozenset(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
-
-
 def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = None) -> Content:
     """Every public source, validated; errors are collected, never raised here."""
     root = config.root
     profile = load_profile(root, problems)
     skills, known = load_skills(root, problems)
-    statics = list_static(root)
+    statics = list_static_dir(root / "content/static", root, problems,
+                              config.follow_symlinks, root / "content/private")
+    special_file_errors(root / "content", root, problems)
     degrees, certs = load_education(root, problems)
     return Content(
         profile=profile,

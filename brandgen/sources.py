@@ -2,22 +2,48 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from brandgen.errors import Problems
 
+MAX_YAML = 4 * 1024 * 1024  # a few MB: more is a mistake (or a YAML bomb), not a CV
+MAX_SOURCE = 32 * 1024 * 1024
+
+
+def read_source_bytes(path: Path, rel: str, problems: Problems) -> bytes | None:
+    """A regular file's bytes; a FIFO or device (which would hang) or an oversized file is
+    refused by its type and size before anything is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            problems.error("not a regular file (a FIFO, device or folder)", rel,
+                           hint="sources must be regular files")
+            return None
+        limit = MAX_YAML if path.suffix in (".yaml", ".yml") else MAX_SOURCE
+        data = f.read(limit + 1) if st.st_size <= limit else b""
+        if st.st_size > limit or len(data) > limit:
+            problems.error(f"file is too large (over {limit // (1024 * 1024)} MB)", rel,
+                           hint="split it up, or check that it is the file you meant")
+            return None
+        return data
+
 
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     """Read a UTF-8 file; an unreadable or non-UTF-8 file becomes an error (None)."""
     try:
-        data = path.read_bytes()
+        data = read_source_bytes(path, rel, problems)
     except FileNotFoundError:
         problems.error("file not found", rel, hint="check the file name")
         return None
     except OSError as e:
         problems.error(f"cannot read file: {e.strerror}", rel,
                        hint="check the file's permissions")
+        return None
+    if data is None:
         return None
     try:
         text = data.decode("utf-8")

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import traceback
+import types
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from brandgen.bundled import BUNDLED_THEMES as BUNDLED
@@ -82,11 +88,78 @@ def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
     return Markup(render_doc(text, allow_html=False).unresolved_html())
 
 
+MAX_REPEAT = 1_000_000  # characters or items a template may build with `*`
+MAX_EXPONENT = 1000
+
+
+class ThemeSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, stricter: no paths, modules or classes are reachable from a value,
+    and `*` / `**` cannot build values big enough to hang or exhaust the build."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Safety depends only on the types and the name: decided once per combination,
+        # which keeps the sandbox's cost per attribute to one dictionary lookup.
+        self._verdicts: dict[tuple[type, str, type], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr, type(value))
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = not (isinstance(obj, (PurePath, types.ModuleType, type))
+                           or isinstance(value, (PurePath, types.ModuleType, type))) \
+                and bool(super().is_safe_attribute(obj, attr, value))
+            self._verdicts[key] = verdict
+        return verdict
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
+                   right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"exponent {right} is too large (at most {MAX_EXPONENT})")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) \
+                        and len(seq) * n > MAX_REPEAT:
+                    raise SecurityError(f"repeating a value {n} times is too large")
+        return super().call_binop(context, operator, left, right)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Templates from the theme's folders only: a symlink out of them is not followed."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.searchpath:  # a FIFO or device would block the read forever
+            path = os.path.join(folder, *template.split("/"))
+            if os.path.exists(path) and not os.path.isfile(path) and not os.path.isdir(path):
+                raise jinja2.TemplateSyntaxError("not a regular file (a FIFO or device)", 1,
+                                                 template, path)
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except UnicodeDecodeError as e:
+            path = next((os.path.join(d, *template.split("/")) for d in self.searchpath
+                         if os.path.isfile(os.path.join(d, *template.split("/")))), template)
+            raise jinja2.TemplateSyntaxError(f"not valid UTF-8 (byte 0x{e.object[e.start]:02x}"
+                                             "); save the template as UTF-8",
+                                             _line_of(e.object, e.start), template,
+                                             path) from None
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.realpath(d) + os.sep) for d in self.searchpath):
+            raise jinja2.TemplateNotFound(template, f"{template} links outside the theme")
+        return source, filename, uptodate
+
+
 def make_environment(theme: Theme) -> jinja2.Environment:
-    """One environment per build (or per dev-server session), reused for every page."""
-    site_loader = jinja2.FileSystemLoader([str(d) for d in theme.template_dirs])
-    default = jinja2.FileSystemLoader(str(BUNDLED / "default" / "templates"))
-    env = jinja2.Environment(
+    """One sandboxed environment per build (or dev-server session), reused for every page."""
+    site_loader = ThemeLoader([str(d) for d in theme.template_dirs])
+    default = ThemeLoader(str(BUNDLED / "default" / "templates"))
+    env = ThemeSandbox(
         loader=jinja2.ChoiceLoader([site_loader, jinja2.PrefixLoader({"default": default})]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -107,11 +180,14 @@ def template_error(error: Exception, fallback: str, root: Path) -> SourceError:
         return SourceError(f"template error: {error.message}",
                            _short(error.filename or error.name or fallback, root),
                            error.lineno or 0, 1, "fix the template syntax")
-    if isinstance(error, jinja2.TemplateNotFound):
-        return SourceError(f"template not found: {error.name}", fallback, 0, 0,
-                           "add the template to your theme or fix the name")
     frames = [f for f in traceback.extract_tb(error.__traceback__)
               if f.filename and f.filename.endswith((".html", ".xml", ".txt"))]
+    if isinstance(error, jinja2.TemplateNotFound):
+        # an {% include %} or {% extends %} names a missing template: point at that line
+        where = (_short(frames[-1].filename, root), frames[-1].lineno or 0) if frames \
+            else (fallback, 0)
+        return SourceError(f"template not found: {error.name}", where[0], where[1], 1,
+                           "add the template to your theme or fix the name")
     if frames:
         frame = frames[-1]
         return SourceError(f"template error: {error}", _short(frame.filename, root),

@@ -10,12 +10,18 @@ from functools import cached_property, lru_cache
 from urllib.parse import quote, urlsplit
 
 _SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+MAX_SLUG = 200  # file systems allow 255 bytes per name
+FILE_SUFFIXES = (".html", ".htm", ".xml", ".json", ".txt", ".ics", ".pdf", ".css", ".js",
+                 ".png", ".jpg", ".svg", ".ico")
 
 
-def slugify(text: str) -> str:
-    """'Hello, Wörld!' -> 'hello-world'."""
+def slugify(text: str, limit: int = 0) -> str:
+    """'Hello, Wörld!' -> 'hello-world'; with `limit`, cut at a word to that length."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if limit and len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = (cut.rsplit("-", 1)[0] if "-" in cut else cut[:limit]).strip("-")
     return slug
 
 
@@ -32,7 +38,11 @@ def slug_problem(slug: str) -> str | None:
     if ".." in slug or "/" in slug or "\\" in slug:
         return f"slug {slug!r} would escape the output folder"
     if not _SLUG_OK.match(slug):
-        return f"slug {slug!r} may only hold letters, digits, '-', '_' and '.'"
+        return f"slug {slug[:60]!r} may only hold letters, digits, '-', '_' and '.'"
+    if len(slug) > MAX_SLUG:
+        return f"slug is too long ({len(slug)} characters; at most {MAX_SLUG})"
+    if slug.lower().endswith(FILE_SUFFIXES):
+        return f"slug {slug!r} looks like a file name and would clash with generated files"
     return None
 
 

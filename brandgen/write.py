@@ -1,111 +1,228 @@
-"""Writing outputs safely: temp folder -> leak scan -> swap. A failed build changes nothing."""
+"""Writing outputs: a staged tree per output (unchanged files linked), swapped in under a lock.
+
+`OutputWriter` takes an exclusive lock on the folder holding the outputs, finishes any swap
+a killed build left, removes leftovers and refuses folders brandgen did not write; `write`
+then stages both trees and swaps them in together. Any error leaves the previous outputs
+byte-identical.
+"""
 
 from __future__ import annotations
 
-import html
-import json
+import fcntl
+import hashlib
 import os
-import re
 import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import stat
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from brandgen.errors import SourceError
-from brandgen.sources import is_inside
+from brandgen.errors import BuildError, SourceError
+from brandgen.outputs import is_empty_dir, looks_like_old_output
+from brandgen.swap import (
+    checkpoint,
+    finish_plan,
+    identity,
+    install,
+    leftover_name,
+    read_state,
+    remove_leftovers,
+    rename_hint,
+    uninstall,
+    write_state,
+)
 
-__all__ = ["Leak", "discard", "find_leaks", "is_inside", "leak_errors", "stage", "swap"]
-
-TEXT_SUFFIXES = (".html", ".xml", ".json", ".txt", ".css", ".js", ".svg", ".ics", ".md", "")
-
-
-@dataclass(frozen=True)
-class Leak:
-    output: str  # path in the public output
-    text: str  # the private text found
-    source: str  # the private file it came from
-
-
-def _variants(text: str) -> set[str]:
-    """The forms a string takes once rendered: raw, HTML-escaped (once, or twice as in the
-    feed's HTML content), JSON-escaped."""
-    escaped = html.escape(text, quote=False)
-    return {text, html.escape(text), escaped, html.escape(escaped, quote=False),  # feed HTML
-            json.dumps(text, ensure_ascii=False)[1:-1]}
+# A manifest entry whose file was written this close to the state file may have changed in
+# the same timestamp tick without showing it: such files are compared byte for byte.
+RACY_NS = 2_000_000_000
 
 
-def find_leaks(files: Mapping[str, bytes], private: Mapping[str, str], public_text: str
-               ) -> list[Leak]:
-    """Private strings (text -> source file) found in public files.
+def _show(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
-    A private string that also occurs in the public sources (a skill named in a goal) is no
-    leak: it was published on purpose.
-    """
-    candidates = {t: src for t, src in private.items()
-                  if len(t) >= 8 and t not in public_text}
-    if not candidates:
-        return []
-    lookup: dict[str, str] = {}
-    for text in sorted(candidates):
-        for variant in _variants(text):
-            lookup.setdefault(variant, text)
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(lookup, key=len, reverse=True)))
-    leaks: list[Leak] = []
+
+class OutputWriter:
+    """The outputs of one build: {'public': folder, 'private': folder}."""
+
+    def __init__(self, root: Path, dests: Mapping[str, Path], lock_timeout: float = 60.0
+                 ) -> None:
+        self.root = root
+        self.dests = {name: Path(os.path.abspath(p)) for name, p in dests.items()}
+        self.folder = self.dests["public"].parent  # state and lock live here
+        self.notes: list[str] = []
+        self.lock_timeout = lock_timeout
+        self.state: dict[str, Any] = {}
+
+    def _key(self, name: str) -> str:
+        return os.path.relpath(self.dests[name], self.folder)
+
+    def prepare(self) -> None:
+        """Before rendering: finish a swap a killed build left, remove leftovers and refuse
+        folders brandgen did not write. Creates nothing when there is no output yet."""
+        if self.folder.is_dir():
+            with self._locked():
+                self._check_ownership()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """An exclusive flock on the folder holding the outputs (waits up to lock_timeout),
+        then recovery; every write happens inside it."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.folder, os.O_RDONLY)
+        except OSError as e:
+            raise self._error(f"cannot create the output folder: {e.strerror}", self.folder,
+                              rename_hint(e)) from e
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise self._error("another build is running for this output",
+                                          self.folder, "wait for it to finish, then build "
+                                          "again") from None
+                    time.sleep(0.05)
+            self._recover()
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _error(self, message: str, path: Path, hint: str) -> BuildError:
+        return BuildError([SourceError(message, _show(path, self.root), hint=hint)])
+
+    def _recover(self) -> None:
+        self.state = read_state(self.folder)
+        if self.state.get("pending"):
+            try:
+                self.notes += finish_plan(self.folder, self.state)
+            except OSError as e:
+                raise self._error(f"cannot finish the interrupted build's swap: {e}",
+                                  self.folder, rename_hint(e)) from e
+        for dest in self.dests.values():
+            remove_leftovers(dest)
+
+    def clean_outputs(self) -> tuple[str, list[str]]:
+        """(scan key, digests) of the public files the last build wrote: all scanned clean."""
+        files = self.state.get("outputs", {}).get(self._key("public"), {}).get("files", {})
+        return self.state.get("scan_key", ""), [entry[0] for entry in files.values()]
+
+    def _check_ownership(self) -> None:
+        known = self.state.get("outputs", {})
+        for name, dest in self.dests.items():
+            if not dest.is_dir() or is_empty_dir(dest) or self._key(name) in known \
+                    or looks_like_old_output(dest, name):
+                continue
+            raise self._error(f"{_show(dest, self.root)} is not empty and was not written by "
+                              "brandgen, so it is not replaced", dest,
+                              "move its files away, or choose another output folder")
+
+    def write(self, trees: Mapping[str, Mapping[str, bytes]], scan_key: str = "") -> None:
+        """Stage every tree beside its destination, then swap all of them in together."""
+        with self._locked():
+            self._check_ownership()
+            self._write(trees, scan_key)
+
+    def _write(self, trees: Mapping[str, Mapping[str, bytes]], scan_key: str) -> None:
+        old_outputs = self.state.get("outputs", {})
+        staged: dict[str, Path] = {}
+        manifests: dict[str, Any] = {}
+        try:
+            for name in self.dests:
+                dest = self.dests[name]
+                staged[name] = leftover_name(dest, "tmp")
+                os.mkdir(staged[name], 0o777)  # the umask applies: normal permissions
+                previous = old_outputs.get(self._key(name), {}).get("files", {})
+                manifests[self._key(name)] = {"files": stage_tree(
+                    staged[name], trees[name], dest, previous, self.state.get("written", 0))}
+        except OSError as e:
+            for path in staged.values():
+                shutil.rmtree(path, ignore_errors=True)
+            raise self._error(f"cannot write output: {e.strerror or e}",
+                              Path(e.filename or self.folder), rename_hint(e)) from e
+        checkpoint("staged")
+        plan = [{"dest": self._key(n), "staged": os.path.relpath(staged[n], self.folder),
+                 "identity": identity(staged[n])} for n in self._order()]
+        self.state.update(pending=plan, pending_outputs=manifests)
+        write_state(self.folder, self.state)
+        done: list[tuple[str, Path | None]] = []
+        try:
+            for name in self._order():
+                done.append((name, install(staged[name], self.dests[name])))
+                checkpoint(f"installed-{name}")
+        except OSError as e:
+            failed = self.dests[self._order()[len(done)]]
+            self._undo(done, staged)
+            raise self._error(f"cannot replace {_show(failed, self.root)}: "
+                              f"{e.strerror or e}", failed, rename_hint(e)) from e
+        self.state = {"outputs": manifests, "written": time.time_ns(), "scan_key": scan_key}
+        write_state(self.folder, self.state)
+        checkpoint("state-written")
+        for dest in self.dests.values():
+            remove_leftovers(dest)
+
+    def _order(self) -> list[str]:
+        """Private first: until public is swapped too, the deployable tree is the old one."""
+        return sorted(self.dests, key=lambda n: n != "private")
+
+    def _undo(self, done: list[tuple[str, Path | None]], staged: Mapping[str, Path]) -> None:
+        """Put the previous trees back; if even that fails, the recorded plan stays and the
+        next run completes the new pair instead (never a mixed one)."""
+        try:
+            for name, previous in reversed(done):
+                uninstall(self.dests[name], previous, staged[name])
+        except OSError:
+            return
+        for path in staged.values():
+            shutil.rmtree(path, ignore_errors=True)
+        self.state.pop("pending", None)
+        self.state.pop("pending_outputs", None)
+        write_state(self.folder, self.state)
+
+
+def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
+               previous: Mapping[str, list[Any]], written_ns: int) -> dict[str, list[Any]]:
+    """Write `files` under `target`; a file unchanged since the last build is hard-linked
+    from `live` instead. Returns the new manifest {name: [sha256, size, mtime_ns, inode]}."""
+    manifest: dict[str, list[Any]] = {}
+    made: set[Path] = {target}
     for name in sorted(files):
-        if not name.endswith(TEXT_SUFFIXES):
-            continue
-        body = files[name].decode("utf-8", "replace")
-        for found in sorted({m.group(0) for m in pattern.finditer(body)}):
-            original = lookup[found]
-            leaks.append(Leak(name, original, candidates[original]))
-    return leaks
-
-
-def leak_errors(leaks: Iterable[Leak], public_dir: str) -> list[SourceError]:
-    return [SourceError(f"private text {leak.text[:60]!r} from {leak.source} appears in the "
-                        f"public output", f"{public_dir}/{leak.output}", 0, 0,
-                        "remove it from the public content or template; the build was "
-                        "stopped so nothing private was published") for leak in leaks]
-
-
-def write_tree(target: Path, files: Mapping[str, bytes]) -> None:
-    for name in sorted(files):
+        data = files[name]
+        digest = hashlib.sha256(data).hexdigest()
         dest = target / name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(files[name])
+        if dest.parent not in made:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made.update(dest.parents)
+        entry = previous.get(name)
+        if not (entry and entry[0] == digest and _link_unchanged(live / name, dest, entry,
+                                                                 data, written_ns)):
+            with open(dest, "wb") as f:
+                f.write(data)
+        st = os.lstat(dest)
+        manifest[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
+    return manifest
 
 
-def stage(dest: Path, files: Mapping[str, bytes]) -> Path:
-    """Write `files` into a new temp folder beside `dest` (same filesystem, so rename works)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+def _link_unchanged(live: Path, dest: Path, entry: list[Any], data: bytes, written_ns: int
+                    ) -> bool:
+    """Hard-link `live` to `dest` when it still holds exactly `data`; False to write anew."""
     try:
-        write_tree(tmp, files)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return tmp
-
-
-def swap(staged: Path, dest: Path) -> None:
-    """Replace `dest` by `staged` with two renames; the old tree is removed afterwards."""
-    old = None
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-        if old.exists():
-            shutil.rmtree(old)
-        dest.rename(old)
+        st = os.lstat(live)
+    except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode) or [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:]:
+        return False
+    if st.st_mtime_ns + RACY_NS >= written_ns and live.read_bytes() != data:
+        return False
     try:
-        staged.rename(dest)
-    except BaseException:
-        if old is not None:
-            old.rename(dest)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def discard(staged: Iterable[Path]) -> None:
-    for path in staged:
-        shutil.rmtree(path, ignore_errors=True)
+        os.link(live, dest)
+    except OSError:  # a filesystem without hard links: write the file instead
+        return False
+    return True

@@ -286,7 +286,7 @@ def test_static_file_replacing_a_generated_one_is_a_warning(make_site: SiteMaker
 
 
 def test_leak_scan_sees_every_escaped_form() -> None:
-    from brandgen.write import find_leaks
+    from brandgen.privacy import find_leaks
 
     secret = "Salary & bonus <95k> at Acme"
     once = html.escape(secret)

@@ -43,12 +43,6 @@ def test_init_then_build(tmp_path: Path) -> None:
     assert (target / "site/private/index.html").is_file()
 
 
-def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
-    (tmp_path / "keep.txt").write_text("mine")
-    proc = brandgen("init", str(tmp_path))
-    assert proc.returncode == 1
-    assert "folder is not empty" in proc.stderr and "--force" in proc.stderr
-    assert (tmp_path / "keep.txt").read_text() == "mine"
 
 
 def test_new_post(make_site: SiteMaker) -> None:

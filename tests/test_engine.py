@@ -29,8 +29,10 @@ POSTS = {
 
 
 def tree(folder: Path) -> dict[str, bytes]:
+    """The built files; the write manifest beside them records times and inodes, not output."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file()
+            and p.name != ".brandgen-state.json"}
 
 
 def built(root: Path, out: Path, **kwargs: object) -> dict[str, bytes]:

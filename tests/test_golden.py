@@ -48,7 +48,8 @@ def test_example_site_matches_golden(tmp_path: Path, request: pytest.FixtureRequ
 def test_build_is_deterministic(tmp_path: Path) -> None:
     build(BuildOptions(root=REPO, now=NOW, out=tmp_path / "a"))
     build(BuildOptions(root=REPO, now=NOW, out=tmp_path / "b"))
-    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    for side in ("public", "private"):  # beside them: the build's state (times, inodes)
+        assert tree(tmp_path / "a" / side) == tree(tmp_path / "b" / side)
 
 
 def test_example_persona_is_complete() -> None:

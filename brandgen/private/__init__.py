@@ -16,6 +16,14 @@ from brandgen.model import Content
 from brandgen.private.dashboard import dashboard_html
 from brandgen.private.ics import career_ics
 from brandgen.private.load import PRIVATE, load_career
+from brandgen.private.model import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    HORIZONS,
+    OPPORTUNITY_KINDS,
+    RELATIONSHIPS,
+    STAGES,
+)
 from brandgen.private.report import Report, analyse
 from brandgen.sources import read_text
 from brandgen.yamlfile import YNode, parse_yaml
@@ -24,6 +32,9 @@ __all__ = ["analyse", "build_private", "career_ics", "dashboard_html", "load_car
            "private_strings", "smart_warnings", "warn_if_tracked"]
 
 MIN_SECRET = 8
+# The schema's own words (`kind: certification`) are no secrets; themes print them too.
+VOCABULARY = frozenset((*HORIZONS, *ACTION_KINDS, *ACTION_STATUSES, *RELATIONSHIPS,
+                        *OPPORTUNITY_KINDS, *STAGES))
 
 
 def report_for(config: SiteConfig, content: Content, problems: Problems, today: dt.date
@@ -76,7 +87,7 @@ def _strings(node: YNode, out: set[str]) -> None:
     elif node.items is not None:
         for item in node.items:
             _strings(item, out)
-    elif isinstance(node.value, str):
+    elif isinstance(node.value, str) and node.value.strip() not in VOCABULARY:
         out.add(node.value.strip())
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 
 from brandgen.errors import Problems
@@ -108,7 +109,7 @@ def _key_results(f: Fields, today: dt.date) -> tuple[KeyResult, ...]:
     return tuple(out)
 
 
-def load_goals(root: Path, problems: Problems, skills: set[str], today: dt.date
+def load_goals(root: Path, problems: Problems, skills: Collection[str], today: dt.date
                ) -> tuple[tuple[Goal, ...], set[str]]:
     """The goals, plus every id declared (also of goals that had errors, to avoid knock-on
     'unknown goal' errors elsewhere)."""

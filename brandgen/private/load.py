@@ -11,13 +11,14 @@ import html
 import re
 from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, render_docs
 from brandgen.documents import read_markdown
 from brandgen.errors import Problems
 from brandgen.fields import Fields, list_items, suggest
-from brandgen.load import check_skill_refs, read_yaml
+from brandgen.load import EVERY_SKILL, check_skill_refs, read_yaml
 from brandgen.model import Content
 from brandgen.private.goals import GOALS_FILE, last_day, load_goals
 from brandgen.private.model import (
@@ -88,6 +89,16 @@ def goal_refs(f: Fields, ids: Collection[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+class _AnySkill(dict[str, int]):
+    """Levels of the skills of an unreadable skills.yaml: any name counts as known."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def keys(self) -> Any:
+        return EVERY_SKILL
+
+
 def load_development(root: Path, problems: Problems, skills: dict[str, int], ids: set[str]
                      ) -> tuple[tuple[tuple[str, int], ...], tuple[Action, ...]]:
     rel = f"{PRIVATE}/development.yaml"
@@ -112,7 +123,7 @@ def load_development(root: Path, problems: Problems, skills: dict[str, int], ids
     for i, item in f.items("actions"):
         af = Fields(item, rel, problems, f"actions[{i}]", ACTION_KEYS)
         title = af.text("title", required=True)
-        check_skill_refs(af, set(skills), problems)
+        check_skill_refs(af, skills.keys(), problems)
         goal = af.text("goal")
         if goal is not None and goal not in ids:
             _bad_goal(af, af.label("goal"), af.at("goal"), goal, ids)
@@ -305,7 +316,9 @@ def load_career(config: SiteConfig, content: Content, problems: Problems, today:
     skills = {**dict.fromkeys(content.skill_names, 0),
               **{s.name: s.level for s in content.skills}}
     warn_unknown_files(root, problems)
-    goals, ids = load_goals(root, problems, set(skills), today)
+    if isinstance(content.skill_names, type(EVERY_SKILL)):  # skills.yaml is unreadable
+        skills = _AnySkill(skills)
+    goals, ids = load_goals(root, problems, skills.keys(), today)
     targets, actions = load_development(root, problems, skills, ids)
     return Career(
         goals=goals,

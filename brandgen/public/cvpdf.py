@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import unicodedata
 from functools import lru_cache
 from itertools import groupby
@@ -117,9 +118,15 @@ def _compile(template: str, data: str) -> tuple[bytes, bool, int]:
 
     # Module functions, not typst.Compiler: its query() cannot read in-memory input (0.15).
     source, inputs = template.encode(), {"data": data}
-    pdf = typst.compile(source, format="pdf", ignore_system_fonts=True, sys_inputs=inputs)
-    found = json.loads(typst.query(source, "metadata", field="value",
-                                   ignore_system_fonts=True, sys_inputs=inputs))
+    # Typst reads files under its root (the working folder by default, i.e. the project
+    # with content/private/): an empty root means a theme's cv.typ can read nothing.
+    with tempfile.TemporaryDirectory(prefix="brandgen-typst-") as empty:
+        # (the stubs want root typed like the input, bytes; at run time it must be a str)
+        pdf = typst.compile(source, format="pdf",  # type: ignore[call-overload]
+                            ignore_system_fonts=True, sys_inputs=inputs, root=empty)
+        found = json.loads(typst.query(source, "metadata", field="value",  # type: ignore[type-var]
+                                       root=empty, ignore_system_fonts=True,
+                                       sys_inputs=inputs))
     fit = {k: v for item in found if isinstance(item, dict) for k, v in item.items()}
     # A theme's own cv.typ may leave the metadata out: then nothing is known to be wrong.
     return pdf, bool(fit.get("fits", True)), int(fit.get("pages", 1))

@@ -34,7 +34,17 @@ def absolutize(html: str, base_url: str, page_url: str = "") -> str:
     return html
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _xml(root: ET.Element) -> bytes:
+    """Serialized by ElementTree, without the control characters XML 1.0 forbids (a title
+    with one must not make the whole feed unreadable)."""
+    for element in root.iter():
+        if element.text:
+            element.text = _NOT_XML.sub("", element.text)
+        for key, value in element.attrib.items():
+            element.attrib[key] = _NOT_XML.sub("", value)
     ET.indent(root)
     data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return data + b"\n"

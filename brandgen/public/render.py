@@ -12,6 +12,7 @@ import jinja2
 
 from brandgen.errors import Problems, SourceError
 from brandgen.markdown import syntax_css
+from brandgen.public.context import template_site
 from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
 from brandgen.public.views import Output, Site
@@ -50,7 +51,7 @@ def _absolute_image(site: Site, image: str) -> str:
 def _common(site: Site) -> dict[str, object]:
     urls = site.urls
     return {
-        "site": site,
+        "site": template_site(site),  # public records only: no config root, no drafts
         "profile": site.content.profile,
         "menu": site.menu,
         "url": urls.link,

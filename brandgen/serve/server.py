@@ -27,6 +27,9 @@ class DevHTTPServer(ThreadingHTTPServer):
     """Knows the site state, and every open connection so that stop() never waits on one."""
 
     daemon_threads = True
+    # The listen backlog: socketserver's default of 5 makes a burst of clients (a page with
+    # many assets, a reload of several tabs) wait for SYN retries, i.e. 1 s stalls.
+    request_queue_size = 64
 
     def __init__(self, port: int, state: SiteState, verbose: bool = False) -> None:
         self.state = state

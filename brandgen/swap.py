@@ -1,0 +1,176 @@
+"""Swapping staged trees into place: an intent record, atomic exchanges and recovery.
+
+Both output folders (public and private) are replaced together. Before the first rename the
+state file beside the public folder records the plan (which staged folder, by inode, goes
+where); it is cleared after the last one. A run that finds a plan left by a killed build
+finishes it before doing anything else, so a kill at any instant leaves either the old
+trees, the new ones, or a plan the next run completes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+STATE = ".brandgen-state.json"
+FORMAT = 1
+
+# Tests set this to stop the process at a named point (e.g. with SIGKILL).
+checkpoint_hook: Callable[[str], None] | None = None
+
+
+def checkpoint(name: str) -> None:
+    if checkpoint_hook is not None:
+        checkpoint_hook(name)
+
+
+def _renameat2() -> Callable[..., int] | None:
+    try:
+        fn = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_RENAMEAT2 = _renameat2()
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two existing folders; False when the system cannot (then rename)."""
+    if _RENAMEAT2 is None:
+        return False
+    if _RENAMEAT2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def leftover_name(dest: Path, kind: str) -> Path:
+    """A hidden folder beside `dest` that the next run may delete: kind is 'tmp' or 'old'."""
+    return dest.with_name(f".{dest.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}")
+
+
+def install(staged: Path, dest: Path) -> Path | None:
+    """Put `staged` at `dest`; returns where the previous tree went (None if there was none).
+
+    With an atomic exchange `dest` is never missing; otherwise it is missing between two
+    renames, a window the recorded plan covers."""
+    if not dest.exists():
+        os.rename(staged, dest)
+        return None
+    if exchange(staged, dest):
+        return staged
+    old = leftover_name(dest, "old")
+    os.rename(dest, old)
+    checkpoint("between-renames")
+    try:
+        os.rename(staged, dest)
+    except OSError:
+        os.rename(old, dest)
+        raise
+    return old
+
+
+def uninstall(dest: Path, previous: Path | None, staged: Path) -> None:
+    """Undo `install`: the new tree back to `staged`, the previous one back to `dest`."""
+    if previous is None:
+        os.rename(dest, staged)
+    elif previous == staged:
+        exchange(staged, dest)
+    else:
+        os.rename(dest, staged)
+        os.rename(previous, dest)
+
+
+def identity(path: Path) -> list[int]:
+    st = os.lstat(path)
+    return [st.st_dev, st.st_ino]
+
+
+def read_state(folder: Path) -> dict[str, Any]:
+    """The state file beside the outputs; {} when absent or unreadable (never a crash)."""
+    try:
+        data = json.loads((folder / STATE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    return data
+
+
+def write_state(folder: Path, state: dict[str, Any]) -> None:
+    """Atomically (temp file, fsync, rename) so a kill never leaves half a state file."""
+    tmp = folder / f"{STATE}.tmp-{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({**state, "format": FORMAT}, f, sort_keys=True, separators=(",", ":"))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, folder / STATE)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:  # some filesystems cannot fsync a folder; the rename still happened
+        pass
+
+
+def finish_plan(folder: Path, state: dict[str, Any]) -> list[str]:
+    """Complete an interrupted swap recorded in `state`; returns notes on what was done."""
+    notes: list[str] = []
+    for step in state.get("pending") or []:
+        dest, staged = folder / step["dest"], folder / step["staged"]
+        want = step["identity"]
+        if dest.exists() and identity(dest) == want:
+            continue  # this folder was already swapped in
+        if staged.exists() and identity(staged) == want:
+            install(staged, dest)
+            notes.append(f"finished replacing {step['dest']} after an interrupted build")
+        else:
+            notes.append(f"could not finish replacing {step['dest']}: its new tree is gone")
+    state.pop("pending", None)
+    state["outputs"] = state.pop("pending_outputs", state.get("outputs", {}))
+    write_state(folder, state)
+    return notes
+
+
+def remove_leftovers(dest: Path) -> None:
+    """Delete `.NAME.tmp-*` and `.NAME.old-*` beside `dest`, and a half-written state file
+    (only with the lock held)."""
+    if not dest.parent.is_dir():
+        return
+    for entry in sorted(dest.parent.iterdir()):
+        if entry.name.startswith((f".{dest.name}.tmp-", f".{dest.name}.old-",
+                                  f"{STATE}.tmp-")):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def rename_hint(error: OSError) -> str:
+    """What to do about a failed rename, by its errno."""
+    return {
+        errno.EBUSY: "the folder is busy: is it a mount point, or open in another program?",
+        errno.EPERM: "check the folder's permissions (and that it is not immutable)",
+        errno.EACCES: "check the folder's permissions",
+        errno.ENOTEMPTY: "another program is writing beside the output; try again",
+        errno.EEXIST: "another program is writing beside the output; try again",
+        errno.EXDEV: "the output folder is a mount point; point --out at a folder on one "
+                     "filesystem",
+        errno.ENOSPC: "free some disk space",
+        errno.EROFS: "the disk is read-only; choose another --out",
+    }.get(error.errno or 0, "check free disk space and permissions")

@@ -1,0 +1,96 @@
+"""A hostile theme reads nothing private, runs nothing, and fails with a clear template error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from brandgen.errors import BuildError
+from tests.conftest import SiteMaker, run_build
+
+SECRET = "Negotiate a salary of 190k at Initech"
+PRIVATE = {"content/private/goals.yaml": f"- id: g1\n  title: {SECRET}\n",
+           "content/pages/about.md": "---\ntitle: About\n---\nHello.\n"}
+
+ESCAPES = [
+    '{{ site.config.root.joinpath("content/private/goals.yaml").read_text() }}',
+    '{{ site.config.root }}',
+    '{{ cycler.__init__.__globals__.os.system("touch PWNED") }}',
+    '{{ lipsum.__globals__["os"].system("touch PWNED") }}',
+    '{{ joiner.__init__.__globals__.os.popen("touch PWNED").read() }}',
+    '{{ namespace.__init__.__globals__.os.system("touch PWNED") }}',
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ url.__self__ }}{{ asset.__globals__ }}",
+    '{{ "{0.__class__.__init__.__globals__}".format(site) }}',
+    '{{ site.content.profile.__class__.__module__ }}',
+    '{{ site.posts.__class__.__base__.__subclasses__() }}',
+    '{{ (site.config | attr("root")).read_text() }}',
+    '{{ site.content.profile.__setattr__("name", "x") }}',
+    "{{ range(10**12) | list | length }}",
+    '{{ "x" * 10**10 }}',
+    "{{ 7 ** 100000000 }}",
+    '{% include "../../content/private/goals.yaml" %}',
+    '{% include "/etc/passwd" %}',
+    '{% include "evil.html" %}',  # a symlink out of the theme
+]
+
+
+@pytest.mark.parametrize("body", ESCAPES)
+def test_hostile_template_reads_and_runs_nothing(make_site: SiteMaker, body: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site({**PRIVATE, "themes/default/templates/page.html":
+                      '{% extends "default/page.html" %}{% block main %}' + body +
+                      "{% endblock %}"})
+    evil = root / "themes/default/templates/evil.html"
+    evil.symlink_to(root / "content/private/goals.yaml")
+    monkeypatch.chdir(root)
+    with pytest.raises(BuildError) as info:
+        run_build(root)
+    messages = [e.format() for e in info.value.errors]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("themes/default/templates/page.html:1:1: error: "
+                                  "template ") or "template not found" in messages[0], messages
+    assert SECRET not in messages[0]
+    assert not (root / "PWNED").exists()
+    assert not (root / "site").exists()
+
+
+def test_templates_get_only_published_posts(make_site: SiteMaker) -> None:
+    root = make_site({
+        "content/posts/2026-01-01-live.md": "---\ntitle: Live post\n---\nx\n",
+        "content/posts/2026-01-02-hidden.md": "---\ntitle: Hidden draft\ndraft: true\n---\ny\n",
+        "content/pages/about.md": "---\ntitle: About\n---\nHello.\n",
+        "themes/default/templates/page.html":
+            '{% extends "default/page.html" %}{% block main %}'
+            "{% for p in site.content.posts %}[{{ p.title }}]{% endfor %}"
+            "{{ site.config.language }}{% endblock %}"})
+    run_build(root)
+    text = (root / "site/public/about/index.html").read_text()
+    assert "[Live post]" in text and "Hidden draft" not in text
+
+
+def test_a_path_is_never_reachable(tmp_path: Path) -> None:
+    """Even a Path handed over by mistake exposes no attribute to a template."""
+    from brandgen.themes import ThemeSandbox
+
+    env = ThemeSandbox(undefined=__import__("jinja2").StrictUndefined)
+    template = env.from_string("{{ p.read_text() }}")
+    (tmp_path / "f").write_text("secret")
+    with pytest.raises(Exception) as info:
+        template.render(p=tmp_path / "f")
+    assert "unsafe" in str(info.value)
+
+
+def test_a_theme_cv_typ_cannot_read_project_files(make_site: SiteMaker,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typst reads files under its root; the root is an empty folder, not the project."""
+    root = make_site({**PRIVATE, "themes/default/templates/cv.typ":
+                      '#read("content/private/goals.yaml")\n'})
+    monkeypatch.chdir(root)
+    with pytest.raises(BuildError) as info:
+        run_build(root)
+    text = "\n".join(e.format() for e in info.value.errors)
+    assert "file not found" in text and SECRET not in text
+    assert not (root / "site").exists()
