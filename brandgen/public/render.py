@@ -5,7 +5,9 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 import jinja2
+from markupsafe import Markup
 
+from brandgen.colors import palette, parse_hex, to_hex
 from brandgen.errors import Problems
 from brandgen.markdown import syntax_css
 from brandgen.public.assemble import Site
@@ -54,6 +56,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dic
         "url": urls.link,
         "abs_url": urls.absolute,
         "asset": lambda name: urls.path(f"assets/{name}"),
+        "accent_css": accent_css(site.config.accent),
     }
     files: dict[str, bytes] = {}
     failed: set[str] = set()
@@ -79,16 +82,30 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems) -> dict
     files["resume.json"] = resume_json(site)
     files[".nojekyll"] = b""
     files["assets/syntax.css"] = syntax_css().encode()
-    files["assets/favicon.svg"] = favicon_svg(site.content.profile.name).encode()
+    files["assets/favicon.svg"] = favicon_svg(site.content.profile.name,
+                                              site.config.accent).encode()
     return files
 
-def favicon_svg(name: str) -> str:
+
+def accent_css(accent: str | None) -> Markup:
+    """The brand colour's custom properties for the page head ('' for the theme's own)."""
+    rgb = parse_hex(accent) if accent else None
+    return Markup(palette(rgb).css()) if rgb else Markup("")  # hex digits only: safe
+
+
+def favicon_svg(name: str, accent: str | None = None) -> str:
     """A monogram favicon from the person's initials, in the accent colour (dark-aware)."""
     initials = "".join(w[0] for w in name.split()[:2] if w[:1].isalpha()).upper() or "•"
-
+    colours = ["#1d5fa6", "#fff", "#8ab8f0", "#131519"]
+    rgb = parse_hex(accent) if accent else None
+    if rgb:
+        p = palette(rgb)
+        colours = [to_hex(c) for c in (p.light.accent, p.light.on_accent, p.dark.accent,
+                                       p.dark.on_accent)]
     return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
-            "<style>rect{fill:#1d5fa6}text{fill:#fff}@media (prefers-color-scheme:dark)"
-            "{rect{fill:#8ab8f0}text{fill:#131519}}</style>"
+            f"<style>rect{{fill:{colours[0]}}}text{{fill:{colours[1]}}}"
+            "@media (prefers-color-scheme:dark)"
+            f"{{rect{{fill:{colours[2]}}}text{{fill:{colours[3]}}}}}</style>"
             '<rect width="64" height="64" rx="14"/>'
             '<text x="32" y="42" font-family="system-ui,sans-serif" font-size="28" '
             f'font-weight="700" text-anchor="middle">{escape(initials)}</text></svg>\n')
