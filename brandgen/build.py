@@ -11,13 +11,17 @@ from pathlib import Path
 from typing import TypeVar
 
 from brandgen import private as private_side
+from brandgen.blobcache import BlobCache
 from brandgen.config import SiteConfig, load_config
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
 from brandgen.public.assemble import Site, assemble_site, local_today
 from brandgen.public.render import render_site
+from brandgen.public.social import social_images
+from brandgen.responsive import markdown_renderer, responsive_images
 from brandgen.themes import find_theme, make_environment
+from brandgen.urls import Urls
 from brandgen.write import discard, find_leaks, is_inside, leak_errors, stage, swap
 
 T = TypeVar("T")
@@ -153,9 +157,17 @@ def render_all(options: BuildOptions) -> BuildResult:
     if options.smart_warnings:
         private_side.smart_warnings(config, content, problems, today)
     env = timer.run("templates", lambda: make_environment(theme))
-    site = timer.run("assemble", lambda: assemble_site(config, content, today, options.drafts,
-                                                       problems, now=options.now))
-    public = timer.run("render", lambda: render_site(site, env, problems))
+    images, image_files = timer.run("responsive images", lambda: responsive_images(
+        config.content_dir / "static", content.static_files,
+        BlobCache.for_project(config.root, "images"), problems))
+    site = timer.run("assemble", lambda: assemble_site(
+        config, content, today, options.drafts, problems, now=options.now,
+        images=markdown_renderer(images, Urls(config.base_url))))
+    site, cards = timer.run("social images", lambda: social_images(
+        site, BlobCache.for_project(config.root, "social")))
+    public = timer.run("render", lambda: render_site(site, env, problems, images))
+    public.update(cards)
+    public.update(image_files)
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
                                                             content.static_files, problems))
     for name in sorted(static.keys() & public.keys()):

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -63,7 +64,30 @@ def make_markdown(allow_html: bool = True) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(tasklists_plugin, label=True)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda s: slugify(s) or "section")
+    md.add_render_rule("image", _render_image)
     return md
+
+
+# (src URL, alt, title, eager) -> HTML, or None to keep the plain <img>
+ImageRenderer = Callable[[str, str, str, bool], "str | None"]
+
+
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any,
+                  env: dict[str, Any]) -> str:
+    """Images go through the document's ImageRenderer (sizes, srcset, lazy loading below
+    the first one); anything it does not know renders as markdown-it would."""
+    render: ImageRenderer | None = env.get("images")
+    if render is not None:
+        token = tokens[idx]
+        first = not env.get("seen_image")
+        env["seen_image"] = True
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        html = render(str(token.attrGet("src") or ""), alt, str(token.attrGet("title") or ""),
+                      first)
+        if html is not None:
+            return html
+    default: str = self.image(tokens, idx, options, env)
+    return default
 
 
 @dataclass(frozen=True)
@@ -90,6 +114,7 @@ class LinkContext:
     urls: Urls
     body_line: int = 1
     unpublished: frozenset[str] = frozenset()  # sources of drafts and future posts
+    images: ImageRenderer | None = None  # responsive markup for images in content/static/
 
 
 def _is_local(href: str) -> bool:
@@ -144,6 +169,8 @@ def render_markdown(text: str, ctx: LinkContext, allow_html: bool = True) -> Ren
     md = make_markdown(allow_html)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
+    if ctx.images is not None:
+        env["images"] = ctx.images
     errors: list[SourceError] = []
     words = 0
     plain: list[str] = []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from brandgen.config import SiteConfig
 from brandgen.errors import Problems, SourceError
-from brandgen.markdown import LinkContext, Rendered, excerpt, render_markdown
+from brandgen.markdown import ImageRenderer, LinkContext, Rendered, excerpt, render_markdown
 from brandgen.model import Content, Document, Post
 from brandgen.public.seo import page_jsonld, person_jsonld, post_jsonld
 from brandgen.public.views import (
@@ -73,10 +73,11 @@ class Linker:
     unpublished: frozenset[str]
     urls: Urls
     problems: Problems
+    images: ImageRenderer | None = None
 
     def render(self, doc: Document) -> Rendered:
         rendered = render_markdown(doc.body, LinkContext(
-            doc.source, self.routes, self.urls, doc.body_line, self.unpublished))
+            doc.source, self.routes, self.urls, doc.body_line, self.unpublished, self.images))
         for err in rendered.errors:
             self.problems.add(err)
         return rendered
@@ -110,8 +111,8 @@ def _check_routes(outputs: list[Output], problems: Problems) -> None:
 
 
 def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: bool,
-                  problems: Problems, urls: Urls | None = None, now: dt.datetime | None = None
-                  ) -> Site:
+                  problems: Problems, urls: Urls | None = None, now: dt.datetime | None = None,
+                  images: ImageRenderer | None = None) -> Site:
     """Decide every output of the public site; Markdown errors go to `problems`."""
     urls = urls or Urls(config.base_url)
     profile = content.profile
@@ -133,7 +134,7 @@ def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: 
     unpublished = frozenset(p.doc.source for p in content.posts) - {
         p.doc.source for p in published}
     live_routes = {src: r for src, r in routes.items() if src not in unpublished}
-    linker = Linker(live_routes, unpublished, urls, problems)
+    linker = Linker(live_routes, unpublished, urls, problems, images)
 
     posts = _post_views(published, linker)
     projects = tuple(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from xml.sax.saxutils import escape
 
 import jinja2
@@ -13,16 +14,18 @@ from brandgen.markdown import syntax_css
 from brandgen.public.assemble import Site
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
 from brandgen.public.views import Output
+from brandgen.responsive import CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
-from brandgen.urls import output_file
+from brandgen.urls import Urls, output_file
 
 
 def page_meta(site: Site, out: Output) -> dict[str, object]:
     """Per-page head data; og:image is never an SVG (social sites do not render them)."""
     image = next((i for i in (out.image_url, site.content.profile.avatar) if i
                   and not i.lower().split("?")[0].endswith(".svg")), "")
-    size = site.content.image_sizes.get(image.removeprefix(site.urls.base_path)
-                                        if image.startswith("/") else image)
+    size = out.image_size if image == out.image_url and out.image_size else \
+        site.content.image_sizes.get(image.removeprefix(site.urls.base_path)
+                                     if image.startswith("/") else image)
     large = bool(size and size[0] >= 1200 and size[1] >= 630 and 1.7 <= size[0] / size[1] <= 2.1)
     return {
         "route": out.route,
@@ -32,6 +35,7 @@ def page_meta(site: Site, out: Output) -> dict[str, object]:
         "og_type": out.og_type,
         "image": _absolute_image(site, image),
         "image_size": size,
+        "image_alt": out.image_alt if image == out.image_url and out.image_alt else out.title,
         "twitter_card": "summary_large_image" if large else "summary",
         "jsonld": out.jsonld,
         "noindex": out.noindex,
@@ -46,7 +50,23 @@ def _absolute_image(site: Site, image: str) -> str:
     return site.urls.absolute(image)
 
 
-def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dict[str, bytes]:
+def picture_function(images: Mapping[str, ImageSet], urls: Urls) -> Callable[..., Markup]:
+    """`picture(path, alt, sizes='prose'|'card', eager=False, css_class='')` for templates:
+    the responsive markup of a content/static/ image, or '' when it has none."""
+    sizes = {"prose": PROSE_SIZES, "card": CARD_SIZES}
+
+    def picture(path: str, alt: str = "", size: str = "prose", eager: bool = False,
+                css_class: str = "") -> Markup:
+        image = images.get(path)
+        if image is None:
+            return Markup("")
+        return Markup(picture_html(image, urls, alt, "", eager, sizes[size], css_class))
+
+    return picture
+
+
+def render_pages(site: Site, env: jinja2.Environment, problems: Problems,
+                 images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
     """Every HTML page; a template error is reported once per template, with its line."""
     urls = site.urls
     common = {
@@ -57,6 +77,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dic
         "abs_url": urls.absolute,
         "asset": lambda name: urls.path(f"assets/{name}"),
         "accent_css": accent_css(site.config.accent),
+        "picture": picture_function(images or {}, urls),
     }
     files: dict[str, bytes] = {}
     failed: set[str] = set()
@@ -73,9 +94,10 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems) -> dic
         files[output_file(out.route)] = html.encode()
     return files
 
-def render_site(site: Site, env: jinja2.Environment, problems: Problems) -> dict[str, bytes]:
+def render_site(site: Site, env: jinja2.Environment, problems: Problems,
+                images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
     """All generated files of the public site (static files are added by the writer)."""
-    files = render_pages(site, env, problems)
+    files = render_pages(site, env, problems, images)
     files["feed.xml"] = atom_feed(site)
     files["sitemap.xml"] = sitemap(site)
     files["robots.txt"] = robots_txt(site)
