@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 CACHE_DIR = ".brandgen-cache"
+_IGNORE_ALL = "# Created by brandgen: a cache, safe to delete, never to commit.\n*\n"
 _DIGEST = 32  # sha256 of the payload, stored in front of it to detect torn or edited entries
 
 
@@ -29,14 +30,17 @@ def cache_key(*parts: object) -> str:
 class BlobCache:
     """get/put bytes by key; `folder` None disables caching (every call regenerates)."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, ignore_file: Path | None = None) -> None:
         self.folder = folder
+        self.ignore_file = ignore_file
         self.hits = 0
         self.misses = 0
 
     @classmethod
     def for_project(cls, root: Path, namespace: str) -> BlobCache:
-        return cls(root / CACHE_DIR / namespace)
+        """The project's cache, which git ignores by itself (as .pytest_cache does), so a
+        project whose .gitignore predates the cache gets no untracked folder."""
+        return cls(root / CACHE_DIR / namespace, root / CACHE_DIR / ".gitignore")
 
     def _path(self, key: str) -> Path | None:
         return self.folder / key[:2] / f"{key}.bin" if self.folder else None
@@ -60,10 +64,16 @@ class BlobCache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if self.ignore_file is not None and not self.ignore_file.exists():
+                self.ignore_file.write_text(_IGNORE_ALL, encoding="utf-8")
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, path)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(hashlib.sha256(payload).digest() + payload)
+                os.replace(tmp, path)
+            except OSError:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         except OSError:
             return  # a cache that cannot be written only costs time
 

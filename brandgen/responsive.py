@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import PIL
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, features
 
 from brandgen.blobcache import BlobCache, cache_key
 from brandgen.errors import Problems
@@ -24,7 +24,7 @@ from brandgen.markdown import ImageRenderer
 from brandgen.urls import Urls
 
 WIDTHS = (400, 800, 1200, 1600)  # 1600 covers a 42rem column on a 2x screen with room
-RECIPE = 1  # bump when the encoding settings change, so cached copies are redone
+RECIPE = 1  # copies are redone when this, this file's code or Pillow change
 PROSE_SIZES = "(min-width: 46rem) 42rem, 92vw"
 CARD_SIZES = "(min-width: 46rem) 20rem, 92vw"
 _FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
@@ -137,6 +137,7 @@ def responsive_images(static: Path, names: frozenset[str], cache: BlobCache, pro
     """An ImageSet for every JPEG, PNG and WebP in content/static/, and their copies."""
     sets: dict[str, ImageSet] = {}
     files: dict[str, bytes] = {}
+    toolchain = cache_key(Path(__file__).read_bytes(), PIL.__version__, features.version("webp"))
     for name in sorted(names):
         fmt = _FORMATS.get(Path(name).suffix.lower())
         if fmt is None:
@@ -156,6 +157,6 @@ def responsive_images(static: Path, names: frozenset[str], cache: BlobCache, pro
                               *((v, "WEBP") for v in image_set.webp)]:
             if variant.path == name:
                 continue  # the original, copied as it is
-            key = cache_key("responsive", RECIPE, PIL.__version__, digest, variant.width, vfmt)
+            key = cache_key("responsive", RECIPE, toolchain, digest, variant.width, vfmt)
             files[variant.path] = cache.fetch(key, partial(_encode, data, variant.width, vfmt))
     return sets, files

@@ -63,6 +63,12 @@ def test_fit_shrinks_then_cuts_at_a_word_with_an_ellipsis() -> None:
     assert all(w.rstrip(ELLIPSIS) == "budget" for line in long.lines for w in line.split())
 
 
+def test_a_text_in_parts_breaks_between_them() -> None:
+    fitted = fit("Staff engineer · data platforms", (10,), 100, 100, 1.2, fake)
+    assert fitted.lines == ("Staff engineer", "data platforms")
+    assert fit("Staff · data", (10,), 100, 100, 1.2, fake).lines == ("Staff · data",)
+
+
 def test_ellipsis_never_follows_punctuation() -> None:
     lines = truncate_lines("Budgets, toil and on-call — a guide for teams", 10, 60, 1, fake)
     assert lines == ["Budgets…"]
@@ -173,6 +179,7 @@ def test_cards_are_cached_byte_identical_and_corrupt_entries_ignored(
     cache = root / ".brandgen-cache" / "social"
     entries = sorted(cache.rglob("*.bin"))
     assert entries, "cards are cached under .brandgen-cache/social/"
+    assert (root / ".brandgen-cache/.gitignore").read_text().endswith("*\n")  # git ignores it
     cached = BlobCache(cache)
     cached_build = run_build(root).public
     assert cached_build == first

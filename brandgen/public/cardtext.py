@@ -16,6 +16,7 @@ Measure = Callable[[str, int], float]  # (text, font size) -> advance width in p
 
 ELLIPSIS = "…"
 _TRAILING = ",;:–—-·|"
+_SEPARATOR = re.compile(r"\s+[·|]\s+")
 _GLUE = {"—", "–", "-", "·", "|", "/"}
 _BREAK_AFTER = re.compile(r"(?<=[-/–—])(?=\S)")  # soft break points inside a compound word
 
@@ -108,7 +109,14 @@ class Fitted:
 def fit(text: str, sizes: tuple[int, ...], width: float, height: float, leading: float,
         measure: Measure) -> Fitted:
     """The largest size at which `text` wraps into the box; else the smallest size with
-    whole words dropped from the end and an ellipsis."""
+    whole words dropped from the end and an ellipsis. A text in parts ("Staff engineer ·
+    data platforms") breaks between its parts first, and the separator goes."""
+    parts = _SEPARATOR.split(text)
+    if len(parts) > 1:  # one line per part, if that needs no more than a middling size
+        for size in sizes[: len(sizes) // 2 + 1]:
+            if measure(text, size) > width and len(parts) * size * leading <= height and \
+                    all(measure(part, size) <= width for part in parts):
+                return Fitted(tuple(parts), size)
     for size in sizes:
         lines = balance(text, size, width, measure)
         if lines is not None and len(lines) * size * leading <= height:

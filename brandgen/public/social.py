@@ -18,9 +18,11 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 import brandgen
+from brandgen import colors
 from brandgen.blobcache import BlobCache, cache_key
 from brandgen.bundled import BUNDLED_THEMES
 from brandgen.colors import RGB, palette, parse_hex
+from brandgen.public import cardtext
 from brandgen.public.cardtext import Measure, cover, fit, one_line
 from brandgen.public.views import Output
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
 WIDTH, HEIGHT = 1200, 630
 SIZE = (WIDTH, HEIGHT)
-RECIPE = 1  # bump when the drawing changes, so cached cards are redrawn
+RECIPE = 3  # cards are redrawn when this, the code, the fonts or Pillow change
 DEFAULT_ACCENT = "#1d5fa6"
 FONT_DIR = BUNDLED_THEMES / "default" / "fonts"
 BOLD, REGULAR = FONT_DIR / "InterDisplay-Bold.otf", FONT_DIR / "Inter-Regular.otf"
@@ -53,7 +55,7 @@ class Card:
     host: str = ""  # "ada.github.io/brand", top right
     accent: str = DEFAULT_ACCENT
     avatar: bytes = b""  # a raster image, drawn in a circle
-    initials: str = ""  # drawn in a circle when there is no raster avatar
+    initials: str = ""  # drawn in a circle when the avatar is an SVG (or cannot be read)
 
 
 class Fonts:
@@ -67,7 +69,9 @@ class Fonts:
     @cached_property
     def fingerprint(self) -> str:
         """Identifies the exact drawing toolchain, for cache keys."""
-        return cache_key(self.bold.read_bytes(), self.regular.read_bytes(),
+        code = b"".join(Path(m.__file__ or "").read_bytes() for m in (cardtext, colors))
+        return cache_key(self.bold.read_bytes(), self.regular.read_bytes(), code,
+                         Path(__file__).read_bytes(),
                          PIL.__version__, str(self.engine), features.version("raqm"),
                          features.version("freetype2"), features.version("zlib"))
 
@@ -265,7 +269,7 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None
         home = out.template == "home.html"  # the headline is the title there
         card = Card(title, profile.name, "" if home else profile.headline, kicker, host,
                     site.config.accent or DEFAULT_ACCENT, avatar,
-                    "" if avatar or not profile.avatar else _initials(profile.name))
+                    _initials(profile.name) if profile.avatar else "")
         fields = {**asdict(card), "avatar": cache_key(card.avatar)}
         key = cache_key("social", RECIPE, brandgen.__version__, fonts.fingerprint, fields)
         name = f"{out.route}{FILE_NAME}"
