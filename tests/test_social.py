@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from brandgen.blobcache import BlobCache
+from brandgen.public.carddraw import Card, Fonts, render_card
 from brandgen.public.cardtext import ELLIPSIS, cover, fit, truncate_lines, wrap
-from brandgen.public.social import Card, Fonts, render_card
 from tests.conftest import SiteMaker, render, run_build
 
 POST = """\
