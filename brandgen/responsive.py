@@ -114,6 +114,17 @@ def _open(data: bytes) -> Image.Image:
         return ImageOps.exif_transpose(opened)
 
 
+def _size(data: bytes) -> tuple[int, int]:
+    """Width and height as displayed (EXIF rotation applied), from the headers only; a
+    file whose pixels cannot be decoded is refused here too (verify), not at encode time."""
+    with Image.open(io.BytesIO(data)) as opened:
+        width, height = opened.size
+        turned = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # Orientation
+    with Image.open(io.BytesIO(data)) as check:
+        check.verify()
+    return (height, width) if turned else (width, height)
+
+
 def _encode(data: bytes, width: int, fmt: str) -> bytes:
     """One resized copy; pure (source bytes, width, format) -> bytes."""
     image = _open(data)
@@ -144,19 +155,28 @@ def responsive_images(static: Path, names: frozenset[str], cache: BlobCache, pro
             continue
         try:
             data = (static / name).read_bytes()
-            image = _open(data)
+            width, height = _size(data)
         except (OSError, ValueError, Image.DecompressionBombError) as e:
             problems.warn(f"cannot read this image ({e.__class__.__name__}), so it gets no "
                           "resized copies", f"content/static/{name}",
                           hint="re-export it as a JPEG, PNG or WebP file")
             continue
-        image_set = plan_set(name, image.width, image.height, fmt)
-        sets[name] = image_set
+        image_set = plan_set(name, width, height, fmt)
         digest = cache_key(data)
-        for variant, vfmt in [*((v, fmt) for v in image_set.fallback),
-                              *((v, "WEBP") for v in image_set.webp)]:
-            if variant.path == name:
-                continue  # the original, copied as it is
-            key = cache_key("responsive", RECIPE, toolchain, digest, variant.width, vfmt)
-            files[variant.path] = cache.fetch(key, partial(_encode, data, variant.width, vfmt))
+        copies: dict[str, bytes] = {}
+        try:
+            for variant, vfmt in [*((v, fmt) for v in image_set.fallback),
+                                  *((v, "WEBP") for v in image_set.webp)]:
+                if variant.path == name:
+                    continue  # the original, copied as it is
+                key = cache_key("responsive", RECIPE, toolchain, digest, variant.width, vfmt)
+                copies[variant.path] = cache.fetch(
+                    key, partial(_encode, data, variant.width, vfmt))
+        except (OSError, ValueError, Image.DecompressionBombError) as e:
+            problems.warn(f"cannot decode this image ({e.__class__.__name__}), so it gets no "
+                          "resized copies", f"content/static/{name}",
+                          hint="re-export it as a JPEG, PNG or WebP file")
+            continue
+        sets[name] = image_set
+        files.update(copies)
     return sets, files

@@ -136,3 +136,27 @@ def test_unreadable_image_is_a_warning_not_a_crash(make_site: SiteMaker) -> None
     [warning] = [w.format() for w in result.warnings]
     assert warning.startswith("content/static/broken.jpg: warning: cannot read this image")
     assert '<img src="/brand/broken.jpg" alt="x"' in result.public["blog/a/index.html"].decode()
+
+
+def test_truncated_image_is_a_warning_not_a_crash(make_site: SiteMaker) -> None:
+    whole = _jpeg(1200, 800)
+    root = make_site({"content/static/cut.jpg": whole[: len(whole) // 3],
+                      "content/posts/2026-11-02-a.md": "---\ntitle: A\n---\n![x](/cut.jpg)\n"})
+    result = render(root)
+    assert [w.message for w in result.warnings] == [
+        "cannot decode this image (OSError), so it gets no resized copies"]
+    assert not [n for n in result.public if n.startswith("assets/img/")]
+
+
+def test_exif_rotation_is_applied_to_sizes_and_copies(make_site: SiteMaker) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown portrait
+    out = io.BytesIO()
+    Image.new("RGB", (1000, 500), (10, 20, 30)).save(out, "JPEG", exif=exif)
+    root = make_site({"content/static/turned.jpg": out.getvalue(),
+                      "content/posts/2026-11-02-a.md": "---\ntitle: A\n---\n![x](/turned.jpg)\n"})
+    result = render(root)
+    html = result.public["blog/a/index.html"].decode()
+    assert 'width="500" height="1000"' in html
+    with Image.open(io.BytesIO(result.public["assets/img/turned.jpg.400w.webp"])) as copy:
+        assert copy.size == (400, 800)
