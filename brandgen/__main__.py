@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from brandgen.cli import entry
 
-from brandgen.cli import main
-
-sys.exit(main())
+if __name__ == "__main__":  # not when a spawned worker imports this as __mp_main__
+    entry()

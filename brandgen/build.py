@@ -12,14 +12,23 @@ from typing import TypeVar
 
 from brandgen import private as private_side
 from brandgen.blobcache import BlobCache
+from brandgen.cache import open_cache
 from brandgen.config import SiteConfig, load_config
+from brandgen.docs import render_docs
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
-from brandgen.public.assemble import Site, assemble_site, local_today
+from brandgen.public.assemble import (
+    Site,
+    assemble_site,
+    local_today,
+    published_posts,
+    site_documents,
+)
 from brandgen.public.render import render_site
 from brandgen.public.social import social_images
 from brandgen.responsive import markdown_renderer, responsive_images
+from brandgen.routes import plan_routes
 from brandgen.themes import find_theme, make_environment
 from brandgen.urls import Urls
 from brandgen.write import discard, find_leaks, is_inside, leak_errors, stage, swap
@@ -36,6 +45,8 @@ class BuildOptions:
     out: Path | None = None  # replaces site/: public in OUT/public, private in OUT/private
     clean: bool = False
     smart_warnings: bool = False  # `brandgen check` lists every SMART gap of every goal
+    jobs: int = 1  # processes rendering Markdown and pages; 1 stays in this process
+    cache: bool = True  # .brandgen-cache/ (never changes what is built, only how fast)
 
 
 @dataclass
@@ -149,7 +160,8 @@ def render_all(options: BuildOptions) -> BuildResult:
         problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
                        "use `theme: default` or create themes/<name>/templates/")
         raise BuildError(problems.errors)
-    content = timer.run("read content", lambda: load_content(config, problems))
+    cache = open_cache(config.root, options.cache)  # closed when this frame ends, too
+    content = timer.run("read content", lambda: load_content(config, problems, cache))
     today = local_today(options.now, config.timezone)
     # The private side is validated before rendering so one run reports every error.
     private = timer.run("private dashboard", lambda: private_side.build_private(
@@ -157,15 +169,24 @@ def render_all(options: BuildOptions) -> BuildResult:
     if options.smart_warnings:
         private_side.smart_warnings(config, content, problems, today)
     env = timer.run("templates", lambda: make_environment(theme))
+    def blobs(name: str) -> BlobCache:  # images and cards; --no-cache draws everything
+        return BlobCache.for_project(config.root, name) if options.cache else BlobCache(None)
+
     images, image_files = timer.run("responsive images", lambda: responsive_images(
-        config.content_dir / "static", content.static_files,
-        BlobCache.for_project(config.root, "images"), problems))
+        config.content_dir / "static", content.static_files, blobs("images"), problems))
+    published = published_posts(content, today, options.drafts, options.now)
+    routes = timer.run("routes", lambda: plan_routes(Urls(config.base_url), content, published,
+                                                     config.posts_per_page, problems))
+    docs = site_documents(content, published)
+    # Markdown depends only on each text, never on the routes or static files: a cache hit
+    # stays valid when pages come and go; links and images are resolved in assemble.
+    rendered = timer.run("markdown", lambda: render_docs(docs, cache, options.jobs))
     site = timer.run("assemble", lambda: assemble_site(
-        config, content, today, options.drafts, problems, now=options.now,
-        images=markdown_renderer(images, Urls(config.base_url))))
+        config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
+        problems, markdown_renderer(images, routes.urls)))
     site, cards = timer.run("social images", lambda: social_images(
-        site, BlobCache.for_project(config.root, "social")))
-    public = timer.run("render", lambda: render_site(site, env, problems, images))
+        site, blobs("social"), jobs=options.jobs))
+    public = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images))
     public.update(cards)
     public.update(image_files)
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
@@ -177,7 +198,9 @@ def render_all(options: BuildOptions) -> BuildResult:
     public.update(static)
     problems.raise_if_any()
     with timer.stage("link check"):
-        problems.warnings.extend(check_links(public, site.urls))
+        problems.warnings.extend(check_links(public, site.urls, cache))
+    if cache is not None:
+        cache.close()
     with timer.stage("privacy scan"):
         secrets = private_side.private_strings(config, problems)
         leaks = find_leaks(public, secrets, public_source_text(config)) if secrets else []

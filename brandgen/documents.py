@@ -8,9 +8,11 @@ import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 
+from brandgen.cache import Cache
 from brandgen.errors import Problems
 from brandgen.fields import Fields, static_path
 from brandgen.model import Document, Page, Post
+from brandgen.postcache import load_posts_cached
 from brandgen.sources import content_files, read_text, split_front_matter
 from brandgen.urls import slug_problem, slugify
 from brandgen.yamlfile import YNode, parse_yaml
@@ -27,6 +29,12 @@ def read_markdown(path: Path, rel: str, problems: Problems, front_matter: bool =
     text = read_text(path, rel, problems)
     if text is None:
         return None
+    return parse_markdown(text, rel, problems, front_matter)
+
+
+def parse_markdown(text: str, rel: str, problems: Problems, front_matter: bool = True
+                   ) -> tuple[YNode | None, Document] | None:
+    """Split and parse a Markdown file's front matter (positions are file positions)."""
     if not front_matter:
         return None, Document(rel, text, 1)
     fm = split_front_matter(text)
@@ -84,42 +92,56 @@ def _instant(value: object, timezone: str) -> dt.datetime | None:
     return value.replace(tzinfo=zone) if value.tzinfo is None else value.astimezone(zone)
 
 
-def load_posts(root: Path, problems: Problems, timezone: str = "UTC") -> tuple[Post, ...]:
-    posts: list[Post] = []
-    seen: dict[str, str] = {}
-    for path, f, doc in _documents(root, "content/posts", POST_KEYS, problems):
-        rel = f.path
-        match = _DATE_PREFIX.match(path.stem)
-        name_date = None
-        if match:
-            try:
-                name_date = dt.date.fromisoformat(match.group(1))
-            except ValueError:
-                problems.error(f"file name starts with an impossible date {match.group(1)}",
-                               rel, hint="rename the file to YYYY-MM-DD-slug.md")
-        instant = _instant(f.at("date").value, timezone) if "date" in f.entries else None
-        date = instant.date() if instant else (
-            f.date("date") if "date" in f.entries else name_date)
-        if date is None and "date" not in f.entries:
-            f.fail("date", "required, expected an ISO date like 2026-11-23",
-                   "add `date: YYYY-MM-DD` or name the file YYYY-MM-DD-slug.md")
-        title = f.text("title", required=True)
-        slug = _slug(f, slugify(match.group(2) if match else path.stem), "post", seen)
-        updated = f.date("updated")
-        if date and updated and updated < date:
-            f.fail("updated", f"is before the post's date ({date})", "fix one of the dates")
-        image = static_path(f, "image", root)
-        canonical = f.url("canonical_url")
-        if canonical and not re.match(r"^https?://", canonical):
-            f.fail("canonical_url", f"must be an absolute http(s) URL, got {canonical!r}")
-            canonical = ""
-        summary, tags = f.text("summary", default="") or "", f.strings("tags")
-        draft = f.boolean("draft")
-        if title and date and slug:
-            posts.append(Post(title, slug, date, doc, updated, summary, tags, draft, canonical,
-                              image, instant))
+def load_posts(root: Path, problems: Problems, timezone: str = "UTC",
+               cache: Cache | None = None, statics: frozenset[str] = frozenset()
+               ) -> tuple[Post, ...]:
+    """content/posts/*.md, newest first; unchanged files come from the cache."""
+
+    def parse(path: Path, rel: str, text: str, seen: dict[str, str]) -> Post | None:
+        read = parse_markdown(text, rel, problems)
+        if read is None or read[0] is None:
+            return None
+        f = Fields(read[0], rel, problems, "", POST_KEYS)
+        return _post(path, f, read[1], problems, timezone, root, seen) if f.ok else None
+
+    posts = load_posts_cached(root, problems, timezone, statics, cache, parse)
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return tuple(posts)
+
+
+def _post(path: Path, f: Fields, doc: Document, problems: Problems, timezone: str, root: Path,
+          seen: dict[str, str]) -> Post | None:
+    rel = f.path
+    match = _DATE_PREFIX.match(path.stem)
+    name_date = None
+    if match:
+        try:
+            name_date = dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            problems.error(f"file name starts with an impossible date {match.group(1)}",
+                           rel, hint="rename the file to YYYY-MM-DD-slug.md")
+    instant = _instant(f.at("date").value, timezone) if "date" in f.entries else None
+    date = instant.date() if instant else (
+        f.date("date") if "date" in f.entries else name_date)
+    if date is None and "date" not in f.entries:
+        f.fail("date", "required, expected an ISO date like 2026-11-23",
+               "add `date: YYYY-MM-DD` or name the file YYYY-MM-DD-slug.md")
+    title = f.text("title", required=True)
+    slug = _slug(f, slugify(match.group(2) if match else path.stem), "post", seen)
+    updated = f.date("updated")
+    if date and updated and updated < date:
+        f.fail("updated", f"is before the post's date ({date})", "fix one of the dates")
+    image = static_path(f, "image", root)
+    canonical = f.url("canonical_url")
+    if canonical and not re.match(r"^https?://", canonical):
+        f.fail("canonical_url", f"must be an absolute http(s) URL, got {canonical!r}")
+        canonical = ""
+    summary, tags = f.text("summary", default="") or "", f.strings("tags")
+    draft = f.boolean("draft")
+    if title and date and slug:
+        return Post(title, slug, date, doc, updated, summary, tags, draft, canonical, image,
+                    instant)
+    return None
 
 
 def load_pages(root: Path, problems: Problems) -> tuple[Page, ...]:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Collection
 from pathlib import Path
 
+from brandgen.cache import Cache
 from brandgen.config import SiteConfig
 from brandgen.documents import load_pages, load_posts, load_writeups
 from brandgen.errors import Problems
@@ -207,7 +208,7 @@ def list_static(root: Path) -> frozenset[str]:
     return frozenset(p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
 
 
-def load_content(config: SiteConfig, problems: Problems) -> Content:
+def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = None) -> Content:
     """Every public source, validated; errors are collected, never raised here."""
     root = config.root
     profile = load_profile(root, problems)
@@ -224,6 +225,6 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
         degrees=degrees,
         certifications=certs,
         projects=load_projects(root, problems, known),
-        posts=load_posts(root, problems, config.timezone),
+        posts=load_posts(root, problems, config.timezone, cache, statics),
         pages=load_pages(root, problems),
     )

@@ -1,18 +1,18 @@
 """Markdown: one configured MarkdownIt (CommonMark + extras), Pygments highlighting at build
-time, heading anchors, and content-file links rewritten to page URLs."""
+time, heading anchors, and local links left as placeholders for the route table."""
 
 from __future__ import annotations
 
 import html
-import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -23,8 +23,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from brandgen.errors import SourceError
-from brandgen.urls import Urls, slugify
+from brandgen.plaintext import inline_text
+from brandgen.urls import slugify
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 WORDS_PER_MINUTE = 230
@@ -68,53 +68,82 @@ def make_markdown(allow_html: bool = True) -> MarkdownIt:
     return md
 
 
-# (src URL, alt, title, eager) -> HTML, or None to keep the plain <img>
+PLACEHOLDER = re.compile("\x00([0-9]+)\x00")  # markdown-it turns NUL in sources into U+FFFD
+IMAGE_PLACEHOLDER = re.compile("\x00i([0-9]+)\x00")
+# (resolved src URL, alt, title, eager) -> responsive markup, or None for the plain <img>
 ImageRenderer = Callable[[str, str, str, bool], "str | None"]
+
+
+@dataclass(frozen=True)
+class DocImage:
+    """A local image a document shows, kept unresolved: its <picture> markup depends on the
+    static files (sizes, copies), which are not part of the document's cache key."""
+
+    link: int  # index of its src in RenderedDoc.links
+    alt: str
+    title: str
+    first: bool  # the document's first image: loaded eagerly
+    html: str  # the plain <img>, with the src placeholder, for an image without copies
 
 
 def _render_image(self: Any, tokens: list[Token], idx: int, options: Any,
                   env: dict[str, Any]) -> str:
-    """Images go through the document's ImageRenderer (sizes, srcset, lazy loading below
-    the first one); anything it does not know renders as markdown-it would."""
-    render: ImageRenderer | None = env.get("images")
-    if render is not None:
-        token = tokens[idx]
-        first = not env.get("seen_image")
-        env["seen_image"] = True
-        alt = self.renderInlineAsText(token.children or [], options, env)
-        html = render(str(token.attrGet("src") or ""), alt, str(token.attrGet("title") or ""),
-                      first)
-        if html is not None:
-            return html
+    """A local image becomes a placeholder (see DocImage); others render as markdown-it
+    would. Only render_doc collects images (env "doc_images")."""
     default: str = self.image(tokens, idx, options, env)
-    return default
+    images: list[DocImage] | None = env.get("doc_images")
+    if images is None:
+        return default
+    first = not env.get("seen_image")
+    env["seen_image"] = True
+    token = tokens[idx]
+    link = PLACEHOLDER.fullmatch(str(token.attrGet("src") or ""))
+    if link is None:
+        return default
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    images.append(DocImage(int(link.group(1)), alt, str(token.attrGet("title") or ""), first,
+                           default))
+    return f"\x00i{len(images) - 1}\x00"
 
 
 @dataclass(frozen=True)
-class Rendered:
+class DocLink:
+    """A local link a document made, kept unresolved so routes can change under a cache hit."""
+
+    href: str  # as markdown-it normalized it
+    line: int  # 0-based line within the document body
+    attr: str = "href"  # or "src" for images
+
+
+@dataclass(frozen=True)
+class RenderedDoc:
+    """One Markdown document as HTML: a plain value (it pickles and is cached).
+
+    Local links in `html` are placeholders (NUL, index into `links`, NUL) that
+    `brandgen.docs.resolve_doc` replaces with URLs from the route table.
+    """
+
     html: str
     text: str  # plain text, for descriptions and the leak scan
     words: int
-    errors: tuple[SourceError, ...] = ()
+    headings: tuple[str, ...] = ()  # anchor ids of h2-h4
+    links: tuple[DocLink, ...] = ()
+    images: tuple[DocImage, ...] = ()
 
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.words / WORDS_PER_MINUTE))
 
+    def unresolved_html(self) -> str:
+        """The HTML with every local link as written (for text that is not a page)."""
+        return PLACEHOLDER.sub(lambda m: escape_html(self.links[int(m.group(1))].href),
+                               self.plain_images())
 
-LinkResolver = Callable[[str], "str | None"]
-
-
-@dataclass(frozen=True)
-class LinkContext:
-    """What a document needs to rewrite its links: where it lives and what routes exist."""
-
-    source: str  # path relative to the project root, e.g. 'content/posts/a.md'
-    routes: Mapping[str, str]  # 'content/posts/a.md' -> route 'blog/a/'
-    urls: Urls
-    body_line: int = 1
-    unpublished: frozenset[str] = frozenset()  # sources of drafts and future posts
-    images: ImageRenderer | None = None  # responsive markup for images in content/static/
+    def plain_images(self) -> str:
+        """The HTML with each image placeholder as its plain <img> (links still placeholders)."""
+        if not self.images:
+            return self.html
+        return IMAGE_PLACEHOLDER.sub(lambda m: self.images[int(m.group(1))].html, self.html)
 
 
 def _is_local(href: str) -> bool:
@@ -122,31 +151,11 @@ def _is_local(href: str) -> bool:
     return not parts.scheme and not parts.netloc and not href.startswith("#")
 
 
-def _resolve(href: str, ctx: LinkContext) -> tuple[str | None, str]:
-    """New href for a local link, or (None, reason) when it points at a missing file."""
-    parts = urlsplit(href)
-    suffix = ("#" + parts.fragment) if parts.fragment else ""
-    if href.startswith("/"):
-        if href.startswith(ctx.urls.base_path) and ctx.urls.base_path != "/":
-            return href, ""
-        return ctx.urls.path(parts.path) + suffix, ""
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.source), parts.path))
-    if target in ctx.routes:
-        return ctx.urls.path(ctx.routes[target]) + suffix, ""
-    if target.startswith("content/static/"):
-        return ctx.urls.path(target.removeprefix("content/static/")) + suffix, ""
-    if target in ctx.unpublished:
-        return None, f"link to {target}, a draft or future-dated post that is not published"
-    if parts.path.endswith(".md"):
-        return None, f"link to {target}, which is not a page of this site"
-    return href, ""
-
-
 _ANCHOR = ' <a class="anchor" href="#{id}" aria-label="Link to this section">#</a>'
 
 
-def _walk_inline(token: Token, ctx: LinkContext, errors: list[SourceError]) -> None:
-    line = (token.map[0] if token.map else 0) + ctx.body_line
+def _walk_inline(token: Token, links: list[DocLink]) -> None:
+    line = token.map[0] if token.map else 0
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
@@ -154,35 +163,32 @@ def _walk_inline(token: Token, ctx: LinkContext, errors: list[SourceError]) -> N
         if not attr:
             continue
         href = str(child.attrs.get(attr, ""))
-        if not href or not _is_local(href):
-            continue
-        new, reason = _resolve(href, ctx)
-        if new is None:
-            errors.append(SourceError(reason, ctx.source, line, 1,
-                                      "fix the path (it is relative to this file) or link a URL"))
-        else:
-            child.attrs[attr] = new
+        if href and _is_local(href):
+            child.attrs[attr] = f"\x00{len(links)}\x00"
+            links.append(DocLink(href, line, attr))
 
 
-def render_markdown(text: str, ctx: LinkContext, allow_html: bool = True) -> Rendered:
-    """Render one document; broken content links become errors at their line."""
+def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
+    """Render one document body; a pure function of (text, allow_html) and the library."""
     md = make_markdown(allow_html)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
-    if ctx.images is not None:
-        env["images"] = ctx.images
-    errors: list[SourceError] = []
+    images: list[DocImage] = []
+    env["doc_images"] = images
+    links: list[DocLink] = []
+    headings: list[str] = []
     words = 0
     plain: list[str] = []
     for i, token in enumerate(tokens):
         if token.type == "inline":
-            _walk_inline(token, ctx, errors)
-            content = re.sub(r"<[^>]+>", "", token.content)
+            _walk_inline(token, links)
+            content = inline_text(token)  # rendered text: no `*`, `[..](..)` or tags
             words += len(content.split())
             plain.append(content)
         elif token.type == "heading_close" and tokens[i - 1].type == "inline":
             anchor_id = tokens[i - 2].attrs.get("id")
             if anchor_id:
+                headings.append(str(anchor_id))
                 tail = Token("html_inline", "", 0, content=_ANCHOR.format(id=anchor_id))
                 inline = tokens[i - 1]
                 inline.children = [*(inline.children or []), tail]
@@ -192,7 +198,8 @@ def render_markdown(text: str, ctx: LinkContext, allow_html: bool = True) -> Ren
     # A code block that scrolls sideways must be reachable by keyboard (axe:
     # scrollable-region-focusable); highlighted blocks get the same in _highlight.
     body = body.replace("<pre><code", '<pre tabindex="0"><code')
-    return Rendered(body, " ".join(plain), words, tuple(errors))
+    return RenderedDoc(body, " ".join(plain), words, tuple(headings), tuple(links),
+                       tuple(images))
 
 
 def excerpt(text: str, limit: int = 160) -> str:

@@ -27,6 +27,10 @@ class Profile:
     open_to: tuple[str, ...] = ()
 
 
+# The one table of skill level words: the CV, resume.json and the PDF all read it.
+LEVEL_WORDS = {1: "Beginner", 2: "Intermediate", 3: "Proficient", 4: "Advanced", 5: "Expert"}
+
+
 @dataclass(frozen=True)
 class Skill:
     name: str

@@ -14,10 +14,9 @@ from markupsafe import Markup
 from brandgen.bundled import BUNDLED_THEMES as BUNDLED
 from brandgen.errors import SourceError
 from brandgen.fields import When
-from brandgen.markdown import make_markdown
+from brandgen.markdown import render_doc
+from brandgen.model import LEVEL_WORDS
 from brandgen.urls import display_url
-
-LEVEL_WORDS = {1: "Beginner", 2: "Intermediate", 3: "Proficient", 4: "Advanced", 5: "Expert"}
 
 
 @dataclass(frozen=True)
@@ -71,9 +70,16 @@ def _jsonld(value: object) -> Markup:
     return Markup(script_json(value))
 
 
-def _markdown(text: str) -> Markup:
-    """Markdown from a YAML field; raw HTML in it is escaped, like every YAML value."""
-    return Markup(make_markdown(allow_html=False).render(text))
+@jinja2.pass_context
+def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
+    """Markdown from a YAML field; raw HTML in it is escaped, like every YAML value.
+
+    The fields the site knows of were rendered by the Markdown stage (links resolved);
+    anything else a theme passes in is rendered here, its links left as written."""
+    known: dict[str, str] = getattr(context.get("site"), "fields_html", {})
+    if text in known:
+        return Markup(known[text])
+    return Markup(render_doc(text, allow_html=False).unresolved_html())
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
@@ -87,6 +93,7 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build sees one state of the files; no mtime check per page
     )
     env.filters.update(date_long=_date_long, date_short=_date_short, month=_month,
                        display_url=display_url, jsonld=_jsonld, markdown=_markdown,

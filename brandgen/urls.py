@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from urllib.parse import quote, urlsplit
 
 _SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -41,7 +42,7 @@ class Urls:
 
     base_url: str  # absolute, ends with '/'
 
-    @property
+    @cached_property
     def base_path(self) -> str:
         return urlsplit(self.base_url).path or "/"
 
@@ -53,7 +54,7 @@ class Urls:
 
     def path(self, route: str) -> str:
         """Root-relative link: '/brand/blog/x/'."""
-        return self.base_path + quote(route.lstrip("/"), safe="/#?=&%:@")
+        return self.base_path + _quoted(route)
 
     def link(self, value: str) -> str:
         """A route as a root-relative link; a full URL (https://...) is left as it is."""
@@ -63,7 +64,13 @@ class Urls:
         """Full URL: 'https://ada.github.io/brand/blog/x/' (a full URL is left as it is)."""
         if route.startswith(("http://", "https://")):
             return route
-        return self.base_url + quote(route.lstrip("/"), safe="/#?=&%:@")
+        return self.base_url + _quoted(route)
+
+
+@lru_cache(maxsize=65536)
+def _quoted(route: str) -> str:
+    """Templates ask for the same few routes on every page: quote each once."""
+    return quote(route.lstrip("/"), safe="/#?=&%:@")
 
 
 def output_file(route: str) -> str:

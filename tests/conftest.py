@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from brandgen.errors import BuildError
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; never a downloaded browser
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 
 MINIMAL = {
@@ -42,7 +42,7 @@ SiteMaker = Callable[..., Path]
 def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
     """pytest-playwright: use Debian's Chromium (downloads are impossible here)."""
     return {**browser_type_launch_args,
-            "executable_path": shutil.which("chromium") or "/usr/bin/chromium"}
+            "executable_path": CHROMIUM}
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:

@@ -41,7 +41,8 @@ def test_every_contract_url_exists_under_the_sub_path(make_site: SiteMaker) -> N
     for rel in ["index.html", "projects/index.html", "projects/tool/index.html",
                 "cv/index.html", "blog/index.html", "blog/first/index.html",
                 "tags/index.html", "tags/craft/index.html", "now/index.html", "feed.xml",
-                "sitemap.xml", "robots.txt", "404.html", "resume.json", ".nojekyll", "CNAME"]:
+                "sitemap.xml", "robots.txt", "404.html", "resume.json", "cv.pdf", ".nojekyll",
+                "CNAME"]:
         assert (public / rel).is_file(), rel
     assert (root / "site/private").is_dir()
     home = read(root, "index.html")

@@ -59,7 +59,8 @@ def test_deploy_publishes_the_public_site_only(repo: tuple[Path, Path],
     assert git(root, "status", "--porcelain") == status_before
     # A second deploy with nothing changed makes no new commit.
     again = brandgen(root)
-    assert again.returncode == 0 and "already up to date" in again.stdout
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to publish" in again.stdout and "nothing pushed" in again.stdout
     assert git(bare, "rev-list", "--count", "gh-pages") == "1"
 
 
@@ -97,4 +98,101 @@ def test_deploy_refuses_a_source_branch(repo: tuple[Path, Path]) -> None:
     assert "'main' is the branch you have checked out" in brandgen(root, "--branch",
                                                                   "main").stderr
     assert git(root, "log", "-1", "--format=%s", "main") == "init"
+    assert git(bare, "branch", "--list") == ""
+
+
+# --- Refusals: nothing is built into gh-pages and nothing is pushed -------------------------
+
+def deploy_in_process(root: Path, capsys: pytest.CaptureFixture[str],
+                      *args: str) -> tuple[int, str, str]:
+    from brandgen.cli import main
+
+    code = main(["deploy", "-C", str(root), "--today", "2026-11-23", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def commit_all(root: Path, message: str) -> None:
+    git(root, "-c", "user.name=T", "-c", "user.email=t@example.com", "add", "-A")
+    git(root, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", message)
+
+
+@pytest.fixture
+def git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+
+
+def assert_nothing_published(root: Path, bare: Path) -> None:
+    assert git(bare, "branch", "--list") == ""
+    assert git(root, "branch", "--list", "gh-pages") == ""
+
+
+def test_deploy_refuses_tracked_private_files(repo: tuple[Path, Path], git_identity: None,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    root, bare = repo
+    (root / "content/private").mkdir(parents=True)
+    (root / "content/private/swot.yaml").write_text("strengths: [Calm under pressure]\n")
+    commit_all(root, "oops, private data")
+    code, _, err = deploy_in_process(root, capsys)
+    assert code == 1
+    assert "content/private/ are tracked by git (e.g. content/private/swot.yaml)" in err
+    assert "git rm --cached -r content/private" in err
+    assert_nothing_published(root, bare)
+    # Declared fictional sample data (like brandgen's own persona) may be tracked.
+    config = root / "brandgen.yaml"
+    config.write_text(config.read_text() + "private: {example: true}\n")
+    commit_all(root, "sample data")
+    code, out, err = deploy_in_process(root, capsys)
+    assert code == 0, err
+    assert "pushed to origin/gh-pages" in out
+
+
+def test_deploy_refuses_a_failing_build(repo: tuple[Path, Path], git_identity: None,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    root, bare = repo
+    (root / "content/skills.yaml").write_text("- name: Python\n  level: 7\n")
+    commit_all(root, "broken")
+    code, _, err = deploy_in_process(root, capsys)
+    assert code == 1
+    assert "content/skills.yaml:2:10: error:" in err and "nothing was published" in err
+    assert_nothing_published(root, bare)
+
+
+def test_deploy_refuses_uncommitted_sources(repo: tuple[Path, Path], git_identity: None,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    root, bare = repo
+    post = root / "content/posts/2026-11-20-unsaved.md"
+    post.parent.mkdir(parents=True, exist_ok=True)
+    post.write_text("---\ntitle: Not committed yet\ndate: 2026-11-20\n---\nHello\n")
+    code, _, err = deploy_in_process(root, capsys)
+    assert code == 1
+    assert "1 uncommitted change(s) to the site's sources" in err
+    assert "content/posts/2026-11-20-unsaved.md" in err and "--allow-dirty" in err
+    assert_nothing_published(root, bare)
+    code, _, err = deploy_in_process(root, capsys, "--allow-dirty")
+    assert code == 0, err
+    assert "warning: publishing with 1 uncommitted change(s)" in err
+    files = git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert "blog/unsaved/index.html" in files
+
+
+def test_deploy_warns_about_changes_outside_the_sources(
+        repo: tuple[Path, Path], git_identity: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root, _ = repo
+    (root / "notes.txt").write_text("todo\n")
+    code, _, err = deploy_in_process(root, capsys)
+    assert code == 0, err
+    assert "1 uncommitted change(s) outside the sources" in err
+
+
+@pytest.mark.parametrize("branch", ["HEAD", "refs/heads/gh-pages", "bad..name", "-x", "a b",
+                                    "@", "ends/"])
+def test_deploy_refuses_bad_branch_names(repo: tuple[Path, Path], branch: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    root, bare = repo
+    code, _, err = deploy_in_process(root, capsys, f"--branch={branch}")
+    assert code == 1
+    assert f"deploy: '{branch}' is not a valid branch name" in err
     assert git(bare, "branch", "--list") == ""

@@ -27,11 +27,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from brandgen.build import BuildOptions, BuildResult, build
+from tests.conftest import CHROMIUM
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 KITCHEN_SINK_SLUG = "every-kind-of-block-in-one-post"
+# System tools at their Debian paths (apt-get install default-jre-headless), never whatever
+# PATH happens to hold.
+JAVA = "/usr/bin/java"
 
 
 def in_ci() -> bool:
@@ -55,7 +59,7 @@ def venv_tool(name: str) -> str:
 
 
 def chromium_path() -> str:
-    return require_tool("chromium", shutil.which("chromium") or "/usr/bin/chromium")
+    return require_tool("chromium", CHROMIUM)
 
 
 def build_example(dest: Path, accent: str | None = None) -> BuildResult:
@@ -116,7 +120,7 @@ def vnu_jar() -> Path:
 
 def vnu_messages(paths: list[Path]) -> list[dict[str, object]]:
     """Errors the Nu Html Checker reports on these files or folders (one JVM for all)."""
-    java = require_tool("java", shutil.which("java"))
+    java = require_tool("java", JAVA)
     proc = subprocess.run(
         [java, "-jar", str(vnu_jar()), "--errors-only", "--skip-non-html", "--format", "json",
          *map(str, paths)], capture_output=True, text=True, timeout=120, check=False)

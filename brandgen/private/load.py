@@ -13,11 +13,11 @@ from collections.abc import Collection
 from pathlib import Path
 
 from brandgen.config import SiteConfig
+from brandgen.docs import DocInput, render_docs
 from brandgen.documents import read_markdown
 from brandgen.errors import Problems
 from brandgen.fields import Fields, list_items, suggest
 from brandgen.load import check_skill_refs, read_yaml
-from brandgen.markdown import LinkContext, render_markdown
 from brandgen.model import Content
 from brandgen.private.goals import GOALS_FILE, last_day, load_goals
 from brandgen.private.model import (
@@ -35,7 +35,6 @@ from brandgen.private.model import (
     Swot,
 )
 from brandgen.sources import content_files
-from brandgen.urls import Urls
 from brandgen.yamlfile import YNode
 
 PRIVATE = "content/private"
@@ -166,7 +165,6 @@ def load_swot(root: Path, problems: Problems) -> Swot:
 
 def load_reviews(config: SiteConfig, problems: Problems) -> tuple[Review, ...]:
     reviews: list[Review] = []
-    urls = Urls(config.base_url)
     for path in content_files(config.root / PRIVATE / "reviews", ".md"):
         rel = path.relative_to(config.root).as_posix()
         read = read_markdown(path, rel, problems)
@@ -181,7 +179,7 @@ def load_reviews(config: SiteConfig, problems: Problems) -> tuple[Review, ...]:
         # Headings ("## Fortnightly review") would open every excerpt the same way: skip them.
         body = "\n".join("" if line.lstrip().startswith("#") else line
                          for line in doc.body.splitlines())
-        rendered = render_markdown(body, LinkContext(rel, {}, urls, doc.body_line)).html
+        rendered = render_docs([DocInput(rel, body, doc.body_line)])[0].unresolved_html()
         text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
         if date:
             reviews.append(Review(date, rel, text, f.text("title", default="") or ""))

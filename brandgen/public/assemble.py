@@ -1,6 +1,7 @@
-"""Assemble the public site: which posts are published, every page's route, rendered Markdown.
+"""Assemble the public site from content, the route table and the rendered documents.
 
-A pure function of (config, content, today, drafts): no filesystem, no clock.
+A pure function of its inputs: no filesystem, no clock, no Markdown rendering (that is the
+`render_docs` stage; here its placeholders are only resolved against today's routes).
 """
 
 from __future__ import annotations
@@ -8,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import Counter
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from brandgen.config import SiteConfig
-from brandgen.errors import Problems, SourceError
-from brandgen.markdown import ImageRenderer, LinkContext, Rendered, excerpt, render_markdown
+from brandgen.docs import DocInput, LinkTargets, resolve_doc
+from brandgen.errors import Problems
+from brandgen.markdown import ImageRenderer, RenderedDoc, excerpt
 from brandgen.model import Content, Document, Post
 from brandgen.public.seo import page_jsonld, person_jsonld, post_jsonld
 from brandgen.public.views import (
@@ -22,29 +25,15 @@ from brandgen.public.views import (
     Pagination,
     PostView,
     ProjectView,
+    Site,
     TagLink,
 )
-from brandgen.urls import Urls, tag_slug
+from brandgen.routes import Routes
+from brandgen.urls import tag_slug
 
-RESERVED = {"blog", "projects", "cv", "tags", "assets", "feed.xml", "sitemap.xml",
-            "robots.txt", "404.html", "resume.json", "index.html"}
-
-
-@dataclass(frozen=True)
-class Site:
-    config: SiteConfig
-    content: Content
-    urls: Urls
-    today: dt.date
-    title: str
-    description: str
-    summary_html: str
-    posts: tuple[PostView, ...]  # published, newest first
-    projects: tuple[ProjectView, ...]  # featured first, then newest
-    pages: tuple[PageView, ...]
-    tags: tuple[TagLink, ...]  # by count, then name
-    menu: tuple[MenuItem, ...]
-    outputs: tuple[Output, ...]
+__all__ = ["Site", "assemble_site", "is_published", "local_today", "published_posts",
+           "site_documents"]
+Docs = Mapping[DocInput, RenderedDoc]
 
 
 def local_today(today: dt.datetime, timezone: str) -> dt.date:
@@ -65,109 +54,113 @@ def is_published(post: Post, today: dt.date, drafts: bool, now: dt.datetime | No
     return post.date <= today
 
 
-@dataclass(frozen=True)
-class Linker:
-    """Renders documents against the site's link map; errors go to the collector."""
+def published_posts(content: Content, today: dt.date, drafts: bool,
+                    now: dt.datetime | None = None) -> list[Post]:
+    return [p for p in content.posts if is_published(p, today, drafts, now)]
 
-    routes: dict[str, str]  # published sources only
-    unpublished: frozenset[str]
-    urls: Urls
-    problems: Problems
-    images: ImageRenderer | None = None
 
-    def render(self, doc: Document) -> Rendered:
-        rendered = render_markdown(doc.body, LinkContext(
-            doc.source, self.routes, self.urls, doc.body_line, self.unpublished, self.images))
-        for err in rendered.errors:
+def _doc_input(doc: Document) -> DocInput:
+    return DocInput(doc.source, doc.body, doc.body_line)
+
+
+def site_documents(content: Content, published: Sequence[Post]) -> list[DocInput]:
+    """Every Markdown text the public site shows: posts, pages, write-ups, profile, CV roles."""
+    docs = [_doc_input(p.doc) for p in published]
+    docs += [_doc_input(p.doc) for p in content.pages]
+    docs += [_doc_input(p.writeup) for p in content.projects if p.writeup]
+    if content.profile.summary:
+        docs.append(DocInput("content/profile.yaml", content.profile.summary, 1, False))
+    docs += [DocInput("content/experience.yaml", r.summary, 1, False)
+             for r in content.roles if r.summary]
+    return docs
+
+
+class _Resolver:
+    """Final HTML of each document against today's routes; link errors go to `problems`."""
+
+    def __init__(self, routes: Routes, docs: Docs, problems: Problems,
+                 images: ImageRenderer | None = None) -> None:
+        self.docs, self.problems = docs, problems
+        self.targets = LinkTargets(routes.urls, {s: r.route for s, r in routes.documents.items()},
+                                   routes.unpublished, images)
+
+    def __call__(self, doc: DocInput) -> tuple[str, RenderedDoc]:
+        rendered = self.docs[doc]
+        html, errors = resolve_doc(rendered, doc.source, doc.body_line, self.targets)
+        for err in errors:
             self.problems.add(err)
-        return rendered
+        return html, rendered
 
 
-def _post_views(published: list[Post], linker: Linker) -> tuple[PostView, ...]:
+def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver
+                ) -> tuple[PostView, ...]:
     views = []
-    urls, routes = linker.urls, linker.routes
+    urls = routes.urls
     for post in published:
-        r = linker.render(post.doc)
+        html, r = resolve(_doc_input(post.doc))
         unique: dict[str, str] = {}
         for tag in post.tags:
             unique.setdefault(tag_slug(tag), tag)  # "Python" and "python" are one topic
-        tags = tuple(TagLink(t, slug, urls.path(f"tags/{slug}/")) for slug, t in unique.items())
-        route = routes[post.doc.source]
+        tags = tuple(TagLink(t, slug, routes.tag(slug).url) for slug, t in unique.items())
+        route = routes.documents[post.doc.source]
         image = urls.link(post.image) if post.image else ""
-        views.append(PostView(post, urls.path(route), urls.absolute(route), r.html, r.text,
-                              r.reading_minutes, tags, post.summary or excerpt(r.text), image))
+        views.append(PostView(post, route.url, route.abs_url, html, r.text, r.reading_minutes,
+                              tags, post.summary or excerpt(r.text), image))
     return tuple(views)
 
 
-def _check_routes(outputs: list[Output], problems: Problems) -> None:
-    seen: dict[str, Output] = {}
-    for out in outputs:
-        if out.route in seen:
-            other = seen[out.route]
-            problems.error(f"two pages want the URL /{out.route}: this one and "
-                           f"{other.source or other.template}", out.source or other.source,
-                           1, 1, "give one of them a different `slug:`")
-        seen[out.route] = out
-
-
-def assemble_site(config: SiteConfig, content: Content, today: dt.date, drafts: bool,
-                  problems: Problems, urls: Urls | None = None, now: dt.datetime | None = None,
+def assemble_site(config: SiteConfig, content: Content, routes: Routes, published: Sequence[Post],
+                  docs: Docs, today: dt.date, problems: Problems,
                   images: ImageRenderer | None = None) -> Site:
-    """Decide every output of the public site; Markdown errors go to `problems`."""
-    urls = urls or Urls(config.base_url)
+    """Decide every output of the public site; link errors go to `problems`; `images`
+    gives Markdown images their responsive markup."""
+    urls = routes.urls
     profile = content.profile
-    published = [p for p in content.posts if is_published(p, today, drafts, now)]
-    routes: dict[str, str] = {}
-    for post in content.posts:
-        routes[post.doc.source] = f"blog/{post.slug}/"
-    for page in content.pages:
-        routes[page.doc.source] = f"{page.slug}/"
-        if page.slug in RESERVED:
-            problems.add(SourceError(f"page slug '{page.slug}' clashes with a built-in URL",
-                                     page.doc.source, 1, 1,
-                                     "set a different `slug:`; reserved: "
-                                     + ", ".join(sorted(RESERVED))))
-    for project in content.projects:
-        if project.writeup:
-            routes[project.writeup.source] = f"projects/{project.slug}/"
-    # Links to unpublished posts would 404: drop them from the link map so they are errors.
-    unpublished = frozenset(p.doc.source for p in content.posts) - {
-        p.doc.source for p in published}
-    live_routes = {src: r for src, r in routes.items() if src not in unpublished}
-    linker = Linker(live_routes, unpublished, urls, problems, images)
-
-    posts = _post_views(published, linker)
+    resolve = _Resolver(routes, docs, problems, images)
+    posts = _post_views(published, routes, resolve)
     projects = tuple(
-        ProjectView(p, urls.path(f"projects/{p.slug}/"),
-                    linker.render(p.writeup).html if p.writeup else "",
+        ProjectView(p, routes[f"projects/{p.slug}/"].url,
+                    resolve(_doc_input(p.writeup))[0] if p.writeup else "",
                     urls.link(p.image) if p.image else "", p.tags)
         for p in sorted(content.projects, key=lambda p: (not p.featured, -(p.year or 0))))
-    pages = tuple(PageView(pg, urls.path(f"{pg.slug}/"), r.html, r.text)
-                  for pg in content.pages if pg.slug not in RESERVED
-                  for r in [linker.render(pg.doc)])
-    summary_html = render_markdown(profile.summary, LinkContext(
-        "content/profile.yaml", live_routes, urls), allow_html=False).html \
+    pages = tuple(PageView(pg, route.url, html, r.text)
+                  for pg in content.pages if (route := routes.doc(pg.doc.source))
+                  for html, r in [resolve(_doc_input(pg.doc))])
+    summary_html = resolve(DocInput("content/profile.yaml", profile.summary, 1, False))[0] \
         if profile.summary else ""
+    fields_html = {r.summary: resolve(DocInput("content/experience.yaml", r.summary, 1,
+                                               False))[0]
+                   for r in content.roles if r.summary}
 
     counts = Counter(t.slug for p in posts for t in set(p.tags))
     names: dict[str, str] = {}
     for tag in (t for p in posts for t in p.tags):
         names.setdefault(tag.slug, tag.name)  # the newest post's spelling wins
-    tags = tuple(TagLink(names[s], s, urls.path(f"tags/{s}/"), n)
+    tags = tuple(TagLink(names[s], s, routes.tag(s).url, n)
                  for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]].lower())))
-    menu = [MenuItem("Work", urls.path("projects/"), "projects/"),
-            MenuItem("Writing", urls.path("blog/"), "blog/"),
-            MenuItem("CV", urls.path("cv/"), "cv/")]
+    menu = [MenuItem("Work", routes["projects/"].url, "projects/"),
+            MenuItem("Writing", routes["blog/"].url, "blog/"),
+            MenuItem("CV", routes["cv/"].url, "cv/")]
     menu += [MenuItem(p.title, p.url, f"{p.page.slug}/")
              for p in sorted((p for p in pages if p.page.menu is not None),
                              key=lambda p: (p.page.menu or 0, p.title))]
     title = config.title or profile.name
-    description = profile.value_proposition
-    site = Site(config, content, urls, today, title, description, summary_html, posts,
-                projects, pages, tags, tuple(menu), ())
-    outputs = _outputs(site)
-    _check_routes(outputs, problems)
-    return replace(site, outputs=tuple(outputs))
+    site = Site(config, content, routes, today, title, profile.value_proposition, summary_html,
+                posts, projects, pages, tags, tuple(menu), (), fields_html)
+    return replace(site, outputs=tuple(_outputs(site)))
+
+
+def _paginated(site: Site, items: tuple[PostView, ...], route: str, pages: int
+               ) -> list[tuple[str, tuple[PostView, ...], Pagination]]:
+    """(route, chunk, pagination) per list page: `route`, then `route`page/N/."""
+    per_page = site.routes.per_page
+    chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [()]
+    assert len(chunks) == pages, "the route table planned the same pages"
+    routes = [route] + [f"{route}page/{n}/" for n in range(2, pages + 1)]
+    return [(routes[i], chunk, Pagination(
+        i + 1, pages, site.routes[routes[i - 1]].url if i else "",
+        site.routes[routes[i + 1]].url if i + 1 < pages else ""))
+        for i, chunk in enumerate(chunks)]
 
 
 def _outputs(site: Site) -> list[Output]:
@@ -191,31 +184,35 @@ def _outputs(site: Site) -> list[Output]:
                            proj.project.writeup.source if proj.project.writeup
                            else "content/projects.yaml", {"project": proj},
                            image_url=proj.image_url))
-    per_page = site.config.posts_per_page
-    chunks = [site.posts[i:i + per_page] for i in range(0, len(site.posts), per_page)] or [()]
-    for n, chunk in enumerate(chunks, start=1):
-        route = "blog/" if n == 1 else f"blog/page/{n}/"
-        newer = "" if n == 1 else site.urls.path("blog/" if n == 2 else f"blog/page/{n - 1}/")
-        older = site.urls.path(f"blog/page/{n + 1}/") if n < len(chunks) else ""
+    for route, chunk, pagination in _paginated(site, site.posts, "blog/",
+                                               site.routes.blog_pages):
+        n = pagination.number
         title = "Writing" + (f" — page {n}" if n > 1 else "")
         outs.append(Output(route, "blog.html", f"{title} — {site.title}",
                            f"Writing by {p.name}: {p.headline}", "content/posts",
-                           {"posts": chunk, "pagination": Pagination(n, len(chunks), newer,
-                                                                     older)}))
+                           {"posts": chunk, "pagination": pagination}))
     for i, post in enumerate(site.posts):
         newer_post = site.posts[i - 1] if i > 0 else None
         older_post = site.posts[i + 1] if i + 1 < len(site.posts) else None
-        outs.append(Output(post.url.removeprefix(site.urls.base_path), "post.html",
+        outs.append(Output(site.routes.documents[post.post.doc.source].route, "post.html",
                            f"{post.title} — {site.title}", post.description,
                            post.post.doc.source,
                            {"post": post, "newer": newer_post, "older": older_post},
                            "article", post.image_url, post_jsonld(site, post),
                            lastmod=post.updated or post.date))
+    tagged: dict[str, list[PostView]] = {tag.slug: [] for tag in site.tags}
+    for post in site.posts:
+        for t in post.tags:
+            tagged[t.slug].append(post)
     for tag in site.tags:
-        tagged = tuple(x for x in site.posts if tag.slug in {t.slug for t in x.tags})
-        outs.append(Output(f"tags/{tag.slug}/", "tag.html", f"Posts tagged “{tag.name}” — "
-                           f"{site.title}", f"{len(tagged)} posts about {tag.name}.", "",
-                           {"tag": tag, "posts": tagged}))
+        pages = site.routes.tag_pages[tag.slug]
+        for route, chunk, pagination in _paginated(site, tuple(tagged[tag.slug]),
+                                                   f"tags/{tag.slug}/", pages):
+            n = pagination.number
+            outs.append(Output(route, "tag.html", f"Posts tagged “{tag.name}”"
+                               + (f" — page {n}" if n > 1 else "") + f" — {site.title}",
+                               f"{tag.count} posts about {tag.name}.", "",
+                               {"tag": tag, "posts": chunk, "pagination": pagination}))
     for page in site.pages:
         outs.append(Output(f"{page.page.slug}/", "page.html", f"{page.title} — {site.title}",
                            page.page.summary or excerpt(page.text), page.page.doc.source,

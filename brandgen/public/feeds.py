@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from brandgen.fields import When
-from brandgen.public.assemble import Site
+from brandgen.model import LEVEL_WORDS
+from brandgen.public.views import Site
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -53,15 +54,15 @@ def atom_feed(site: Site) -> bytes:
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}title").text = site.title
     ET.SubElement(feed, f"{{{ATOM}}}subtitle").text = site.description
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = site.urls.absolute("")
-    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=site.urls.absolute("feed.xml"))
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = site.routes[""].abs_url
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=site.routes["feed.xml"].abs_url)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html",
-                  href=site.urls.absolute(""))
+                  href=site.routes[""].abs_url)
     newest = max((p.updated or p.date for p in site.posts), default=dt.date(2000, 1, 1))
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest, tz)
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = site.content.profile.name
-    ET.SubElement(author, f"{{{ATOM}}}uri").text = site.urls.absolute("")
+    ET.SubElement(author, f"{{{ATOM}}}uri").text = site.routes[""].abs_url
     ET.SubElement(feed, f"{{{ATOM}}}generator").text = "brandgen"
     for post in site.posts[:FEED_ENTRIES]:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
@@ -88,14 +89,14 @@ def sitemap(site: Site) -> bytes:
         if not out.in_sitemap:
             continue
         url = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = site.urls.absolute(out.route)
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = site.routes[out.route].abs_url
         if out.lastmod:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = out.lastmod.isoformat()
     return _xml(urlset)
 
 
 def robots_txt(site: Site) -> bytes:
-    return (f"User-agent: *\nAllow: /\n\nSitemap: {site.urls.absolute('sitemap.xml')}\n"
+    return (f"User-agent: *\nAllow: /\n\nSitemap: {site.routes['sitemap.xml'].abs_url}\n"
             ).encode()
 
 
@@ -114,7 +115,7 @@ def resume_json(site: Site) -> bytes:
     profiles = [_drop_empty({"network": link.label, "url": link.url}) for link in p.links]
     basics = _drop_empty({
         "name": p.name, "label": p.headline, "email": p.email or None,
-        "url": site.urls.absolute(""), "summary": p.value_proposition,
+        "url": site.routes[""].abs_url, "summary": p.value_proposition,
         "image": site.urls.absolute(p.avatar) if p.avatar else None,
         "location": {"city": p.location} if p.location else None, "profiles": profiles,
     })
@@ -127,11 +128,11 @@ def resume_json(site: Site) -> bytes:
                               "endDate": _iso(d.end)}) for d in c.degrees]
     certificates = [_drop_empty({"name": x.name, "issuer": x.issuer, "date": _iso(x.date),
                                  "url": x.url}) for x in c.certifications]
-    skills = [_drop_empty({"name": s.name, "level": LEVELS[s.level],
+    skills = [_drop_empty({"name": s.name, "level": LEVEL_WORDS[s.level],
                            "keywords": list(s.keywords)}) for s in c.skills]
     projects = [_drop_empty({"name": v.title, "description": v.summary,
-                             "url": v.project.url or site.urls.absolute(
-                                 v.url.removeprefix(site.urls.base_path)),
+                             "url": v.project.url
+                             or site.routes[f"projects/{v.project.slug}/"].abs_url,
                              "keywords": list(v.project.skills) or None})
                 for v in site.projects]
     data = _drop_empty({
@@ -139,9 +140,7 @@ def resume_json(site: Site) -> bytes:
                    "schema.json",
         "basics": basics, "work": work, "education": education,
         "certificates": certificates, "skills": skills, "projects": projects,
-        "meta": {"canonical": site.urls.absolute("resume.json"), "version": "v1.0.0"},
+        "meta": {"canonical": site.routes["resume.json"].abs_url, "version": "v1.0.0"},
     })
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
 
-
-LEVELS = {1: "Beginner", 2: "Intermediate", 3: "Advanced", 4: "Expert", 5: "Master"}

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import multiprocessing
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from xml.sax.saxutils import escape
 
 import jinja2
 from markupsafe import Markup
 
 from brandgen.colors import palette, parse_hex, to_hex
-from brandgen.errors import Problems
+from brandgen.errors import Problems, SourceError
 from brandgen.markdown import syntax_css
-from brandgen.public.assemble import Site
+from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
-from brandgen.public.views import Output
+from brandgen.public.views import Output, Site
 from brandgen.responsive import CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
-from brandgen.urls import Urls, output_file
+from brandgen.urls import Urls
 
 
 def page_meta(site: Site, out: Output) -> dict[str, object]:
@@ -31,7 +34,7 @@ def page_meta(site: Site, out: Output) -> dict[str, object]:
         "route": out.route,
         "title": out.title,
         "description": out.description,
-        "canonical": site.urls.absolute(out.route),
+        "canonical": site.routes[out.route].abs_url,
         "og_type": out.og_type,
         "image": _absolute_image(site, image),
         "image_size": size,
@@ -65,11 +68,9 @@ def picture_function(images: Mapping[str, ImageSet], urls: Urls) -> Callable[...
     return picture
 
 
-def render_pages(site: Site, env: jinja2.Environment, problems: Problems,
-                 images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
-    """Every HTML page; a template error is reported once per template, with its line."""
+def _common(site: Site, images: Mapping[str, ImageSet]) -> dict[str, object]:
     urls = site.urls
-    common = {
+    return {
         "site": site,
         "profile": site.content.profile,
         "menu": site.menu,
@@ -77,11 +78,18 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems,
         "abs_url": urls.absolute,
         "asset": lambda name: urls.path(f"assets/{name}"),
         "accent_css": accent_css(site.config.accent),
-        "picture": picture_function(images or {}, urls),
+        "picture": picture_function(images, urls),
     }
+
+
+def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output],
+                  images: Mapping[str, ImageSet]) -> tuple[dict[str, bytes], list[SourceError]]:
+    """Pages of `outputs`; a template error is reported once per template, with its line."""
+    common = _common(site, images)
     files: dict[str, bytes] = {}
+    errors: list[SourceError] = []
     failed: set[str] = set()
-    for out in site.outputs:
+    for out in outputs:
         if out.template in failed:
             continue
         try:
@@ -89,19 +97,65 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems,
             html = template.render({**common, **out.context, "page": page_meta(site, out)})
         except Exception as e:
             failed.add(out.template)
-            problems.add(template_error(e, out.template, site.config.root))
+            errors.append(template_error(e, out.template, site.config.root))
             continue
-        files[output_file(out.route)] = html.encode()
+        files[site.routes[out.route].file] = html.encode()
+    return files, errors
+
+
+# What forked page renderers inherit: set just before the pool forks, cleared after.
+_FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet]] | None = None
+PARALLEL_PAGES = 400  # below this, forking costs more than it saves
+_CHUNK = 64
+
+
+def _render_chunk(bounds: tuple[int, int]) -> tuple[dict[str, bytes], list[SourceError]]:
+    assert _FORKED is not None, "only called in a forked worker"
+    site, env, images = _FORKED
+    return _render_range(site, env, site.outputs[bounds[0]:bounds[1]], images)
+
+
+def _can_fork(jobs: int, count: int) -> bool:
+    """Forking shares the assembled site without pickling it; only where fork is safe:
+    Linux, and no other thread running (the dev server renders in-process)."""
+    return (jobs > 1 and count >= PARALLEL_PAGES and sys.platform == "linux"
+            and threading.active_count() == 1)
+
+
+def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
+                 images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
+    """Every HTML page, in `jobs` forked processes for large sites; the same bytes either way."""
+    global _FORKED
+    outputs = site.outputs
+    images = images or {}
+    if _can_fork(jobs, len(outputs)):
+        bounds = [(i, min(i + _CHUNK, len(outputs))) for i in range(0, len(outputs), _CHUNK)]
+        _FORKED = (site, env, images)
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                parts = pool.map(_render_chunk, bounds, chunksize=1)
+        finally:
+            _FORKED = None
+        if not any(errors for _, errors in parts):
+            return {name: data for files, _ in parts for name, data in files.items()}
+        # An error: render again in order here, so each template's error is reported once.
+    files, errors = _render_range(site, env, outputs, images)
+    for error in errors:
+        problems.add(error)
     return files
 
-def render_site(site: Site, env: jinja2.Environment, problems: Problems,
+
+def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
                 images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
     """All generated files of the public site (static files are added by the writer)."""
-    files = render_pages(site, env, problems, images)
+    files = render_pages(site, env, problems, jobs, images)
     files["feed.xml"] = atom_feed(site)
     files["sitemap.xml"] = sitemap(site)
     files["robots.txt"] = robots_txt(site)
     files["resume.json"] = resume_json(site)
+    pdf = cv_pdf(site, env, problems)
+    if pdf is not None:
+        files["cv.pdf"] = pdf
     files[".nojekyll"] = b""
     files["assets/syntax.css"] = syntax_css().encode()
     files["assets/favicon.svg"] = favicon_svg(site.content.profile.name,

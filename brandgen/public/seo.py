@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from brandgen.public.assemble import Site
-    from brandgen.public.views import PostView
+from brandgen.public.views import PostView, Site
 
 
 def person_jsonld(site: Site) -> dict[str, Any]:
@@ -17,7 +15,7 @@ def person_jsonld(site: Site) -> dict[str, Any]:
         "name": p.name,
         "jobTitle": p.headline,
         "description": p.value_proposition,
-        "url": site.urls.absolute(""),
+        "url": site.routes[""].abs_url,
     }
     if p.email:
         data["email"] = f"mailto:{p.email}"
@@ -44,10 +42,10 @@ def page_jsonld(site: Site, kind: str, name: str, description: str, route: str
         "@type": kind,
         "name": name,
         "description": description,
-        "url": site.urls.absolute(route),
+        "url": site.routes[route].abs_url,
         "inLanguage": site.config.language,
-        "isPartOf": {"@type": "WebSite", "name": site.title, "url": site.urls.absolute("")},
-        "author": {"@type": "Person", "name": p.name, "url": site.urls.absolute("")},
+        "isPartOf": {"@type": "WebSite", "name": site.title, "url": site.routes[""].abs_url},
+        "author": {"@type": "Person", "name": p.name, "url": site.routes[""].abs_url},
     }
 
 
@@ -62,7 +60,7 @@ def post_jsonld(site: Site, post: PostView) -> dict[str, Any]:
         "dateModified": (post.updated or post.date).isoformat(),
         "url": post.abs_url,
         "mainEntityOfPage": post.canonical_url or post.abs_url,
-        "author": {"@type": "Person", "name": p.name, "url": site.urls.absolute("")},
+        "author": {"@type": "Person", "name": p.name, "url": site.routes[""].abs_url},
         "keywords": list(post.post.tags),
         "wordCount": len(post.text.split()),
     }

@@ -8,8 +8,11 @@ drawn twice.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import sys
+import threading
+from collections.abc import Sequence
 from dataclasses import asdict, replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 import brandgen
@@ -23,6 +26,42 @@ if TYPE_CHECKING:
 RECIPE = 4  # cards are redrawn when this, the drawing code, the fonts or Pillow change
 FILE_NAME = "social.png"
 _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+PARALLEL_CARDS = 32  # fewer cards to draw than this are drawn here: a fork costs more
+_CHUNK = 16
+# What forked card drawers inherit: set just before the pool forks, cleared after.
+_FORKED: tuple[Sequence[Card], Fonts] | None = None
+
+
+# --- drawing, in forked workers for many cards -------------------------------------------
+
+def _draw_chunk(bounds: tuple[int, int]) -> list[bytes]:
+    assert _FORKED is not None, "only called in a forked worker"
+    cards, fonts = _FORKED
+    return [render_card(card, fonts) for card in cards[bounds[0]:bounds[1]]]
+
+
+def _can_fork(jobs: int, count: int) -> bool:
+    """As page rendering: fork shares the cards and loaded fonts without pickling; only on
+    Linux with no other thread running (the dev server draws in-process)."""
+    return (jobs > 1 and count >= PARALLEL_CARDS and sys.platform == "linux"
+            and threading.active_count() == 1)
+
+
+def draw_cards(cards: Sequence[Card], fonts: Fonts, jobs: int = 1) -> list[bytes]:
+    """PNG bytes of every card, in order; the same bytes with any number of jobs."""
+    global _FORKED
+    if not _can_fork(jobs, len(cards)):
+        return [render_card(card, fonts) for card in cards]
+    fonts.codepoints  # noqa: B018 -- loaded once here, inherited by every worker
+    size = max(4, min(_CHUNK, len(cards) // (jobs * 4) or 1))
+    bounds = [(i, min(i + size, len(cards))) for i in range(0, len(cards), size)]
+    _FORKED = (cards, fonts)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_draw_chunk, bounds, chunksize=1)
+    finally:
+        _FORKED = None
+    return [png for part in parts for png in part]
 
 
 # --- the build stage ---------------------------------------------------------------------
@@ -57,9 +96,10 @@ def card_text(site: Site, out: Output) -> tuple[str, str]:
     return heading, ""
 
 
-def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None
+def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs: int = 1
                   ) -> tuple[Site, dict[str, bytes]]:
-    """A card for every indexable page without an image; the pages point og:image at it."""
+    """A card for every indexable page without an image; the pages point og:image at it.
+    Cards not in the cache are drawn together, in `jobs` forked processes when many."""
     if not site.config.social_images:
         return site, {}
     fonts = fonts or Fonts()
@@ -73,6 +113,7 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None
     host = (site.urls.base_url.split("://", 1)[-1]).rstrip("/")
     files: dict[str, bytes] = {}
     outputs: list[Output] = []
+    todo: dict[str, tuple[Card, list[str]]] = {}  # cache key -> card, its file names
     for out in site.outputs:
         if out.image_url or out.noindex or not (out.route == "" or out.route.endswith("/")):
             outputs.append(out)
@@ -85,8 +126,18 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None
         fields = {**asdict(card), "avatar": cache_key(card.avatar)}
         key = cache_key("social", RECIPE, brandgen.__version__, fonts.fingerprint, fields)
         name = f"{out.route}{FILE_NAME}"
-        files[name] = cache.fetch(key, partial(render_card, card, fonts))
+        found = cache.get(key) if key not in todo else None
+        if found is not None:
+            cache.hits += 1
+            files[name] = found
+        else:
+            todo.setdefault(key, (card, []))[1].append(name)
         alt = f"{profile.name}: {profile.headline}" if home else f"{title} — {profile.name}"
         outputs.append(replace(out, image_url=site.urls.path(name), image_size=SIZE,
                                image_alt=alt))
-    return replace(site, outputs=tuple(outputs)), files
+    drawn = draw_cards([card for card, _ in todo.values()], fonts, jobs)
+    for (key, (_, names)), png in zip(todo.items(), drawn, strict=True):
+        cache.misses += 1
+        cache.put(key, png)
+        files.update(dict.fromkeys(names, png))
+    return replace(site, outputs=tuple(outputs)), {name: files[name] for name in sorted(files)}

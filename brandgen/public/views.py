@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from brandgen.model import Page, Post, Project
+from brandgen.config import SiteConfig
+from brandgen.model import Content, Page, Post, Project
+from brandgen.routes import Routes
+from brandgen.urls import Urls
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,27 @@ class Output:
     lastmod: dt.date | None = None
     image_size: tuple[int, int] | None = None  # known for generated social images
     image_alt: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    """The assembled public site: what templates, feeds and the sitemap read."""
+
+    config: SiteConfig
+    content: Content
+    routes: Routes
+    today: dt.date
+    title: str
+    description: str
+    summary_html: str
+    posts: tuple[PostView, ...]  # published, newest first
+    projects: tuple[ProjectView, ...]  # featured first, then newest
+    pages: tuple[PageView, ...]
+    tags: tuple[TagLink, ...]  # by count, then name
+    menu: tuple[MenuItem, ...]
+    outputs: tuple[Output, ...]
+    fields_html: dict[str, str] = field(default_factory=dict)  # Markdown YAML field -> HTML
+
+    @property
+    def urls(self) -> Urls:
+        return self.routes.urls

@@ -1,0 +1,119 @@
+"""A content-addressed cache outside site/, in one SQLite file under `.brandgen-cache/`.
+
+The cache never changes what is built: an entry is only a faster way to get the same bytes.
+SQLite gives atomic transactions and locking, so two builds at once neither corrupt it nor
+see half an entry. A damaged, truncated or foreign file is moved aside and a fresh one made;
+if even that fails, the build runs without a cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+FOLDER = ".brandgen-cache"
+SCHEMA = 1  # PRAGMA user_version of a cache this brandgen can read
+TABLES = ("docs", "links", "posts")
+_CHUNK = 500  # keys per query, below SQLite's host-parameter limit
+
+
+class Cache:
+    """Key -> bytes, per table. Every method swallows database errors: a miss, not a crash."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "cache.sqlite"
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = self._open()
+        except (sqlite3.Error, OSError):
+            self._set_aside()
+            try:
+                self._db = self._open()
+            except (sqlite3.Error, OSError):
+                self._db = None
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        gitignore = self.path.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("# brandgen's build cache: safe to delete\n*\n",
+                                 encoding="utf-8")
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA):
+                raise sqlite3.DatabaseError(f"cache schema {version}, expected {SCHEMA}")
+            for table in TABLES:
+                db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
+                           "(key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            db.execute(f"PRAGMA user_version={SCHEMA}")
+            db.execute("PRAGMA quick_check(1)")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _set_aside(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                os.replace(f"{self.path}{suffix}", f"{self.path}{suffix}.broken")
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, bytes]:
+        if self._db is None:
+            return {}
+        wanted = list(keys)
+        found: dict[str, bytes] = {}
+        try:
+            for i in range(0, len(wanted), _CHUNK):
+                chunk = wanted[i:i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                found.update(self._db.execute(
+                    f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk))
+        except sqlite3.Error:
+            self._broken()
+            return {}
+        return {k: v for k, v in found.items() if isinstance(v, bytes)}
+
+    def put_many(self, table: str, items: Mapping[str, bytes]) -> None:
+        if self._db is None or not items:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                                     sorted(items.items()))
+        except sqlite3.Error:
+            self._broken()
+
+    def _broken(self) -> None:
+        """Damage found mid-build: stop using the file; the next build starts a fresh one."""
+        self.close()
+        self._set_aside()
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+
+def open_cache(root: Path, enabled: bool = True) -> Cache | None:
+    return Cache(root / FOLDER) if enabled else None
+
+
+def clean_cache(root: Path) -> bool:
+    """Remove the cache folder; True when there was one."""
+    folder = root / FOLDER
+    if not folder.exists():
+        return False
+    shutil.rmtree(folder)
+    return True

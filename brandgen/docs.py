@@ -1,0 +1,211 @@
+"""The Markdown stage: every document -> RenderedDoc, through the cache and a process pool.
+
+`render_docs` is a pure function of the documents' text and the Markdown settings: it never
+sees the route table, so adding a page invalidates no cached document. `resolve_doc` then
+turns a document's link placeholders into URLs from today's routes (on every build, hit or
+miss), reporting links to missing or unpublished files at their line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import pickle
+import posixpath
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from urllib.parse import urlsplit
+
+from markdown_it.common.utils import escapeHtml
+
+from brandgen import __version__
+from brandgen.cache import Cache
+from brandgen.errors import SourceError
+from brandgen.markdown import (
+    IMAGE_PLACEHOLDER,
+    PLACEHOLDER,
+    DocImage,
+    DocLink,
+    ImageRenderer,
+    RenderedDoc,
+    render_doc,
+)
+from brandgen.urls import Urls
+
+# Bump when render_doc's output changes for the same input without a library change.
+ENGINE = "docs-2"
+# Fewer misses than this render in-process: starting workers costs more than it saves.
+POOL_THRESHOLD = 64
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments")
+
+
+@dataclass(frozen=True)
+class DocInput:
+    """One Markdown text to render; `source` and `body_line` only place its errors."""
+
+    source: str  # relative to the project root, e.g. 'content/posts/a.md'
+    body: str
+    body_line: int = 1
+    allow_html: bool = True  # False for Markdown typed into YAML fields
+
+
+def settings_fingerprint() -> str:
+    """What, besides a document's text, decides its HTML: brandgen and library versions."""
+    libs = ",".join(f"{name}={version(name)}" for name in LIBRARIES)
+    return f"{ENGINE};brandgen={__version__};{libs};py={sys.version_info[:2]}"
+
+
+def doc_key(doc: DocInput, fingerprint: str) -> str:
+    """The cache key: text + settings, never the source path or the other pages."""
+    digest = hashlib.sha256(fingerprint.encode())
+    digest.update(b"\x01" if doc.allow_html else b"\x00")
+    digest.update(doc.body.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _encode(doc: RenderedDoc) -> bytes:
+    links = tuple((link.href, link.line, link.attr) for link in doc.links)
+    images = tuple((i.link, i.alt, i.title, i.first, i.html) for i in doc.images)
+    return pickle.dumps((doc.html, doc.text, doc.words, doc.headings, links, images),
+                        protocol=5)
+
+
+def _decode(data: bytes) -> RenderedDoc | None:
+    """A cache entry, or None when it is damaged or not ours (then it is rendered again)."""
+    try:
+        html, text, words, headings, links, images = pickle.loads(data)  # our own cache
+        doc = RenderedDoc(html, text, words, tuple(headings),
+                          tuple(DocLink(h, line, attr) for h, line, attr in links),
+                          tuple(DocImage(*image) for image in images))
+    except Exception:
+        return None
+    ok = (isinstance(doc.html, str) and isinstance(doc.text, str)
+          and isinstance(doc.words, int)
+          and all(isinstance(h, str) for h in doc.headings))
+    return doc if ok else None
+
+
+def _render_batch(batch: Sequence[tuple[str, bool]]) -> list[bytes]:
+    """Worker entry point: small values in, encoded RenderedDocs out."""
+    return [_encode(render_doc(body, allow_html)) for body, allow_html in batch]
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """An explicit start method: fork on Linux while this process runs one thread (the
+    cheapest start; workers only ever receive texts), else forkserver (safe beside the dev
+    server's threads: workers fork from a clean server process), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and threading.active_count() == 1 and "fork" in methods:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _render_misses(todo: list[tuple[str, bool]], jobs: int) -> list[bytes]:
+    if not todo:
+        return []
+    if jobs <= 1 or len(todo) < POOL_THRESHOLD:
+        return _render_batch(todo)
+    size = max(8, len(todo) // (jobs * 4))
+    batches = [todo[i:i + size] for i in range(0, len(todo), size)]
+    ctx = pool_context()
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["brandgen.markdown"])
+    with ctx.Pool(min(jobs, len(batches))) as pool:
+        results = pool.map(_render_batch, batches, chunksize=1)
+    return [item for batch in results for item in batch]
+
+
+def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int = 1
+                ) -> list[RenderedDoc]:
+    """Every document rendered (cache hits reused), in the order given."""
+    fingerprint = settings_fingerprint()
+    keys = [doc_key(d, fingerprint) for d in docs]
+    found: dict[str, RenderedDoc] = {}
+    if cache is not None:
+        for key, data in cache.get_many("docs", sorted(set(keys))).items():
+            decoded = _decode(data)
+            if decoded is not None:
+                found[key] = decoded
+    todo: dict[str, tuple[str, bool]] = {}
+    for key, doc in zip(keys, docs, strict=True):
+        if key not in found:
+            todo.setdefault(key, (doc.body, doc.allow_html))
+    fresh = dict(zip(todo, _render_misses(list(todo.values()), jobs), strict=True))
+    if cache is not None and fresh:
+        cache.put_many("docs", fresh)
+    for key, data in fresh.items():
+        decoded = _decode(data)
+        assert decoded is not None, "a fresh render always decodes"
+        found[key] = decoded
+    return [found[key] for key in keys]
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    """What a document's links may point at: today's routes."""
+
+    urls: Urls
+    documents: Mapping[str, str]  # published source -> route
+    unpublished: frozenset[str] = frozenset()
+    picture: ImageRenderer | None = None  # responsive markup for content/static/ images
+
+
+def resolve_link(href: str, source: str, targets: LinkTargets) -> tuple[str | None, str]:
+    """The URL for a local link, or (None, reason) when it points at a missing file."""
+    urls = targets.urls
+    parts = urlsplit(href)
+    suffix = ("#" + parts.fragment) if parts.fragment else ""
+    if href.startswith("/"):
+        if href.startswith(urls.base_path) and urls.base_path != "/":
+            return href, ""
+        return urls.path(parts.path) + suffix, ""
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(source), parts.path))
+    if target in targets.documents:
+        return urls.path(targets.documents[target]) + suffix, ""
+    if target.startswith("content/static/"):
+        return urls.path(target.removeprefix("content/static/")) + suffix, ""
+    if target in targets.unpublished:
+        return None, f"link to {target}, a draft or future-dated post that is not published"
+    if parts.path.endswith(".md"):
+        return None, f"link to {target}, which is not a page of this site"
+    return href, ""
+
+
+def resolve_doc(doc: RenderedDoc, source: str, body_line: int, targets: LinkTargets
+                ) -> tuple[str, list[SourceError]]:
+    """The document's final HTML against today's routes and static files, and its
+    broken-link errors. Images become <picture> markup here, after the cache."""
+    if not doc.links:
+        return doc.html, []
+    errors: list[SourceError] = []
+    resolved: list[str] = []
+    for link in doc.links:
+        new, reason = resolve_link(link.href, source, targets)
+        if new is None:
+            errors.append(SourceError(reason, source, link.line + body_line, 1,
+                                      "fix the path (it is relative to this file) or link a URL"))
+            new = link.href
+        resolved.append(new)
+    html = doc.html
+    if doc.images:
+        pictures = [_picture(image, resolved[image.link], targets) for image in doc.images]
+        html = IMAGE_PLACEHOLDER.sub(lambda m: pictures[int(m.group(1))], html)
+    hrefs = [escapeHtml(url) for url in resolved]
+    return PLACEHOLDER.sub(lambda m: hrefs[int(m.group(1))], html), errors
+
+
+def _picture(image: DocImage, src: str, targets: LinkTargets) -> str:
+    """An image's responsive markup for its resolved URL, else its plain <img> (whose src
+    placeholder is resolved with the links)."""
+    markup = targets.picture(src, image.alt, image.title, image.first) if targets.picture \
+        else None
+    return image.html if markup is None else markup
