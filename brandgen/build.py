@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from brandgen import private as private_side
+from brandgen.blobcache import BlobCache
 from brandgen.cache import open_cache
 from brandgen.config import SiteConfig, load_config
 from brandgen.docs import render_docs
@@ -27,6 +28,8 @@ from brandgen.public.assemble import (
     site_documents,
 )
 from brandgen.public.render import render_site
+from brandgen.public.social import social_images
+from brandgen.responsive import markdown_renderer, responsive_images
 from brandgen.routes import plan_routes
 from brandgen.sources import is_inside
 from brandgen.statics import list_static_dir
@@ -156,18 +159,30 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     if options.smart_warnings:
         private_side.smart_warnings(config, content, problems, today)
     env = timer.run("templates", lambda: make_environment(theme))
+
+    def blobs(name: str) -> BlobCache:  # images and cards; --no-cache draws everything
+        if options.cache and not misplaced:
+            return BlobCache.for_project(config.root, name)
+        return BlobCache(None)
+
+    images, image_files = timer.run("responsive images", lambda: responsive_images(
+        config.content_dir / "static", content.static_files, blobs("images"), problems))
     published = published_posts(content, today, options.drafts, options.now)
     routes = timer.run("routes", lambda: plan_routes(Urls(config.base_url), content, published,
                                                      config.posts_per_page, problems))
     docs = site_documents(content, published)
-    # Markdown depends only on each text, never on the routes: a cache hit stays valid when
-    # pages come and go; links are resolved against `routes` in assemble.
+    # Markdown depends only on each text, never on the routes or static files: a cache hit
+    # stays valid when pages come and go; links and images are resolved in assemble.
     rendered = timer.run("markdown", lambda: render_docs(docs, cache, options.jobs))
     site = timer.run("assemble", lambda: assemble_site(
         config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
-        problems))
+        problems, markdown_renderer(images, routes.urls)))
     case_clashes(site, problems)
-    public = timer.run("render", lambda: render_site(site, env, problems, options.jobs))
+    site, cards = timer.run("social images", lambda: social_images(
+        site, blobs("social"), jobs=options.jobs))
+    public = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images))
+    public.update(cards)
+    public.update(image_files)
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
                                                             content.static_files, problems))
     for name in sorted(static.keys() & public.keys()):

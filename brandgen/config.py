@@ -8,14 +8,15 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from brandgen.bundled import BUNDLED_THEMES
+from brandgen.colors import check_accent, parse_hex
 from brandgen.errors import Problems
 from brandgen.fields import Fields
 from brandgen.sources import read_text
 from brandgen.yamlfile import parse_yaml
 
 CONFIG_FILE = "brandgen.yaml"
-_KEYS = ("title", "base_url", "language", "theme", "posts_per_page", "timezone", "private",
-         "follow_symlinks")
+_KEYS = ("title", "base_url", "language", "theme", "posts_per_page", "timezone", "accent",
+         "social_images", "private", "follow_symlinks")
 _PRIVATE_KEYS = ("output", "review_every_days", "checkin_every_days", "ghosted_after_days",
                  "posts_per_month", "example")
 
@@ -39,6 +40,8 @@ class SiteConfig:
     theme: str = "default"
     posts_per_page: int = 10
     timezone: str = "UTC"
+    accent: str | None = None  # '#rrggbb', checked for contrast; None = the theme's own
+    social_images: bool = True
     private: PrivateSettings = field(default_factory=PrivateSettings)
     follow_symlinks: bool = False  # content/static/ links out of the folder are published
 
@@ -105,6 +108,7 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         f.fail("timezone", f"unknown time zone {tz!r}", "use an IANA name like Europe/Berlin")
         tz = "UTC"
+    accent = _accent(f)
     private = PrivateSettings()
     node = f.mapping("private")
     if node is not None:
@@ -125,6 +129,30 @@ def load_config(root: Path, problems: Problems, base_url: str | None = None) -> 
         theme=theme,
         posts_per_page=f.integer("posts_per_page", low=1, default=10) or 10,
         timezone=tz,
+        accent=accent,
+        social_images=f.boolean("social_images", default=True),
         private=private,
         follow_symlinks=f.boolean("follow_symlinks"),
     )
+
+
+def _accent(f: Fields) -> str | None:
+    """The brand colour, refused (with a passing shade) when links would be hard to read."""
+    if "accent" not in f.entries:
+        return None
+    node = f.at("accent")
+    if node.value is None and node.kind == "null":
+        f.fail("accent", "is empty", 'quote the colour: `accent: "#1d5fa6"` (an unquoted # '
+               "starts a YAML comment)")
+        return None
+    value = f.text("accent") or ""
+    rgb = parse_hex(value)
+    if rgb is None:
+        f.fail("accent", f"expected a colour like \"#1d5fa6\", got {value!r}",
+               "write # and six hex digits, in quotes")
+        return None
+    problem = check_accent(rgb)
+    if problem is not None:
+        f.fail("accent", problem.message(rgb), problem.hint())
+        return None
+    return value.lower()

@@ -25,11 +25,19 @@ from markdown_it.common.utils import escapeHtml
 from brandgen import __version__
 from brandgen.cache import Cache
 from brandgen.errors import SourceError
-from brandgen.markdown import PLACEHOLDER, DocLink, RenderedDoc, render_doc
+from brandgen.markdown import (
+    IMAGE_PLACEHOLDER,
+    PLACEHOLDER,
+    DocImage,
+    DocLink,
+    ImageRenderer,
+    RenderedDoc,
+    render_doc,
+)
 from brandgen.urls import Urls
 
 # Bump when render_doc's output changes for the same input without a library change.
-ENGINE = "docs-1"
+ENGINE = "docs-2"
 # Fewer misses than this render in-process: starting workers costs more than it saves.
 POOL_THRESHOLD = 64
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments")
@@ -61,15 +69,18 @@ def doc_key(doc: DocInput, fingerprint: str) -> str:
 
 def _encode(doc: RenderedDoc) -> bytes:
     links = tuple((link.href, link.line, link.attr) for link in doc.links)
-    return pickle.dumps((doc.html, doc.text, doc.words, doc.headings, links), protocol=5)
+    images = tuple((i.link, i.alt, i.title, i.first, i.html) for i in doc.images)
+    return pickle.dumps((doc.html, doc.text, doc.words, doc.headings, links, images),
+                        protocol=5)
 
 
 def _decode(data: bytes) -> RenderedDoc | None:
     """A cache entry, or None when it is damaged or not ours (then it is rendered again)."""
     try:
-        html, text, words, headings, links = pickle.loads(data)  # our own cache
+        html, text, words, headings, links, images = pickle.loads(data)  # our own cache
         doc = RenderedDoc(html, text, words, tuple(headings),
-                          tuple(DocLink(h, line, attr) for h, line, attr in links))
+                          tuple(DocLink(h, line, attr) for h, line, attr in links),
+                          tuple(DocImage(*image) for image in images))
     except Exception:
         return None
     ok = (isinstance(doc.html, str) and isinstance(doc.text, str)
@@ -145,6 +156,7 @@ class LinkTargets:
     urls: Urls
     documents: Mapping[str, str]  # published source -> route
     unpublished: frozenset[str] = frozenset()
+    picture: ImageRenderer | None = None  # responsive markup for content/static/ images
 
 
 def resolve_link(href: str, source: str, targets: LinkTargets) -> tuple[str | None, str]:
@@ -170,16 +182,30 @@ def resolve_link(href: str, source: str, targets: LinkTargets) -> tuple[str | No
 
 def resolve_doc(doc: RenderedDoc, source: str, body_line: int, targets: LinkTargets
                 ) -> tuple[str, list[SourceError]]:
-    """The document's final HTML against today's routes, and its broken-link errors."""
+    """The document's final HTML against today's routes and static files, and its
+    broken-link errors. Images become <picture> markup here, after the cache."""
     if not doc.links:
         return doc.html, []
     errors: list[SourceError] = []
-    hrefs: list[str] = []
+    resolved: list[str] = []
     for link in doc.links:
         new, reason = resolve_link(link.href, source, targets)
         if new is None:
             errors.append(SourceError(reason, source, link.line + body_line, 1,
                                       "fix the path (it is relative to this file) or link a URL"))
             new = link.href
-        hrefs.append(escapeHtml(new))
-    return PLACEHOLDER.sub(lambda m: hrefs[int(m.group(1))], doc.html), errors
+        resolved.append(new)
+    html = doc.html
+    if doc.images:
+        pictures = [_picture(image, resolved[image.link], targets) for image in doc.images]
+        html = IMAGE_PLACEHOLDER.sub(lambda m: pictures[int(m.group(1))], html)
+    hrefs = [escapeHtml(url) for url in resolved]
+    return PLACEHOLDER.sub(lambda m: hrefs[int(m.group(1))], html), errors
+
+
+def _picture(image: DocImage, src: str, targets: LinkTargets) -> str:
+    """An image's responsive markup for its resolved URL, else its plain <img> (whose src
+    placeholder is resolved with the links)."""
+    markup = targets.picture(src, image.alt, image.title, image.first) if targets.picture \
+        else None
+    return image.html if markup is None else markup

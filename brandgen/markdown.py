@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -62,10 +64,46 @@ def make_markdown(allow_html: bool = True) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(tasklists_plugin, label=True)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda s: slugify(s) or "section")
+    md.add_render_rule("image", _render_image)
     return md
 
 
 PLACEHOLDER = re.compile("\x00([0-9]+)\x00")  # markdown-it turns NUL in sources into U+FFFD
+IMAGE_PLACEHOLDER = re.compile("\x00i([0-9]+)\x00")
+# (resolved src URL, alt, title, eager) -> responsive markup, or None for the plain <img>
+ImageRenderer = Callable[[str, str, str, bool], "str | None"]
+
+
+@dataclass(frozen=True)
+class DocImage:
+    """A local image a document shows, kept unresolved: its <picture> markup depends on the
+    static files (sizes, copies), which are not part of the document's cache key."""
+
+    link: int  # index of its src in RenderedDoc.links
+    alt: str
+    title: str
+    first: bool  # the document's first image: loaded eagerly
+    html: str  # the plain <img>, with the src placeholder, for an image without copies
+
+
+def _render_image(self: Any, tokens: list[Token], idx: int, options: Any,
+                  env: dict[str, Any]) -> str:
+    """A local image becomes a placeholder (see DocImage); others render as markdown-it
+    would. Only render_doc collects images (env "doc_images")."""
+    default: str = self.image(tokens, idx, options, env)
+    images: list[DocImage] | None = env.get("doc_images")
+    if images is None:
+        return default
+    first = not env.get("seen_image")
+    env["seen_image"] = True
+    token = tokens[idx]
+    link = PLACEHOLDER.fullmatch(str(token.attrGet("src") or ""))
+    if link is None:
+        return default
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    images.append(DocImage(int(link.group(1)), alt, str(token.attrGet("title") or ""), first,
+                           default))
+    return f"\x00i{len(images) - 1}\x00"
 
 
 @dataclass(frozen=True)
@@ -90,6 +128,7 @@ class RenderedDoc:
     words: int
     headings: tuple[str, ...] = ()  # anchor ids of h2-h4
     links: tuple[DocLink, ...] = ()
+    images: tuple[DocImage, ...] = ()
 
     @property
     def reading_minutes(self) -> int:
@@ -98,7 +137,13 @@ class RenderedDoc:
     def unresolved_html(self) -> str:
         """The HTML with every local link as written (for text that is not a page)."""
         return PLACEHOLDER.sub(lambda m: escape_html(self.links[int(m.group(1))].href),
-                               self.html)
+                               self.plain_images())
+
+    def plain_images(self) -> str:
+        """The HTML with each image placeholder as its plain <img> (links still placeholders)."""
+        if not self.images:
+            return self.html
+        return IMAGE_PLACEHOLDER.sub(lambda m: self.images[int(m.group(1))].html, self.html)
 
 
 def _is_local(href: str) -> bool:
@@ -128,6 +173,8 @@ def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
     md = make_markdown(allow_html)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
+    images: list[DocImage] = []
+    env["doc_images"] = images
     links: list[DocLink] = []
     headings: list[str] = []
     words = 0
@@ -151,7 +198,8 @@ def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
     # A code block that scrolls sideways must be reachable by keyboard (axe:
     # scrollable-region-focusable); highlighted blocks get the same in _highlight.
     body = body.replace("<pre><code", '<pre tabindex="0"><code')
-    return RenderedDoc(body, " ".join(plain), words, tuple(headings), tuple(links))
+    return RenderedDoc(body, " ".join(plain), words, tuple(headings), tuple(links),
+                       tuple(images))
 
 
 def excerpt(text: str, limit: int = 160) -> str:

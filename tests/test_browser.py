@@ -14,7 +14,14 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from brandgen.build import BuildResult
-from tests.tools import KITCHEN_SINK_SLUG, chromium_path, example_build, pdf_page_count, serve
+from tests.tools import (
+    KITCHEN_SINK_SLUG,
+    build_example,
+    chromium_path,
+    example_build,
+    pdf_page_count,
+    serve,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -101,6 +108,26 @@ def test_axe_finds_no_violations(tabs: dict[str, Tab], site_url: str, name: str,
     page = tabs[scheme].load(site_url + PAGES[name])
     assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (
         scheme == "dark")
+    violations = axe_report(page)
+    assert not violations, f"{name} ({scheme}):\n" + "\n".join(violations)
+
+
+@pytest.fixture(scope="module")
+def accent_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example again, with a brand colour whose dark shade brandgen derives."""
+    result = build_example(tmp_path_factory.mktemp("accent"), accent="#9b2c3a")
+    with serve(result.public_dir, urlsplit(result.config.base_url).path) as url:
+        yield url
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("name", ["home", "post", "projects"])
+def test_axe_passes_with_a_brand_accent(tabs: dict[str, Tab], accent_url: str, name: str,
+                                        scheme: str) -> None:
+    page = tabs[scheme].load(accent_url + PAGES[name])
+    accent = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()")
+    assert accent == ("#9b2c3a" if scheme == "light" else "#e1949d")
     violations = axe_report(page)
     assert not violations, f"{name} ({scheme}):\n" + "\n".join(violations)
 

@@ -338,7 +338,9 @@ def test_social_images(make_site: SiteMaker) -> None:
     })
     run_build(root)
     home = read(root, "index.html")
-    assert "og:image" not in home and 'content="summary"' in home  # an SVG is never og:image
+    # an SVG is never og:image: the generated card stands in for the SVG avatar
+    assert "me.svg" not in home.split("</head>")[0].split('"og:image"')[1][:80]
+    assert '<meta property="og:image" content="https://ada.github.io/brand/social.png">' in home
     post = read(root, "blog/a/index.html")
     assert '<meta property="og:image" content="https://ada.github.io/brand/cover.png">' in post
     assert '<meta property="og:image:width" content="1200">' in post

@@ -220,6 +220,55 @@ def test_generated_site_is_byte_identical_across_jobs_cache_and_hash_seeds(
     assert len(list((tmp_path / "out/a/public/blog").iterdir())) > 1000
 
 
+def _png(width: int, height: int, colour: tuple[int, int, int] = (20, 90, 160)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def image_site(posts: int) -> dict[str, str | bytes | None]:
+    """Posts with responsive images (and a social card each), enough for both pools."""
+    files: dict[str, str | bytes | None] = {
+        f"content/static/img/p{i % 5}.png": _png(500 + 300 * (i % 5), 400) for i in range(5)}
+    files["content/static/icon.png"] = _png(64, 64)
+    for i in range(posts):
+        files[f"content/posts/2026-01-{1 + i % 28:02d}-p{i}.md"] = (
+            f"---\ntitle: Post {i}\nsummary: About {i}.\ntags: [t{i % 3}]\n---\n"
+            f"![First {i}](../static/img/p{i % 5}.png \"T{i}\")\n\nText.\n\n"
+            f"![Icon](/icon.png) and ![Second](/img/p{(i + 1) % 5}.png)\n")
+    return files
+
+
+def test_a_site_with_images_is_byte_identical_across_jobs_and_cache(
+        make_site: SiteMaker, tmp_path: Path) -> None:
+    """> POOL_THRESHOLD documents and > PARALLEL_CARDS cards: both run in worker pools."""
+    from brandgen.public.social import PARALLEL_CARDS
+
+    assert max(docs_module.POOL_THRESHOLD, PARALLEL_CARDS) < 70
+    root = make_site(image_site(70))
+    assert_same_builds(root, tmp_path / "out")
+    page = (tmp_path / "out/b/public/blog/p3/index.html").read_text(encoding="utf-8")
+    assert '<picture><source type="image/webp"' in page and 'width="1400"' in page
+    assert (tmp_path / "out/b/public/blog/p3/social.png").is_file()
+
+
+def test_a_replaced_image_changes_its_markup_under_a_markdown_cache_hit(
+        make_site: SiteMaker, tmp_path: Path, renders: list[int]) -> None:
+    """Image markup is resolved after the cache, from today's static files."""
+    root = make_site(image_site(3))
+    built(root, tmp_path / "a")
+    (root / "content/static/img/p0.png").write_bytes(_png(1300, 700))
+    warm = built(root, tmp_path / "b")
+    assert renders[-1] == 0, "no document is rendered again"
+    page = warm["blog/p0/index.html"].decode()
+    assert 'width="1300" height="700"' in page and 'width="500"' not in page
+    assert warm == built(root, tmp_path / "c", cache=False)
+
+
 def test_two_builds_at_once_share_the_cache_safely(make_site: SiteMaker, tmp_path: Path) -> None:
     root = make_site(POSTS)
     env = {**os.environ, "PYTHONHASHSEED": "0"}

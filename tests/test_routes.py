@@ -62,7 +62,7 @@ def test_tag_pages_are_paginated_like_the_blog(make_site: SiteMaker) -> None:
     root = make_site({"brandgen.yaml": "base_url: https://ada.github.io/brand/\n"
                                        "posts_per_page: 2\n", **posts})
     result = run_build(root)
-    pages = sorted(n for n in result.public if n.startswith("tags/go/"))
+    pages = sorted(n for n in result.public if n.startswith("tags/go/") and n.endswith(".html"))
     assert pages == ["tags/go/index.html", "tags/go/page/2/index.html",
                      "tags/go/page/3/index.html"]
     second = result.public["tags/go/page/2/index.html"].decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -53,8 +54,7 @@ def test_any_change_rebuilds(make_site: SiteMaker) -> None:
     assert SKIPPED not in proc.stdout
     assert "Howdy" in (root / "site/public/blog/a/index.html").read_text(encoding="utf-8")
     # the output removed by hand
-    (root / "site/public/blog/a/index.html").unlink()
-    (root / "site/public/blog/a").rmdir()
+    shutil.rmtree(root / "site/public/blog/a")  # its page and social card
     os.rename(root / "site/public", root / "site/gone")
     assert SKIPPED not in build(root, "--today", "2026-11-24", "--drafts").stdout
     assert (root / "site/public/blog/a/index.html").is_file()
@@ -84,3 +84,44 @@ def test_no_cache_never_takes_the_fast_path(make_site: SiteMaker) -> None:
     age(root)
     assert build(root, "--today", "2026-11-23").returncode == 0
     assert SKIPPED not in build(root, "--today", "2026-11-23", "--no-cache").stdout
+
+
+def test_a_replaced_image_or_avatar_rebuilds_its_markup_copies_and_cards(
+        make_site: SiteMaker) -> None:
+    """Responsive copies and social cards depend on content/static/ (images, the avatar)."""
+    import io
+
+    from PIL import Image
+
+    def png(width: int, colour: tuple[int, int, int]) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (width, width // 2), colour).save(out, "PNG")
+        return out.getvalue()
+
+    root = make_site({"content/posts/a.md": POST + "\n![A photo](/photo.png)\n",
+                      "content/static/photo.png": png(900, (10, 20, 30)),
+                      "content/static/me.png": png(400, (200, 30, 30))})
+    profile = root / "content/profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8") + "avatar: me.png\n",
+                       encoding="utf-8")
+    age(root)
+    assert build(root, "--today", "2026-11-23").returncode == 0
+    page = root / "site/public/blog/a/index.html"
+    card = root / "site/public/blog/a/social.png"
+    assert 'width="900"' in page.read_text(encoding="utf-8")
+    before = card.read_bytes()
+    (root / "content/static/photo.png").write_bytes(png(1000, (10, 20, 30)))
+    (root / "content/static/me.png").write_bytes(png(400, (30, 30, 200)))
+    age(root, 30)
+    assert SKIPPED not in build(root, "--today", "2026-11-23").stdout
+    assert 'width="1000"' in page.read_text(encoding="utf-8")
+    assert card.read_bytes() != before
+
+
+def test_the_card_fonts_are_inputs_of_the_stamp() -> None:
+    """The stamp walks the bundled themes (cli passes them), where the card fonts ship."""
+    from brandgen.bundled import BUNDLED_THEMES
+    from brandgen.public.carddraw import BOLD, REGULAR
+
+    assert BOLD.is_relative_to(BUNDLED_THEMES) and REGULAR.is_relative_to(BUNDLED_THEMES)
+    assert "[BUNDLED_THEMES]" in (REPO / "brandgen/cli.py").read_text(encoding="utf-8")

@@ -62,18 +62,38 @@ def chromium_path() -> str:
     return require_tool("chromium", CHROMIUM)
 
 
-def build_example(dest: Path) -> BuildResult:
+def build_example(dest: Path, accent: str | None = None) -> BuildResult:
     """Build a copy of the repository's example persona plus the kitchen-sink test post.
 
-    The copy keeps the example's sub-path base_url (https://example.github.io/brand/).
+    The copy keeps the example's sub-path base_url (https://example.github.io/brand/);
+    `accent` sets a brand colour in its brandgen.yaml.
     """
     project = dest / "project"
     project.mkdir(parents=True)
     shutil.copy2(REPO / "brandgen.yaml", project / "brandgen.yaml")
+    if accent:
+        with (project / "brandgen.yaml").open("a", encoding="utf-8") as f:
+            f.write(f'accent: "{accent}"\n')
     shutil.copytree(REPO / "content", project / "content")
     shutil.copy2(DATA / "kitchen-sink.md",
                  project / "content/posts/2026-11-21-every-kind-of-block-in-one-post.md")
+    write_test_images(project / "content/static/kitchen-sink")
     return build(BuildOptions(root=project, now=NOW, out=dest / "site"))
+
+
+def write_test_images(folder: Path) -> None:
+    """A wide JPEG and a transparent PNG for the kitchen-sink post's responsive images."""
+    from PIL import Image, ImageDraw
+
+    folder.mkdir(parents=True, exist_ok=True)
+    photo = Image.new("RGB", (2000, 1125), (29, 95, 166))
+    draw = ImageDraw.Draw(photo)
+    for x in range(0, 2000, 80):
+        draw.line((x, 0, 2000 - x, 1125), fill=(240, 200, 120), width=10)
+    photo.save(folder / "photo.jpg", quality=85)
+    diagram = Image.new("RGBA", (900, 500), (0, 0, 0, 0))
+    ImageDraw.Draw(diagram).ellipse((100, 50, 800, 450), fill=(155, 44, 58, 255))
+    diagram.save(folder / "diagram.png")
 
 
 _BUILDS: dict[Path, BuildResult] = {}

@@ -15,7 +15,7 @@ from dataclasses import replace
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, LinkTargets, resolve_doc
 from brandgen.errors import Problems
-from brandgen.markdown import RenderedDoc, excerpt
+from brandgen.markdown import ImageRenderer, RenderedDoc, excerpt
 from brandgen.model import Content, Document, Post
 from brandgen.public.seo import page_jsonld, person_jsonld, post_jsonld
 from brandgen.public.views import (
@@ -78,10 +78,11 @@ def site_documents(content: Content, published: Sequence[Post]) -> list[DocInput
 class _Resolver:
     """Final HTML of each document against today's routes; link errors go to `problems`."""
 
-    def __init__(self, routes: Routes, docs: Docs, problems: Problems) -> None:
+    def __init__(self, routes: Routes, docs: Docs, problems: Problems,
+                 images: ImageRenderer | None = None) -> None:
         self.docs, self.problems = docs, problems
         self.targets = LinkTargets(routes.urls, {s: r.route for s, r in routes.documents.items()},
-                                   routes.unpublished)
+                                   routes.unpublished, images)
 
     def __call__(self, doc: DocInput) -> tuple[str, RenderedDoc]:
         rendered = self.docs[doc]
@@ -109,11 +110,13 @@ def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver
 
 
 def assemble_site(config: SiteConfig, content: Content, routes: Routes, published: Sequence[Post],
-                  docs: Docs, today: dt.date, problems: Problems) -> Site:
-    """Decide every output of the public site; link errors go to `problems`."""
+                  docs: Docs, today: dt.date, problems: Problems,
+                  images: ImageRenderer | None = None) -> Site:
+    """Decide every output of the public site; link errors go to `problems`; `images`
+    gives Markdown images their responsive markup."""
     urls = routes.urls
     profile = content.profile
-    resolve = _Resolver(routes, docs, problems)
+    resolve = _Resolver(routes, docs, problems, images)
     posts = _post_views(published, routes, resolve)
     projects = tuple(
         ProjectView(p, routes[f"projects/{p.slug}/"].url,

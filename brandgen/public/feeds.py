@@ -29,12 +29,19 @@ def absolutize(html: str, base_url: str, page_url: str = "") -> str:
     parts = urlsplit(base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
     html = re.sub(r'(\s(?:href|src))="/(?!/)', lambda m: f'{m.group(1)}="{origin}/', html)
+    html = re.sub(r'(\ssrcset)="([^"]*)"',
+                  lambda m: f'{m.group(1)}="{_absolute_candidates(m.group(2), origin)}"', html)
     if page_url:
         html = re.sub(r'(\shref)="#', lambda m: f'{m.group(1)}="{page_url}#', html)
     return html
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _absolute_candidates(srcset: str, origin: str) -> str:
+    """'/a.webp 400w, /b.webp 800w' with each root-relative URL made absolute."""
+    return re.sub(r"(^|,\s*)/(?!/)", lambda m: f"{m.group(1)}{origin}/", srcset)
 
 
 def _xml(root: ET.Element) -> bytes:

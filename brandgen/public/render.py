@@ -5,26 +5,31 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from xml.sax.saxutils import escape
 
 import jinja2
+from markupsafe import Markup
 
+from brandgen.colors import palette, parse_hex, to_hex
 from brandgen.errors import Problems, SourceError
 from brandgen.markdown import syntax_css
 from brandgen.public.context import template_site
 from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
 from brandgen.public.views import Output, Site
+from brandgen.responsive import CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
+from brandgen.urls import Urls
 
 
 def page_meta(site: Site, out: Output) -> dict[str, object]:
     """Per-page head data; og:image is never an SVG (social sites do not render them)."""
     image = next((i for i in (out.image_url, site.content.profile.avatar) if i
                   and not i.lower().split("?")[0].endswith(".svg")), "")
-    size = site.content.image_sizes.get(image.removeprefix(site.urls.base_path)
-                                        if image.startswith("/") else image)
+    size = out.image_size if image == out.image_url and out.image_size else \
+        site.content.image_sizes.get(image.removeprefix(site.urls.base_path)
+                                     if image.startswith("/") else image)
     large = bool(size and size[0] >= 1200 and size[1] >= 630 and 1.7 <= size[0] / size[1] <= 2.1)
     return {
         "route": out.route,
@@ -34,6 +39,7 @@ def page_meta(site: Site, out: Output) -> dict[str, object]:
         "og_type": out.og_type,
         "image": _absolute_image(site, image),
         "image_size": size,
+        "image_alt": out.image_alt if image == out.image_url and out.image_alt else out.title,
         "twitter_card": "summary_large_image" if large else "summary",
         "jsonld": out.jsonld,
         "noindex": out.noindex,
@@ -48,7 +54,22 @@ def _absolute_image(site: Site, image: str) -> str:
     return site.urls.absolute(image)
 
 
-def _common(site: Site) -> dict[str, object]:
+def picture_function(images: Mapping[str, ImageSet], urls: Urls) -> Callable[..., Markup]:
+    """`picture(path, alt, sizes='prose'|'card', eager=False, css_class='')` for templates:
+    the responsive markup of a content/static/ image, or '' when it has none."""
+    sizes = {"prose": PROSE_SIZES, "card": CARD_SIZES}
+
+    def picture(path: str, alt: str = "", size: str = "prose", eager: bool = False,
+                css_class: str = "") -> Markup:
+        image = images.get(path)
+        if image is None:
+            return Markup("")
+        return Markup(picture_html(image, urls, alt, "", eager, sizes[size], css_class))
+
+    return picture
+
+
+def _common(site: Site, images: Mapping[str, ImageSet]) -> dict[str, object]:
     urls = site.urls
     return {
         "site": template_site(site),  # public records only: no config root, no drafts
@@ -57,13 +78,15 @@ def _common(site: Site) -> dict[str, object]:
         "url": urls.link,
         "abs_url": urls.absolute,
         "asset": lambda name: urls.path(f"assets/{name}"),
+        "accent_css": accent_css(site.config.accent),
+        "picture": picture_function(images, urls),
     }
 
 
-def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output]
-                  ) -> tuple[dict[str, bytes], list[SourceError]]:
+def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output],
+                  images: Mapping[str, ImageSet]) -> tuple[dict[str, bytes], list[SourceError]]:
     """Pages of `outputs`; a template error is reported once per template, with its line."""
-    common = _common(site)
+    common = _common(site, images)
     files: dict[str, bytes] = {}
     errors: list[SourceError] = []
     failed: set[str] = set()
@@ -82,15 +105,15 @@ def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output]
 
 
 # What forked page renderers inherit: set just before the pool forks, cleared after.
-_FORKED: tuple[Site, jinja2.Environment] | None = None
+_FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet]] | None = None
 PARALLEL_PAGES = 400  # below this, forking costs more than it saves
 _CHUNK = 64
 
 
 def _render_chunk(bounds: tuple[int, int]) -> tuple[dict[str, bytes], list[SourceError]]:
     assert _FORKED is not None, "only called in a forked worker"
-    site, env = _FORKED
-    return _render_range(site, env, site.outputs[bounds[0]:bounds[1]])
+    site, env, images = _FORKED
+    return _render_range(site, env, site.outputs[bounds[0]:bounds[1]], images)
 
 
 def _can_fork(jobs: int, count: int) -> bool:
@@ -100,14 +123,15 @@ def _can_fork(jobs: int, count: int) -> bool:
             and threading.active_count() == 1)
 
 
-def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1
-                 ) -> dict[str, bytes]:
+def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
+                 images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
     """Every HTML page, in `jobs` forked processes for large sites; the same bytes either way."""
     global _FORKED
     outputs = site.outputs
+    images = images or {}
     if _can_fork(jobs, len(outputs)):
         bounds = [(i, min(i + _CHUNK, len(outputs))) for i in range(0, len(outputs), _CHUNK)]
-        _FORKED = (site, env)
+        _FORKED = (site, env, images)
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 parts = pool.map(_render_chunk, bounds, chunksize=1)
@@ -116,16 +140,16 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: 
         if not any(errors for _, errors in parts):
             return {name: data for files, _ in parts for name, data in files.items()}
         # An error: render again in order here, so each template's error is reported once.
-    files, errors = _render_range(site, env, outputs)
+    files, errors = _render_range(site, env, outputs, images)
     for error in errors:
         problems.add(error)
     return files
 
 
-def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1
-                ) -> dict[str, bytes]:
+def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
+                images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
     """All generated files of the public site (static files are added by the writer)."""
-    files = render_pages(site, env, problems, jobs)
+    files = render_pages(site, env, problems, jobs, images)
     files["feed.xml"] = atom_feed(site)
     files["sitemap.xml"] = sitemap(site)
     files["robots.txt"] = robots_txt(site)
@@ -135,16 +159,30 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
         files["cv.pdf"] = pdf
     files[".nojekyll"] = b""
     files["assets/syntax.css"] = syntax_css().encode()
-    files["assets/favicon.svg"] = favicon_svg(site.content.profile.name).encode()
+    files["assets/favicon.svg"] = favicon_svg(site.content.profile.name,
+                                              site.config.accent).encode()
     return files
 
-def favicon_svg(name: str) -> str:
+
+def accent_css(accent: str | None) -> Markup:
+    """The brand colour's custom properties for the page head ('' for the theme's own)."""
+    rgb = parse_hex(accent) if accent else None
+    return Markup(palette(rgb).css()) if rgb else Markup("")  # hex digits only: safe
+
+
+def favicon_svg(name: str, accent: str | None = None) -> str:
     """A monogram favicon from the person's initials, in the accent colour (dark-aware)."""
     initials = "".join(w[0] for w in name.split()[:2] if w[:1].isalpha()).upper() or "•"
-
+    colours = ["#1d5fa6", "#fff", "#8ab8f0", "#131519"]
+    rgb = parse_hex(accent) if accent else None
+    if rgb:
+        p = palette(rgb)
+        colours = [to_hex(c) for c in (p.light.accent, p.light.on_accent, p.dark.accent,
+                                       p.dark.on_accent)]
     return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
-            "<style>rect{fill:#1d5fa6}text{fill:#fff}@media (prefers-color-scheme:dark)"
-            "{rect{fill:#8ab8f0}text{fill:#131519}}</style>"
+            f"<style>rect{{fill:{colours[0]}}}text{{fill:{colours[1]}}}"
+            "@media (prefers-color-scheme:dark)"
+            f"{{rect{{fill:{colours[2]}}}text{{fill:{colours[3]}}}}}</style>"
             '<rect width="64" height="64" rx="14"/>'
             '<text x="32" y="42" font-family="system-ui,sans-serif" font-size="28" '
             f'font-weight="700" text-anchor="middle">{escape(initials)}</text></svg>\n')

@@ -112,6 +112,8 @@ class Output:
     noindex: bool = False
     in_sitemap: bool = True
     lastmod: dt.date | None = None
+    image_size: tuple[int, int] | None = None  # known for generated social images
+    image_alt: str = ""
 
 
 @dataclass(frozen=True)

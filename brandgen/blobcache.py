@@ -1,0 +1,89 @@
+"""A content-hash cache for generated binary files (social images, resized copies).
+
+Entries live in `.brandgen-cache/<namespace>/` under the project (git-ignored), keyed by a
+hash of every input that shapes the bytes. The cache only ever saves time: a missing,
+unreadable or corrupt entry is regenerated, and a cache that cannot be written (read-only
+checkout) is skipped, so the output is the same with and without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+CACHE_DIR = ".brandgen-cache"
+_IGNORE_ALL = "# Created by brandgen: a cache, safe to delete, never to commit.\n*\n"
+_DIGEST = 32  # sha256 of the payload, stored in front of it to detect torn or edited entries
+
+
+def cache_key(*parts: object) -> str:
+    """A stable hex key for JSON-serializable parts (bytes are hashed first)."""
+    plain = [hashlib.sha256(p).hexdigest() if isinstance(p, bytes) else p for p in parts]
+    return hashlib.sha256(json.dumps(plain, sort_keys=True, ensure_ascii=True).encode()
+                          ).hexdigest()
+
+
+class BlobCache:
+    """get/put bytes by key; `folder` None disables caching (every call regenerates)."""
+
+    def __init__(self, folder: Path | None, ignore_file: Path | None = None) -> None:
+        self.folder = folder
+        self.ignore_file = ignore_file
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def for_project(cls, root: Path, namespace: str) -> BlobCache:
+        """The project's cache, which git ignores by itself (as .pytest_cache does), so a
+        project whose .gitignore predates the cache gets no untracked folder."""
+        return cls(root / CACHE_DIR / namespace, root / CACHE_DIR / ".gitignore")
+
+    def _path(self, key: str) -> Path | None:
+        return self.folder / key[:2] / f"{key}.bin" if self.folder else None
+
+    def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        payload = data[_DIGEST:]
+        if len(data) <= _DIGEST or hashlib.sha256(payload).digest() != data[:_DIGEST]:
+            return None  # corrupt: ignored, and overwritten by the next put
+        return payload
+
+    def put(self, key: str, payload: bytes) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if self.ignore_file is not None and not self.ignore_file.exists():
+                self.ignore_file.write_text(_IGNORE_ALL, encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(hashlib.sha256(payload).digest() + payload)
+                os.replace(tmp, path)
+            except OSError:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return  # a cache that cannot be written only costs time
+
+    def fetch(self, key: str, make: Callable[[], bytes]) -> bytes:
+        """The cached bytes for `key`, or make(), store and return them."""
+        found = self.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        payload = make()
+        self.put(key, payload)
+        return payload

@@ -1,0 +1,143 @@
+"""Social images: a 1200x630 PNG link preview for every page that has no image of its own.
+
+`social_images` is the build stage: it decides what each page's card says, and draws it
+(brandgen/public/carddraw.py) through a content-hash cache, so an unchanged page is never
+drawn twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from typing import TYPE_CHECKING
+
+import brandgen
+from brandgen.blobcache import BlobCache, cache_key
+from brandgen.public.carddraw import DEFAULT_ACCENT, SIZE, Card, Fonts, render_card
+from brandgen.public.views import Output
+
+if TYPE_CHECKING:
+    from brandgen.public.assemble import Site
+
+RECIPE = 4  # cards are redrawn when this, the drawing code, the fonts or Pillow change
+FILE_NAME = "social.png"
+_RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+PARALLEL_CARDS = 32  # fewer cards to draw than this are drawn here: a fork costs more
+_CHUNK = 16
+# What forked card drawers inherit: set just before the pool forks, cleared after.
+_FORKED: tuple[Sequence[Card], Fonts] | None = None
+
+
+# --- drawing, in forked workers for many cards -------------------------------------------
+
+def _draw_chunk(bounds: tuple[int, int]) -> list[bytes]:
+    assert _FORKED is not None, "only called in a forked worker"
+    cards, fonts = _FORKED
+    return [render_card(card, fonts) for card in cards[bounds[0]:bounds[1]]]
+
+
+def _can_fork(jobs: int, count: int) -> bool:
+    """As page rendering: fork shares the cards and loaded fonts without pickling; only on
+    Linux with no other thread running (the dev server draws in-process)."""
+    return (jobs > 1 and count >= PARALLEL_CARDS and sys.platform == "linux"
+            and threading.active_count() == 1)
+
+
+def draw_cards(cards: Sequence[Card], fonts: Fonts, jobs: int = 1) -> list[bytes]:
+    """PNG bytes of every card, in order; the same bytes with any number of jobs."""
+    global _FORKED
+    if not _can_fork(jobs, len(cards)):
+        return [render_card(card, fonts) for card in cards]
+    fonts.codepoints  # noqa: B018 -- loaded once here, inherited by every worker
+    size = max(4, min(_CHUNK, len(cards) // (jobs * 4) or 1))
+    bounds = [(i, min(i + size, len(cards))) for i in range(0, len(cards), size)]
+    _FORKED = (cards, fonts)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_draw_chunk, bounds, chunksize=1)
+    finally:
+        _FORKED = None
+    return [png for part in parts for png in part]
+
+
+# --- the build stage ---------------------------------------------------------------------
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split()[:2] if w[:1].isalpha()).upper()
+
+
+def _date(value: object) -> str:
+    return f"{value.day} {value:%B %Y}" if isinstance(value, dt.date) else ""
+
+
+def card_text(site: Site, out: Output) -> tuple[str, str]:
+    """(title, kicker) for a page: its own heading, and what kind of page it is."""
+    ctx, p = out.context, site.content.profile
+    heading = out.title.split(" — ")[0]
+    if out.template == "home.html":
+        return p.headline, ""
+    if out.template == "post.html":
+        post = ctx["post"]
+        return post.title, f"{_date(post.date)} · {post.reading_minutes} min read"  # type: ignore[attr-defined]
+    if out.template == "project.html":
+        year = ctx["project"].project.year  # type: ignore[attr-defined]
+        return ctx["project"].title, "Project" + (f" · {year}" if year else "")  # type: ignore[attr-defined]
+    if out.template == "cv.html":
+        return "Curriculum vitae", "CV"
+    if out.template == "blog.html":
+        n = ctx["pagination"].number  # type: ignore[attr-defined]
+        return f"Writing by {p.name}", "" if n == 1 else f"Page {n}"
+    if out.template in ("tags.html", "tag.html"):
+        return heading, "Topics"
+    return heading, ""
+
+
+def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs: int = 1
+                  ) -> tuple[Site, dict[str, bytes]]:
+    """A card for every indexable page without an image; the pages point og:image at it.
+    Cards not in the cache are drawn together, in `jobs` forked processes when many."""
+    if not site.config.social_images:
+        return site, {}
+    fonts = fonts or Fonts()
+    profile = site.content.profile
+    avatar = b""
+    if profile.avatar.lower().endswith(_RASTER) and not profile.avatar.startswith("http"):
+        try:
+            avatar = (site.config.content_dir / "static" / profile.avatar).read_bytes()
+        except OSError:
+            avatar = b""
+    host = (site.urls.base_url.split("://", 1)[-1]).rstrip("/")
+    files: dict[str, bytes] = {}
+    outputs: list[Output] = []
+    todo: dict[str, tuple[Card, list[str]]] = {}  # cache key -> card, its file names
+    for out in site.outputs:
+        if out.image_url or out.noindex or not (out.route == "" or out.route.endswith("/")):
+            outputs.append(out)
+            continue
+        title, kicker = card_text(site, out)
+        home = out.template == "home.html"  # the headline is the title there
+        card = Card(title, profile.name, "" if home else profile.headline, kicker, host,
+                    site.config.accent or DEFAULT_ACCENT, avatar,
+                    _initials(profile.name) if profile.avatar else "")
+        fields = {**asdict(card), "avatar": cache_key(card.avatar)}
+        key = cache_key("social", RECIPE, brandgen.__version__, fonts.fingerprint, fields)
+        name = f"{out.route}{FILE_NAME}"
+        found = cache.get(key) if key not in todo else None
+        if found is not None:
+            cache.hits += 1
+            files[name] = found
+        else:
+            todo.setdefault(key, (card, []))[1].append(name)
+        alt = f"{profile.name}: {profile.headline}" if home else f"{title} — {profile.name}"
+        outputs.append(replace(out, image_url=site.urls.path(name), image_size=SIZE,
+                               image_alt=alt))
+    drawn = draw_cards([card for card, _ in todo.values()], fonts, jobs)
+    for (key, (_, names)), png in zip(todo.items(), drawn, strict=True):
+        cache.misses += 1
+        cache.put(key, png)
+        files.update(dict.fromkeys(names, png))
+    return replace(site, outputs=tuple(outputs)), {name: files[name] for name in sorted(files)}

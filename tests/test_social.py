@@ -1,0 +1,205 @@
+"""Social images: one readable 1200x630 PNG per page, cached by content, linked from og:image."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from brandgen.blobcache import BlobCache
+from brandgen.public.carddraw import Card, Fonts, render_card
+from brandgen.public.cardtext import ELLIPSIS, cover, fit, truncate_lines, wrap
+from tests.conftest import SiteMaker, render, run_build
+
+POST = """\
+    ---
+    title: {title}
+    date: 2026-11-02
+    ---
+    Body text.
+    """
+
+
+def fake(text: str, size: int) -> float:
+    """Every character half an em wide: easy to reason about in layout tests."""
+    return len(text) * size / 2
+
+
+@pytest.fixture(scope="module")
+def fonts() -> Fonts:
+    return Fonts()
+
+
+# --- setting text ----------------------------------------------------------------------
+
+def test_wrap_breaks_between_words_only() -> None:
+    lines = wrap("paved roads not golden cages", 10, 60, fake)
+    assert lines == ["paved roads", "not golden", "cages"]
+    assert all(fake(line, 10) <= 60 for line in lines)
+
+
+def test_no_line_starts_with_a_dash() -> None:
+    lines = wrap("cafés — and other third places", 10, 55, fake)
+    assert lines and not any(line.startswith(("—", "–", "·")) for line in lines)
+
+
+def test_long_compound_wraps_after_its_hyphens_not_inside_a_word() -> None:
+    lines = wrap("platform-engineering-as-a-product", 10, 70, fake)
+    assert lines and "".join(lines) == "platform-engineering-as-a-product"
+    assert all(line.endswith("-") or line == lines[-1] for line in lines)
+
+
+def test_fit_shrinks_then_cuts_at_a_word_with_an_ellipsis() -> None:
+    short = fit("Now", (80, 40), 1000, 300, 1.2, fake)
+    assert short.size == 80 and short.lines == ("Now",)
+    text = " ".join(["budget"] * 80)
+    long = fit(text, (80, 60, 40), 1000, 300, 1.2, fake)
+    assert long.size == 40 and len(long.lines) == 300 // 48
+    assert long.lines[-1].endswith(ELLIPSIS)
+    assert all(w.rstrip(ELLIPSIS) == "budget" for line in long.lines for w in line.split())
+
+
+def test_a_text_in_parts_breaks_between_them() -> None:
+    fitted = fit("Staff engineer · data platforms", (10,), 100, 100, 1.2, fake)
+    assert fitted.lines == ("Staff engineer", "data platforms")
+    assert fit("Staff · data", (10,), 100, 100, 1.2, fake).lines == ("Staff · data",)
+
+
+def test_ellipsis_never_follows_punctuation() -> None:
+    lines = truncate_lines("Budgets, toil and on-call — a guide for teams", 10, 60, 1, fake)
+    assert lines == ["Budgets…"]
+
+
+def test_cover_drops_emoji_and_flags_missing_letters(fonts: Fonts) -> None:
+    emoji = cover("Shipping 🚀 faster 👩‍💻 today!", fonts.codepoints)
+    assert emoji.text == "Shipping faster today!" and emoji.complete
+    accents = cover("Zoë’s café — déjà vu", fonts.codepoints)
+    assert accents.text == "Zoë’s café — déjà vu" and accents.complete
+    assert cover("Cafe\u0301", fonts.codepoints).text == "Café"  # combining accent composed
+    assert not cover("東京の教訓", fonts.codepoints).complete
+    assert not cover("שלום עולם", fonts.codepoints).complete
+    assert cover("Привет, Καλημέρα", fonts.codepoints).complete
+
+
+# --- drawing -------------------------------------------------------------------------
+
+def _image(png: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return image
+
+
+def test_card_is_a_1200x630_png_in_the_brand_colour(fonts: Fonts) -> None:
+    png = render_card(Card("Paved roads", "Ada Example", "Platform engineer",
+                           accent="#9b2c3a"), fonts)
+    image = _image(png)
+    assert (image.format, image.size) == ("PNG", (1200, 630))
+    assert image.convert("RGB").getpixel((5, 5)) == (0x9B, 0x2C, 0x3A)
+    assert render_card(Card("Paved roads", "Ada Example", "Platform engineer",
+                            accent="#9b2c3a"), fonts) == png  # a pure function
+
+
+def test_emoji_draws_nothing_rather_than_a_box(fonts: Fonts) -> None:
+    plain = render_card(Card("Ship it today", "Ada", "Engineer"), fonts)
+    assert render_card(Card("Ship it 🚀 today", "Ada", "Engineer"), fonts) == plain
+
+
+def test_title_the_font_cannot_spell_gives_way_to_the_headline(fonts: Fonts) -> None:
+    cjk = render_card(Card("東京の教訓", "Ada", "Platform engineer"), fonts)
+    headline_card = render_card(Card("Platform engineer", "Ada", ""), fonts)
+    assert cjk == headline_card
+
+
+def test_avatar_photo_is_drawn_round(fonts: Fonts) -> None:
+    photo = io.BytesIO()
+    Image.new("RGB", (300, 300), (250, 200, 0)).save(photo, "JPEG")
+    image = _image(render_card(Card("Hello", "Ada", "Engineer", avatar=photo.getvalue()),
+                               fonts)).convert("RGB")
+    centre = image.getpixel((80 + 52, 630 - 62 - 52))
+    assert isinstance(centre, tuple) and centre[0] > 200 and centre[2] < 80
+    corner = image.getpixel((80 + 2, 630 - 62 - 104 + 2))  # outside the circle: background
+    assert corner == image.getpixel((5, 5))
+
+
+# --- the build -------------------------------------------------------------------------
+
+def _meta(html: str, prop: str) -> str:
+    match = re.search(rf'<meta (?:property|name)="{re.escape(prop)}" content="([^"]*)"', html)
+    assert match, prop
+    return match.group(1)
+
+
+def test_every_page_without_an_image_gets_a_card(make_site: SiteMaker) -> None:
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(
+        title="Hello, Wörld — a first post 🎉"),
+        "brandgen.yaml": 'base_url: https://ada.github.io/brand/\naccent: "#1f6b4a"\n'})
+    result = render(root)
+    post = result.public["blog/hello/index.html"].decode()
+    assert _meta(post, "og:image") == "https://ada.github.io/brand/blog/hello/social.png"
+    assert (_meta(post, "og:image:width"), _meta(post, "og:image:height")) == ("1200", "630")
+    assert _meta(post, "og:image:alt").startswith("Hello, Wörld — a first post")
+    assert _meta(post, "twitter:card") == "summary_large_image"
+    image = _image(result.public["blog/hello/social.png"])
+    assert image.size == (1200, 630)
+    assert image.convert("RGB").getpixel((5, 5)) == (0x1F, 0x6B, 0x4A)
+    for page in ("index.html", "cv/index.html", "blog/index.html", "tags/index.html"):
+        html = result.public[page].decode()
+        assert _meta(html, "og:image").endswith(page.replace("index.html", "social.png"))
+    assert "social.png" not in result.public["404.html"].decode()
+
+
+def test_a_page_with_its_own_image_keeps_it(make_site: SiteMaker) -> None:
+    post = POST.replace("    date:", "    image: cover.png\n    date:").format(title="Own image")
+    png = io.BytesIO()
+    Image.new("RGB", (1200, 630), (0, 0, 0)).save(png, "PNG")
+    root = make_site({"content/posts/2026-11-02-own.md": post,
+                      "content/static/cover.png": png.getvalue()})
+    result = render(root)
+    html = result.public["blog/own/index.html"].decode()
+    assert _meta(html, "og:image") == "https://ada.github.io/brand/cover.png"
+    assert "blog/own/social.png" not in result.public
+
+
+def test_social_images_false_turns_them_off(make_site: SiteMaker) -> None:
+    root = make_site({"brandgen.yaml": "base_url: https://ada.github.io/brand/\n"
+                                       "social_images: false\n"})
+    result = render(root)
+    assert not [n for n in result.public if n.endswith("social.png")]
+    assert 'property="og:image"' not in result.public["index.html"].decode()
+
+
+def test_cards_are_cached_byte_identical_and_corrupt_entries_ignored(
+        make_site: SiteMaker) -> None:
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(title="Hello")})
+    first = run_build(root).public
+    cache = root / ".brandgen-cache" / "social"
+    entries = sorted(cache.rglob("*.bin"))
+    assert entries, "cards are cached under .brandgen-cache/social/"
+    assert (root / ".brandgen-cache/.gitignore").read_text().endswith("*\n")  # git ignores it
+    cached = BlobCache(cache)
+    cached_build = run_build(root).public
+    assert cached_build == first
+    for entry in entries:  # damage every entry: they are redrawn, not trusted
+        entry.write_bytes(entry.read_bytes()[:-10] + b"corrupted!")
+    assert run_build(root).public == first
+    shutil.rmtree(root / ".brandgen-cache")
+    assert run_build(root).public == first
+    assert cached.get("0" * 64) is None
+
+
+def test_changed_title_draws_a_new_card(make_site: SiteMaker, tmp_path: Path) -> None:
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(title="Hello")})
+    before = render(root).public["blog/hello/social.png"]
+    (root / "content/posts/2026-11-02-hello.md").write_text(
+        POST.replace("    ", "").format(title="Goodbye"), encoding="utf-8")
+    assert render(root).public["blog/hello/social.png"] != before
+
+
+def test_unwritable_cache_still_builds(make_site: SiteMaker) -> None:
+    root = make_site()
+    (root / ".brandgen-cache").write_text("not a folder")
+    assert render(root).public["social.png"][:8] == b"\x89PNG\r\n\x1a\n"
