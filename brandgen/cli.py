@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brandgen import __version__
+from brandgen.cli_args import now_of, parse_date, parse_jobs
+from brandgen.cli_edit import add_edit_commands, cmd_edit
 
 if TYPE_CHECKING:
     from brandgen.build import BuildResult
@@ -19,29 +21,6 @@ if TYPE_CHECKING:
 
 # Only what --version and --help need is imported above: the pipeline (Jinja, markdown-it,
 # Pygments, YAML) is imported by the command that uses it.
-
-
-def _today(text: str) -> dt.date:
-    from brandgen.fields import MAX_DATE, MIN_DATE
-
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text[:40]!r}") from None
-    if not MIN_DATE <= day <= MAX_DATE:
-        raise argparse.ArgumentTypeError(f"use a year from {MIN_DATE.year} to {MAX_DATE.year}")
-    return day
-
-
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of processes >= 1, got "
-                                         f"{text!r}")
-    return value
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -67,11 +46,11 @@ def make_parser() -> argparse.ArgumentParser:
         p.add_argument("--drafts", action="store_true",
                        help="include drafts and future-dated posts")
         p.add_argument("--base-url", metavar="URL", help="override base_url from brandgen.yaml")
-        p.add_argument("--today", type=_today, metavar="DATE",
+        p.add_argument("--today", type=parse_date, metavar="DATE",
                        help="pretend today is DATE (YYYY-MM-DD), e.g. to preview scheduled "
                             "posts or the dashboard")
         p.add_argument("-v", "--verbose", action="store_true", help="print per-stage timings")
-        p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+        p.add_argument("-j", "--jobs", type=parse_jobs, default=None, metavar="N",
                        help="processes rendering Markdown (default: the CPU count; 1 renders "
                             "in this process)")
         p.add_argument("--no-cache", action="store_true",
@@ -132,7 +111,7 @@ def make_parser() -> argparse.ArgumentParser:
                             description="Create a draft post dated today.")
     np.add_argument("title", metavar="TITLE")
     np.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR")
-    np.add_argument("--today", type=_today, metavar="DATE", help=argparse.SUPPRESS)
+    np.add_argument("--today", type=parse_date, metavar="DATE", help=argparse.SUPPRESS)
 
     p = sub.add_parser("import", help="start content/*.yaml from a resume.json or a LinkedIn "
                                       "data export (.zip)",
@@ -146,91 +125,6 @@ def make_parser() -> argparse.ArgumentParser:
                    help="the site project (default: current folder)")
     add_edit_commands(sub)
     return parser
-
-
-def _number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return int(value) if value.is_integer() and "." not in text else value
-
-
-def add_edit_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """checkin, log, move, review: the commands that keep content/private/ current."""
-    def edit(name: str, help: str, description: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=description + " Comments, blank "
-                           "lines and the layout of the file are kept; the result is "
-                           "validated as a build would, and on any error nothing changes.")
-        p.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR",
-                       help="the site project (default: current folder)")
-        p.add_argument("--today", type=_today, metavar="DATE", help=argparse.SUPPRESS)
-        return p
-
-    p = edit("checkin", "record a check-in on a goal or key result",
-             "Add a check-in to a goal in content/private/goals.yaml.")
-    p.add_argument("goal", metavar="GOAL", help="goal id, or goal-id/kr-id for a key result")
-    p.add_argument("value", metavar="VALUE", type=_number, help="the metric's value now")
-    p.add_argument("--date", type=_today, metavar="D", help="YYYY-MM-DD (default: today)")
-    p.add_argument("--note", metavar="N", help="what happened")
-    p.add_argument("--confidence", type=int, metavar="1-10",
-                   help="how sure you are of reaching the target")
-    p = edit("log", "record an interaction with a contact",
-             "Add an interaction to a contact's log in content/private/network.yaml.")
-    p.add_argument("name", metavar="NAME", help="the start of the contact's name, any case")
-    p.add_argument("--kind", metavar="K", help="call, coffee, meeting, email, message, event "
-                                                "or other")
-    p.add_argument("--note", metavar="N", help="what you talked about")
-    p.add_argument("--date", type=_today, metavar="D", help="YYYY-MM-DD (default: today)")
-    p = edit("move", "move an opportunity to another stage",
-             "Record a stage change in content/private/opportunities.yaml: appends to the "
-             "opportunity's history and updates its stage.")
-    p.add_argument("opportunity", metavar="OPPORTUNITY",
-                   help="its id (default: the slug of its title)")
-    p.add_argument("stage", metavar="STAGE", help="idea, researching, applied, interviewing, "
-                                                  "offer, accepted, declined or closed")
-    p.add_argument("--date", type=_today, metavar="D", help="YYYY-MM-DD (default: today)")
-    p.add_argument("--next-step", metavar="S", help="the new next step")
-    p.add_argument("--due", type=_today, metavar="D", help="when the next step is due")
-    edit("review", "write a review note prefilled with progress, what is due and at risk",
-         "Write content/private/reviews/<today>.md with the check-ins and milestones since "
-         "the last review, what is due in the next 14 days, goals at risk, stale or missed, "
-         "follow-ups due, and prompts for wins, blockers and next focus.")
-
-
-def cmd_edit(args: argparse.Namespace) -> int:
-    from brandgen.private import commands
-    from brandgen.private.review import write_review
-
-    root = args.root
-    today = commands.local_date(root, _now(args))
-    try:
-        if args.command == "checkin":
-            change = commands.checkin(root, args.goal, args.value, today, date=args.date,
-                                      note=args.note, confidence=args.confidence)
-        elif args.command == "log":
-            change = commands.log(root, args.name, today, kind=args.kind, note=args.note,
-                                  date=args.date)
-        elif args.command == "move":
-            change = commands.move(root, args.opportunity, args.stage, today, date=args.date,
-                                   next_step=args.next_step, due=args.due)
-        else:
-            change = write_review(root, today)
-    except commands.UsageError as e:
-        print(f"brandgen {args.command}: error: {e}" + (f"\n  hint: {e.hint}" if e.hint else ""),
-              file=sys.stderr)
-        return 2
-    print(f"{change.summary} ({change.path}):")
-    print(change.diff() if args.command != "review" else change.after, end="")
-    return 0
-
-
-def _now(args: argparse.Namespace) -> dt.datetime:
-    if getattr(args, "today", None):
-        return dt.datetime.combine(args.today, dt.time(12), dt.UTC)
-    return dt.datetime.now(dt.UTC)
 
 
 def _print_problems(problems: Sequence[SourceError]) -> None:
@@ -293,7 +187,7 @@ def _run_build(args: argparse.Namespace, write: bool, listing: Listing | None = 
     from brandgen.build import BuildOptions, build, render_all
     from brandgen.docs import default_jobs
 
-    options = BuildOptions(root=args.root.resolve(), now=_now(args), drafts=args.drafts,
+    options = BuildOptions(root=args.root.resolve(), now=now_of(args), drafts=args.drafts,
                            base_url=args.base_url, out=getattr(args, "out", None),
                            clean=getattr(args, "clean", False), smart_warnings=not write,
                            jobs=args.jobs or default_jobs(), cache=not args.no_cache)
@@ -330,7 +224,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
                              private_is_example=config.private.example):
         print(f"brandgen deploy: warning: {warning}", file=sys.stderr)
     result = _run_build(args, write=True)
-    message = args.message or f"Publish site ({_now(args):%Y-%m-%d %H:%M} UTC)"
+    message = args.message or f"Publish site ({now_of(args):%Y-%m-%d %H:%M} UTC)"
     print(deploy(root, result.public_dir, remote=args.remote,
                  branch=args.branch, message=message, push=not args.dry_run))
     return 0
@@ -369,7 +263,7 @@ def cmd_new_post(args: argparse.Namespace) -> int:
     if not args.title.strip():
         print("brandgen new post: error: the title must not be empty", file=sys.stderr)
         return 2
-    today = _now(args).date()
+    today = now_of(args).date()
     slug = slugify(args.title, limit=60) or "post"  # a 400-character title: a short name
     rel = f"content/posts/{today.isoformat()}-{slug}.md"
     path = args.root / rel
