@@ -49,6 +49,13 @@ class Checkin:
     confidence: int | None = None  # 1-10
 
 
+def baseline(start_value: float | None, checkins: tuple[Checkin, ...]) -> float | None:
+    """Where a metric started: `start_value`, else the first check-in's value."""
+    if start_value is not None:
+        return start_value
+    return checkins[0].value if checkins else None
+
+
 @dataclass(frozen=True)
 class KeyResult:
     """One measurable part of a goal, with its own metric, target and check-ins."""
@@ -64,9 +71,7 @@ class KeyResult:
     @property
     def start(self) -> float | None:
         """The baseline: `start_value`, else the first check-in's value."""
-        if self.start_value is not None:
-            return self.start_value
-        return self.checkins[0].value if self.checkins else None
+        return baseline(self.start_value, self.checkins)
 
 
 @dataclass(frozen=True)
@@ -114,9 +119,7 @@ class Goal:
     @property
     def start(self) -> float | None:
         """The baseline: `start_value`, else the first check-in's value."""
-        if self.start_value is not None:
-            return self.start_value
-        return self.checkins[0].value if self.checkins else None
+        return baseline(self.start_value, self.checkins)
 
 
 @dataclass(frozen=True)
