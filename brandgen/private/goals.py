@@ -93,13 +93,7 @@ def _key_results(f: Fields, today: dt.date) -> tuple[KeyResult, ...]:
         kf = Fields(item, f.path, f.problems, f"{f.label('key_results')}[{i}]", KEY_RESULT_KEYS)
         if not kf.ok:
             continue
-        kr_id = kf.text("id", required=True)
-        if kr_id is not None and kr_id in seen:
-            kf.fail("id", f"duplicate key result id '{kr_id}'",
-                    f"key_results[{seen[kr_id]}] already has it; give each its own id")
-            kr_id = None
-        elif kr_id is not None:
-            seen[kr_id] = i
+        kr_id = _unique_id(kf, seen, i, "key result", "key_results", "each")
         title = kf.text("title", required=True)
         start, target = _start_target(kf, required=True)
         kr = KeyResult(kr_id or "", title or "", kf.text("metric", default="") or "", start,
@@ -107,6 +101,19 @@ def _key_results(f: Fields, today: dt.date) -> tuple[KeyResult, ...]:
         if kr_id and title and target is not None:
             out.append(kr)
     return tuple(out)
+
+
+def _unique_id(f: Fields, seen: dict[str, int], i: int, noun: str, listed: str, each: str
+               ) -> str | None:
+    """The item's required `id`, or None (with an error) when an earlier item has it."""
+    item_id = f.text("id", required=True)
+    if item_id is not None and item_id in seen:
+        f.fail("id", f"duplicate {noun} id '{item_id}'",
+               f"{listed}[{seen[item_id]}] already has it; give {each} its own id")
+        return None
+    if item_id is not None:
+        seen[item_id] = i
+    return item_id
 
 
 def load_goals(root: Path, problems: Problems, skills: Collection[str], today: dt.date
@@ -120,13 +127,7 @@ def load_goals(root: Path, problems: Problems, skills: Collection[str], today: d
         f = Fields(item, GOALS_FILE, problems, f"goals[{i}]", GOAL_KEYS)
         if not f.ok:
             continue
-        goal_id = f.text("id", required=True)
-        if goal_id is not None and goal_id in seen:
-            f.fail("id", f"duplicate goal id '{goal_id}'",
-                   f"goals[{seen[goal_id]}] already has it; give each goal its own id")
-            goal_id = None
-        elif goal_id is not None:
-            seen[goal_id] = i
+        goal_id = _unique_id(f, seen, i, "goal", "goals", "each goal")
         title = f.text("title", required=True)
         horizon = f.choice("horizon", HORIZONS, default="") or ""
         priority = f.integer("priority", low=1)
