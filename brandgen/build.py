@@ -180,7 +180,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     case_clashes(site, problems)
     site, cards = timer.run("social images", lambda: social_images(
         site, blobs("social"), jobs=options.jobs))
-    public = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images))
+    public = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images,
+                                                        cache))
     public.update(cards)
     public.update(image_files)
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,

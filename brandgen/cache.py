@@ -17,7 +17,7 @@ from pathlib import Path
 
 FOLDER = ".brandgen-cache"
 SCHEMA = 1  # PRAGMA user_version of a cache this brandgen can read
-TABLES = ("docs", "links", "posts")
+TABLES = ("docs", "links", "posts", "pages", "code")
 _CHUNK = 500  # keys per query, below SQLite's host-parameter limit
 
 

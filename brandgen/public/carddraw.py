@@ -114,6 +114,7 @@ def _circle(diameter: int) -> Image.Image:
     return big.resize((diameter, diameter), Image.Resampling.LANCZOS)
 
 
+@lru_cache(maxsize=8)
 def _colours(accent: str) -> tuple[RGB, RGB, RGB]:
     rgb = parse_hex(accent) or parse_hex(DEFAULT_ACCENT) or (0, 0, 0)
     light = palette(rgb).light
@@ -122,9 +123,6 @@ def _colours(accent: str) -> tuple[RGB, RGB, RGB]:
 
 def render_card(card: Card, fonts: Fonts) -> bytes:
     """The card as PNG bytes: title on the brand colour, the person at the bottom."""
-    bg, fg, deep = _colours(card.accent)
-    ink = Image.new("L", SIZE, 0)  # palette index = how much text colour a pixel gets
-    draw = ImageDraw.Draw(ink)
     inner = WIDTH - 2 * _MARGIN
 
     # Top line: what this is (left) and where it lives (right).
@@ -133,12 +131,9 @@ def render_card(card: Card, fonts: Fonts) -> bytes:
     small = fonts.font(False, 30)
     top = 72 + round(small.getmetrics()[0])
     kicker_fit = one_line(kicker, (30, 26), inner, fonts.measure(False)) if kicker else None
-    kicker_w = small.getlength(kicker_fit.lines[0]) if kicker_fit else 0
-    if host and kicker_w + small.getlength(host) + 48 <= inner:
-        draw.text((WIDTH - _MARGIN, top), host, font=small, fill=_FULL, anchor="rs")
-    if kicker_fit:
-        draw.text((_MARGIN, top), kicker_fit.lines[0], font=fonts.font(False, kicker_fit.size),
-                  fill=_FULL, anchor="ls")
+    kicker_w = fonts.measure(False)(kicker_fit.lines[0], 30) if kicker_fit else 0
+    shown_host = host if host and kicker_w + fonts.measure(False)(host, 30) + 48 <= inner \
+        else ""
 
     # A title the font cannot spell (Hebrew, Japanese in a Latin face) is never printed
     # half: the headline stands in, and the platform shows the real title beside the card.
@@ -147,16 +142,18 @@ def render_card(card: Card, fonts: Fonts) -> bytes:
     if not (title.complete and title.text):
         text, headline_text = cover(card.headline, fonts.codepoints).text, ""
 
-    # The person: avatar (or initials) with name and headline, the same on every card.
-    foot_top = HEIGHT - 62 - _AVATAR
-    face = _face(card.avatar)
-    ink.paste(_footer(card.name, headline_text, card.initials, face is not None, fonts),
-              (0, foot_top))
-    name = cover(card.name, fonts.codepoints)
+    # What every card of this person shares (host, footer, band, photo) is drawn once.
+    ink, colours = _base(card.name, headline_text, card.initials, card.avatar, card.accent,
+                         shown_host, fonts)
+    ink = ink.copy()  # palette index = how much text colour a pixel gets
+    draw = ImageDraw.Draw(ink)
+    if kicker_fit:
+        draw.text((_MARGIN, top), kicker_fit.lines[0], font=fonts.font(False, kicker_fit.size),
+                  fill=_FULL, anchor="ls")
 
-    # The title, as large as it fits, centred in the space between the two.
-    text = text or name.text
-    box_top, box_bottom = top + 48, foot_top - 44
+    # The title, as large as it fits, centred between the top line and the footer.
+    text = text or cover(card.name, fonts.codepoints).text
+    box_top, box_bottom = top + 48, HEIGHT - 62 - _AVATAR - 44
     fitted = fit(text, _TITLE_SIZES, inner, box_bottom - box_top, _LEADING,
                  fonts.measure(True))
     font = fonts.font(True, fitted.size)
@@ -167,7 +164,36 @@ def render_card(card: Card, fonts: Fonts) -> bytes:
     for line in fitted.lines:
         draw.text((_MARGIN, round(y)), line, font=font, fill=_FULL, anchor="ls")
         y += step
-    return _encode(ink, bg, fg, deep, face)
+    ink.putpalette(colours)
+    out = io.BytesIO()
+    ink.save(out, "PNG", compress_level=_LEVEL)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=8)
+def _base(name: str, headline: str, initials: str, avatar: bytes, accent: str, host: str,
+          fonts: Fonts) -> tuple[Image.Image, tuple[int, ...]]:
+    """The parts of a card that do not depend on its page, as palette indices, and the
+    palette: the ramp between the brand colour and its text colour, the band, the photo."""
+    bg, fg, deep = _colours(accent)
+    ink = Image.new("L", SIZE, 0)
+    if host:
+        small = fonts.font(False, 30)
+        ImageDraw.Draw(ink).text((WIDTH - _MARGIN, 72 + round(small.getmetrics()[0])), host,
+                                 font=small, fill=_FULL, anchor="rs")
+    face = _face(avatar)
+    ink.paste(_footer(name, headline, initials, face is not None, fonts),
+              (0, HEIGHT - 62 - _AVATAR))
+    ramp = [round(b + (f - b) * i / (_RAMP - 1)) for i in range(_RAMP)
+            for b, f in zip(bg, fg, strict=True)]
+    colours = [*ramp, *deep]
+    ImageDraw.Draw(ink).rectangle((0, HEIGHT - 14, WIDTH, HEIGHT), fill=_BAND)
+    if face is not None:
+        indices, used = face
+        colours += used
+        hard = _circle(indices.width).point(_THRESHOLD)
+        ink.paste(indices, (_MARGIN + _RING, HEIGHT - 62 - _AVATAR + _RING), hard)
+    return ink, tuple(colours)
 
 
 @lru_cache(maxsize=16)
@@ -213,25 +239,6 @@ def _face(data: bytes) -> tuple[Image.Image, tuple[int, ...]] | None:
     indices = Image.frombytes("L", quantized.size, quantized.tobytes()).point(
         [min(255, i + _PHOTO) for i in range(256)])
     return indices, tuple((quantized.getpalette() or [])[: (256 - _PHOTO) * 3])
-
-
-def _encode(ink: Image.Image, bg: RGB, fg: RGB, deep: RGB,
-            face: tuple[Image.Image, tuple[int, ...]] | None) -> bytes:
-    """Coverage -> palette indices, then the band and the photo, as one palette PNG."""
-    card = ink
-    ramp = [round(b + (f - b) * i / (_RAMP - 1)) for i in range(_RAMP)
-            for b, f in zip(bg, fg, strict=True)]
-    colours = [*ramp, *deep]
-    ImageDraw.Draw(card).rectangle((0, HEIGHT - 14, WIDTH, HEIGHT), fill=_BAND)
-    if face is not None:
-        indices, used = face
-        colours += used
-        hard = _circle(indices.width).point(_THRESHOLD)
-        card.paste(indices, (_MARGIN + _RING, HEIGHT - 62 - _AVATAR + _RING), hard)
-    card.putpalette(colours)
-    out = io.BytesIO()
-    card.save(out, "PNG", compress_level=_LEVEL)
-    return out.getvalue()
 
 
 def _photo(data: bytes) -> Image.Image | None:

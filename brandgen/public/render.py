@@ -11,9 +11,11 @@ from xml.sax.saxutils import escape
 import jinja2
 from markupsafe import Markup
 
+from brandgen.cache import Cache
 from brandgen.colors import palette, parse_hex, to_hex
 from brandgen.errors import Problems, SourceError
 from brandgen.markdown import syntax_css
+from brandgen.pagecache import CachedPages, PageKeys
 from brandgen.public.context import template_site
 from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
@@ -105,15 +107,15 @@ def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output]
 
 
 # What forked page renderers inherit: set just before the pool forks, cleared after.
-_FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet]] | None = None
+_FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet], Sequence[Output]] | None = None
 PARALLEL_PAGES = 400  # below this, forking costs more than it saves
 _CHUNK = 64
 
 
 def _render_chunk(bounds: tuple[int, int]) -> tuple[dict[str, bytes], list[SourceError]]:
     assert _FORKED is not None, "only called in a forked worker"
-    site, env, images = _FORKED
-    return _render_range(site, env, site.outputs[bounds[0]:bounds[1]], images)
+    site, env, images, outputs = _FORKED
+    return _render_range(site, env, outputs[bounds[0]:bounds[1]], images)
 
 
 def _can_fork(jobs: int, count: int) -> bool:
@@ -123,33 +125,52 @@ def _can_fork(jobs: int, count: int) -> bool:
             and threading.active_count() == 1)
 
 
+def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet],
+               cache: Cache | None) -> CachedPages:
+    """What the cache holds of this build's pages; the functions templates get depend on
+    the URLs and images, which salt every key."""
+    keys = None
+    if cache is not None:
+        common = _common(site, images)
+        keys = PageKeys(env, common["site"], common,
+                        (site.urls, sorted(images.items())))
+    return CachedPages(keys, cache, lambda out: site.routes[out.route].file,
+                       lambda out: page_meta(site, out))
+
+
 def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
-                 images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
-    """Every HTML page, in `jobs` forked processes for large sites; the same bytes either way."""
+                 images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
+                 ) -> dict[str, bytes]:
+    """Every HTML page, in `jobs` forked processes for large sites; the same bytes either way.
+    With a cache, only pages whose inputs changed are rendered (brandgen/pagecache.py)."""
     global _FORKED
-    outputs = site.outputs
     images = images or {}
+    cached = page_cache(site, env, images, cache)
+    outputs = cached.misses(site.outputs)
+    files: dict[str, bytes] = {}
     if _can_fork(jobs, len(outputs)):
         bounds = [(i, min(i + _CHUNK, len(outputs))) for i in range(0, len(outputs), _CHUNK)]
-        _FORKED = (site, env, images)
+        _FORKED = (site, env, images, outputs)
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 parts = pool.map(_render_chunk, bounds, chunksize=1)
         finally:
             _FORKED = None
         if not any(errors for _, errors in parts):
-            return {name: data for files, _ in parts for name, data in files.items()}
+            files = {name: data for part, _ in parts for name, data in part.items()}
+            return cached.complete(files)
         # An error: render again in order here, so each template's error is reported once.
     files, errors = _render_range(site, env, outputs, images)
     for error in errors:
         problems.add(error)
-    return files
+    return cached.complete(files)
 
 
 def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
-                images: Mapping[str, ImageSet] | None = None) -> dict[str, bytes]:
+                images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
+                ) -> dict[str, bytes]:
     """All generated files of the public site (static files are added by the writer)."""
-    files = render_pages(site, env, problems, jobs, images)
+    files = render_pages(site, env, problems, jobs, images, cache)
     files["feed.xml"] = atom_feed(site)
     files["sitemap.xml"] = sitemap(site)
     files["robots.txt"] = robots_txt(site)

@@ -12,7 +12,7 @@ import multiprocessing
 import sys
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import brandgen
@@ -114,6 +114,7 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
     files: dict[str, bytes] = {}
     outputs: list[Output] = []
     todo: dict[str, tuple[Card, list[str]]] = {}  # cache key -> card, its file names
+    avatar_key = cache_key(avatar)  # hashed once, not once per card
     for out in site.outputs:
         if out.image_url or out.noindex or not (out.route == "" or out.route.endswith("/")):
             outputs.append(out)
@@ -123,7 +124,7 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         card = Card(title, profile.name, "" if home else profile.headline, kicker, host,
                     site.config.accent or DEFAULT_ACCENT, avatar,
                     _initials(profile.name) if profile.avatar else "")
-        fields = {**asdict(card), "avatar": cache_key(card.avatar)}
+        fields = {**vars(card), "avatar": avatar_key}
         key = cache_key("social", RECIPE, brandgen.__version__, fonts.fingerprint, fields)
         name = f"{out.route}{FILE_NAME}"
         found = cache.get(key) if key not in todo else None

@@ -1,0 +1,229 @@
+"""Rendered pages from the cache: a page is rendered by Jinja again only when an input of it
+changed, so one edited post re-renders its own page and the pages that show it, no more.
+
+A page's key is a hash of everything its bytes can depend on:
+
+- brandgen's code and version and the Jinja, MarkupSafe and Pygments versions;
+- the source of its template and of every template that one extends, includes or imports
+  (found in the template's syntax tree; a name computed at render time means all of them);
+- the site-wide values every page gets (settings, profile, menu, brand colour, images);
+- the parts of `site` the template reads: its syntax tree names them as attribute chains
+  (`site.content.roles`, `site.title`); any other use of `site` means all of `site`;
+- the page's own context and head data, pickled.
+
+Pickling is exact (different values give different bytes); where the same value can pickle
+two ways (a set's order) the cost is a miss, never a stale page. A value that cannot be
+pickled makes the page uncacheable: it is rendered every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from brandgen import __version__
+from brandgen.cache import Cache
+from brandgen.public.views import Output, PageView, PostView, ProjectView, TagLink
+
+ENGINE = b"pages-1"
+TRACKED = "site"  # the one context value too big to hash whole for every page
+_VIEWS = (PostView, ProjectView, PageView, TagLink)
+Chain = tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> bytes:
+    """brandgen's own source (a checkout's edits count) and the rendering libraries."""
+    digest = hashlib.blake2b(ENGINE, digest_size=32)
+    digest.update(f"{__version__};py={sys.version_info[:2]}".encode())
+    for lib in ("jinja2", "markupsafe", "pygments", "markdown-it-py"):
+        digest.update(f";{lib}={version(lib)}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def _chains(node: nodes.Node) -> Iterator[Chain]:
+    """Every attribute chain read from `site` under `node`; () is a use of all of it."""
+    chain: list[str] = []
+    inner = node
+    while isinstance(inner, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(inner, nodes.Getattr):
+            chain.append(inner.attr)
+        elif isinstance(inner.arg, nodes.Const) and isinstance(inner.arg.value, str):
+            chain.append(inner.arg.value)
+        else:
+            break  # site[expr]: the expression is walked below, the chain stops here
+        inner = inner.node
+    if isinstance(inner, nodes.Name) and inner.name == TRACKED:
+        yield tuple(reversed(chain))
+        return
+    for child in node.iter_child_nodes():
+        yield from _chains(child)
+
+
+class TemplateDeps:
+    """Per template name: the digest of its sources and the `site` chains it reads."""
+
+    def __init__(self, env: jinja2.Environment) -> None:
+        self.env = env
+        self._parsed: dict[str, tuple[bytes, frozenset[str | None], frozenset[Chain]]] = {}
+        self._closure: dict[str, tuple[bytes, frozenset[Chain]]] = {}
+
+    def _parse(self, name: str) -> tuple[bytes, frozenset[str | None], frozenset[Chain]]:
+        if name not in self._parsed:
+            assert self.env.loader is not None
+            source = self.env.loader.get_source(self.env, name)[0]
+            tree = self.env.parse(source)
+            self._parsed[name] = (hashlib.blake2b(source.encode()).digest(),
+                                  frozenset(meta.find_referenced_templates(tree)),
+                                  frozenset(_chains(tree)))
+        return self._parsed[name]
+
+    def of(self, name: str) -> tuple[bytes, frozenset[Chain]]:
+        """Raises what Jinja raises for a missing or broken template (then: no caching)."""
+        if name not in self._closure:
+            seen: dict[str, None] = {}
+            todo: list[str] = [name]
+            while todo:
+                current = todo.pop()
+                if current in seen:
+                    continue
+                seen[current] = None
+                refs = self._parse(current)[1]
+                if None in refs:  # {% include var %}: any template may be used
+                    todo.extend(self.env.list_templates())
+                todo.extend(r for r in refs if r is not None)
+            digest = hashlib.blake2b(digest_size=32)
+            chains: set[Chain] = set()
+            for current in sorted(seen):
+                source_digest, _, used = self._parse(current)
+                digest.update(current.encode() + b"\0" + source_digest)
+                chains |= used
+            self._closure[name] = (digest.digest(), frozenset(chains))
+        return self._closure[name]
+
+
+def _read(value: object, chain: Chain) -> object:
+    for part in chain:
+        try:
+            value = getattr(value, part)
+        except AttributeError:
+            try:
+                value = value[part]  # type: ignore[index]
+            except (TypeError, LookupError):
+                return ("missing", chain)
+    return value
+
+
+def _view_digest(view: object, memo: dict[int, tuple[object, bytes]]) -> bytes:
+    found = memo.get(id(view))
+    if found is None:  # the view is kept alive in memo, so its id stays its own
+        found = memo[id(view)] = (view, hashlib.blake2b(pickle.dumps(view, protocol=5),
+                                                        digest_size=20).digest())
+    return found[1]
+
+
+def _shallow(value: object, memo: dict[int, tuple[object, bytes]]) -> object:
+    """Views shared by many pages (a post shows in 30 lists) are pickled once per build,
+    then stand in by their digest; the tag marks the stand-in apart from any plain bytes."""
+    if isinstance(value, _VIEWS):
+        return ("view", _view_digest(value, memo))
+    if isinstance(value, (list, tuple)):  # every sequence tagged: no stand-in collides
+        return (type(value).__name__, [_shallow(v, memo) for v in value])
+    if isinstance(value, dict):
+        return {k: _shallow(v, memo) for k, v in value.items()}
+    return value
+
+
+class PageKeys:
+    """Cache keys of pages for one build: `key(out, extra)` or None (not cacheable)."""
+
+    def __init__(self, env: jinja2.Environment, site_value: object,
+                 common: Mapping[str, object], salt: Iterable[object]) -> None:
+        self.deps = TemplateDeps(env)
+        self.site_value = site_value
+        self._views: dict[int, tuple[object, bytes]] = {}
+        self._site_parts: dict[frozenset[Chain], bytes | None] = {}
+        plain = {k: v for k, v in sorted(common.items()) if k != TRACKED and not callable(v)}
+        shared = self._dumps((plain, tuple(salt)))
+        self.usable = shared is not None
+        self.base = hashlib.blake2b(code_fingerprint(), digest_size=32)
+        self.base.update(shared or b"")
+
+    def _dumps(self, value: object) -> bytes | None:
+        try:
+            return pickle.dumps(_shallow(value, self._views), protocol=5)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            return None
+
+    def _site_digest(self, chains: frozenset[Chain]) -> bytes | None:
+        if chains not in self._site_parts:
+            wanted = [()] if () in chains else sorted(chains)
+            data = self._dumps([(c, _read(self.site_value, c)) for c in wanted])
+            self._site_parts[chains] = hashlib.blake2b(data).digest() if data else None
+        return self._site_parts[chains]
+
+    def key(self, out: Output, extra: object) -> str | None:
+        if not self.usable:
+            return None
+        try:
+            template_digest, chains = self.deps.of(out.template)
+        except Exception:  # a missing or broken template: rendering reports it
+            return None
+        site_digest = self._site_digest(chains)
+        own = self._dumps((out.template, out.context, extra))
+        if site_digest is None or own is None:
+            return None
+        digest = self.base.copy()
+        digest.update(template_digest + site_digest)
+        digest.update(own)
+        return digest.hexdigest()
+
+
+class CachedPages:
+    """One build's use of the page cache: `misses` says what to render, `complete` merges
+    the rendered pages with the cached ones (in the outputs' order) and stores the new."""
+
+    def __init__(self, keys: PageKeys | None, cache: Cache | None,
+                 file_of: Callable[[Output], str], meta: Callable[[Output], object]) -> None:
+        self.keys = keys if cache is not None else None
+        self.cache = cache
+        self.file_of, self.meta = file_of, meta
+        self._order: list[tuple[str, str | None]] = []  # (file, key) of every output
+        self._found: dict[str, bytes] = {}
+
+    def misses(self, outputs: Sequence[Output]) -> list[Output]:
+        keys = self.keys
+        self._order = [(self.file_of(out), keys.key(out, self.meta(out)) if keys else None)
+                       for out in outputs]
+        if self.cache is None or keys is None:
+            return list(outputs)
+        wanted = sorted({key for _, key in self._order if key is not None})
+        self._found = self.cache.get_many("pages", wanted)
+        return [out for out, (_, key) in zip(outputs, self._order, strict=True)
+                if key is None or key not in self._found]
+
+    def complete(self, rendered: Mapping[str, bytes]) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        fresh: dict[str, bytes] = {}
+        for name, key in self._order:
+            if name in rendered:
+                files[name] = rendered[name]
+                if key is not None:
+                    fresh[key] = rendered[name]
+            elif key is not None and key in self._found:
+                files[name] = self._found[key]
+        if self.cache is not None and fresh:
+            self.cache.put_many("pages", fresh)
+        return files
