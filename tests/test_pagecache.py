@@ -1,0 +1,150 @@
+"""The page cache: Jinja renders only the pages whose inputs changed, and a warm build is
+always byte-identical to a build without any cache (never a stale page)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from brandgen.bundled import BUNDLED_THEMES
+from brandgen.pagecache import TemplateDeps, _chains
+from brandgen.public import render as render_module
+from brandgen.public.views import Output
+from tests.conftest import SiteMaker, write_files
+from tests.test_engine import POSTS, built, changed
+
+TEMPLATES = BUNDLED_THEMES / "default/templates"
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """The routes Jinja rendered (page-cache misses), per build."""
+    calls: list[set[str]] = []
+    real = render_module._render_range
+
+    def counting(site: object, env: object, outputs: Sequence[Output], images: object
+                 ) -> object:
+        calls.append({out.route for out in outputs})
+        return real(site, env, outputs, images)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_module, "_render_range", counting)
+    return calls
+
+
+def warm_equals_cold(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """Build with the cache, then without: the bytes must be the same."""
+    warm = built(root, tmp_path / "o")
+    assert built(root, tmp_path / "cold", cache=False) == warm
+    return warm
+
+
+def test_an_unchanged_page_is_not_rendered_again(make_site: SiteMaker, tmp_path: Path,
+                                                 rendered: list[set[str]]) -> None:
+    root = make_site(POSTS)
+    first = built(root, tmp_path / "o")
+    assert built(root, tmp_path / "o") == first  # build() itself has no no-change shortcut
+    assert rendered[0] and rendered[1] == set()
+
+
+def test_a_new_post_title_reaches_every_page_that_shows_it(
+        make_site: SiteMaker, tmp_path: Path, rendered: list[set[str]]) -> None:
+    root = make_site(POSTS)
+    before = built(root, tmp_path / "o")
+    write_files(root, {"content/posts/2026-01-02-b.md": POSTS["content/posts/2026-01-02-b.md"]
+                       .replace("title: B", "title: Bee renamed")})
+    after = warm_equals_cold(root, tmp_path)
+    showing = {name for name, data in after.items() if b"Bee renamed" in data}
+    # its page, its neighbours (older/newer links), lists, its tag, home, feed, sitemap-free
+    assert {"blog/b/index.html", "blog/a/index.html", "blog/c/index.html", "blog/index.html",
+            "tags/y/index.html", "index.html", "feed.xml"} <= showing
+    assert showing <= changed(before, after)
+    assert "tags/x/index.html" not in changed(before, after)  # B is not tagged x
+    assert "tags/x/" not in rendered[1]
+    assert "projects/" not in rendered[1]
+
+
+def test_a_template_edit_renders_the_pages_using_it(make_site: SiteMaker, tmp_path: Path,
+                                                    rendered: list[set[str]]) -> None:
+    root = make_site(POSTS)
+    built(root, tmp_path / "o")
+    post = (TEMPLATES / "post.html").read_text(encoding="utf-8")
+    write_files(root, {"themes/default/templates/post.html":
+                       post.replace("{% block main %}", "{% block main %}<!-- edited -->")})
+    after = warm_equals_cold(root, tmp_path)
+    assert rendered[1] == {"blog/a/", "blog/b/", "blog/c/"}
+    assert all(b"<!-- edited -->" in after[f"blog/{s}/index.html"] for s in "abc")
+
+
+def test_an_included_template_edit_reaches_the_pages_importing_it(
+        make_site: SiteMaker, tmp_path: Path, rendered: list[set[str]]) -> None:
+    root = make_site(POSTS)
+    built(root, tmp_path / "o")
+    chips = (TEMPLATES / "partials/chips.html").read_text(encoding="utf-8")
+    write_files(root, {"themes/default/templates/partials/chips.html":
+                       chips + "{# edited #}\n{% macro unused() %}x{% endmacro %}\n"})
+    warm_equals_cold(root, tmp_path)
+    assert {"blog/a/", "blog/", "tags/x/"} <= rendered[1]  # post.html and post_list import it
+    assert "cv/" not in rendered[1]
+
+
+def test_a_base_template_edit_renders_every_page(make_site: SiteMaker, tmp_path: Path,
+                                                 rendered: list[set[str]]) -> None:
+    root = make_site(POSTS)
+    built(root, tmp_path / "o")
+    base = (TEMPLATES / "base.html").read_text(encoding="utf-8")
+    write_files(root, {"themes/default/templates/base.html": base.replace("</body>",
+                                                                          "<!-- b --></body>")})
+    after = warm_equals_cold(root, tmp_path)
+    assert rendered[1] == rendered[0]
+    assert all(b"<!-- b -->" in data for name, data in after.items() if name.endswith(".html"))
+
+
+def test_a_config_edit_renders_every_page(make_site: SiteMaker, tmp_path: Path,
+                                          rendered: list[set[str]]) -> None:
+    root = make_site(POSTS)
+    built(root, tmp_path / "o")
+    write_files(root, {"brandgen.yaml": "base_url: https://ada.github.io/brand/\n"
+                                        "title: New title\naccent: '#aa3355'\n"})
+    after = warm_equals_cold(root, tmp_path)
+    assert rendered[1] == rendered[0]
+    assert b"New title" in after["blog/a/index.html"]
+
+
+def test_a_profile_edit_reaches_every_page(make_site: SiteMaker, tmp_path: Path,
+                                           rendered: list[set[str]]) -> None:
+    root = make_site(POSTS)
+    built(root, tmp_path / "o")
+    profile = (root / "content/profile.yaml").read_text(encoding="utf-8")
+    write_files(root, {"content/profile.yaml": profile + "location: Lisbon\n"})
+    warm_equals_cold(root, tmp_path)
+    assert rendered[1] == rendered[0]
+
+
+def test_site_reads_are_found_in_the_template_tree() -> None:
+    env = jinja2.Environment()
+    tree = env.parse("{{ site.content.roles|length }} {{ site['title'] }} {{ other.x }}"
+                     "{% for p in site.posts %}{{ p }}{% endfor %}")
+    assert set(_chains(tree)) == {("content", "roles"), ("title",), ("posts",)}
+    assert set(_chains(env.parse("{% set s = site %}{{ s.title }}"))) == {()}
+    assert set(_chains(env.parse("{{ site[key] }}"))) == {()}
+
+
+def test_dependencies_follow_extends_includes_and_imports() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "page.html": "{% extends 'base.html' %}{% from 'm.html' import x %}{{ x() }}",
+        "base.html": "{{ site.title }}{% include 'foot.html' %}",
+        "m.html": "{% macro x() %}{{ site.menu }}{% endmacro %}",
+        "foot.html": "{{ site.content.roles }}",
+        "dynamic.html": "{% include name %}",
+        "lone.html": "hi",
+    }))
+    deps = TemplateDeps(env)
+    digest, chains = deps.of("page.html")
+    assert chains == {("title",), ("menu",), ("content", "roles")}
+    assert deps.of("lone.html")[1] == frozenset()
+    # a computed include may be any template: all of them count
+    assert deps.of("dynamic.html")[1] >= chains
+    assert deps.of("lone.html")[0] != digest
