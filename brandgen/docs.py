@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from markdown_it.common.utils import escapeHtml
 
-from brandgen import __version__
+from brandgen import __version__, codecache
 from brandgen.cache import Cache
 from brandgen.errors import SourceError
 from brandgen.markdown import (
@@ -89,9 +89,11 @@ def _decode(data: bytes) -> RenderedDoc | None:
     return doc if ok else None
 
 
-def _render_batch(batch: Sequence[tuple[str, bool]]) -> list[bytes]:
-    """Worker entry point: small values in, encoded RenderedDocs out."""
-    return [_encode(render_doc(body, allow_html)) for body, allow_html in batch]
+def _render_batch(batch: Sequence[tuple[str, bool]]) -> tuple[list[bytes], dict[str, str]]:
+    """Worker entry point: small values in, encoded RenderedDocs and the code blocks it
+    highlighted out."""
+    return ([_encode(render_doc(body, allow_html)) for body, allow_html in batch],
+            codecache.take_fresh())
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -108,7 +110,9 @@ def _render_misses(todo: list[tuple[str, bool]], jobs: int) -> list[bytes]:
     if not todo:
         return []
     if jobs <= 1 or len(todo) < POOL_THRESHOLD:
-        return _render_batch(todo)
+        rendered, code = _render_batch(todo)
+        codecache.remember_fresh(code)
+        return rendered
     size = max(8, len(todo) // (jobs * 4))
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     ctx = pool_context()
@@ -116,7 +120,9 @@ def _render_misses(todo: list[tuple[str, bool]], jobs: int) -> list[bytes]:
         ctx.set_forkserver_preload(["brandgen.markdown"])
     with ctx.Pool(min(jobs, len(batches))) as pool:
         results = pool.map(_render_batch, batches, chunksize=1)
-    return [item for batch in results for item in batch]
+    for _, code in results:
+        codecache.remember_fresh(code)
+    return [item for batch, _ in results for item in batch]
 
 
 def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int = 1
@@ -134,7 +140,9 @@ def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int 
     for key, doc in zip(keys, docs, strict=True):
         if key not in found:
             todo.setdefault(key, (doc.body, doc.allow_html))
+    codecache.preload(cache, [body for body, _ in todo.values()])
     fresh = dict(zip(todo, _render_misses(list(todo.values()), jobs), strict=True))
+    codecache.store_fresh(cache, codecache.take_fresh())
     if cache is not None and fresh:
         cache.put_many("docs", fresh)
     for key, data in fresh.items():

@@ -23,6 +23,7 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from brandgen import codecache
 from brandgen.plaintext import inline_text
 from brandgen.urls import slugify
 
@@ -46,6 +47,10 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
     lexer = _lexer(name.lower())
     if lexer is None:
         return ""  # markdown-it falls back to an escaped plain block
+    return codecache.highlighted(code, name, lambda: _block(code, name, lexer))
+
+
+def _block(code: str, name: str, lexer: Lexer) -> str:
     body = pygments_highlight(code, lexer, _FORMATTER)
     cls = html.escape(name, quote=True)
     return (f'<pre class="highlight" tabindex="0"><code class="language-{cls}">{body}'

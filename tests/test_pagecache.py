@@ -157,3 +157,30 @@ def test_page_links_are_found_exactly() -> None:
             b'\tsrcset="/i-1.png 1x, /i-2.png 2x"><a class="x"\nhref="/q?a=1&amp;b=2">'
             b'<p>href="/text-not-attr"</p><a href="/b/">again</a><a href="">e</a>')
     assert parse_links(html) == ("", "/b/", "/i-1.png", "/i-2.png", "/i.png", "/q?a=1&b=2")
+
+
+CODE_POST = ("---\ntitle: Code\n---\nSome prose.\n\n```python\nprint('hi')\n```\n\n"
+             "~~~bash\necho hi\n~~~\n")
+
+
+def test_an_edited_post_with_unchanged_code_is_not_highlighted_again(
+        make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from brandgen import markdown
+
+    calls: list[str] = []
+    real = markdown.pygments_highlight
+
+    def counting(code: str, lexer: object, formatter: object) -> str:
+        calls.append(code)
+        return real(code, lexer, formatter)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(markdown, "pygments_highlight", counting)
+    root = make_site({"content/posts/2026-01-01-code.md": CODE_POST})
+    first = built(root, tmp_path / "o")
+    assert sorted(calls) == ["echo hi\n", "print('hi')\n"]
+    write_files(root, {"content/posts/2026-01-01-code.md": CODE_POST.replace(
+        "Some prose.", "Other prose.").replace("echo hi", "echo changed")})
+    after = warm_equals_cold(root, tmp_path)
+    assert calls[2:] == ["echo changed\n", "print('hi')\n", "echo changed\n"], calls
+    assert after["blog/code/index.html"].replace(b"Other", b"Some").replace(
+        b"changed", b"hi") == first["blog/code/index.html"]
