@@ -134,15 +134,23 @@ def _view_digest(view: object, memo: dict[int, tuple[object, bytes]]) -> bytes:
     return found[1]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+
+
 def _shallow(value: object, memo: dict[int, tuple[object, bytes]]) -> object:
     """Views shared by many pages (a post shows in 30 lists) are pickled once per build,
-    then stand in by their digest; the tag marks the stand-in apart from any plain bytes."""
+    then stand in by their digest; the tag marks the stand-in apart from any plain value."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
     if isinstance(value, _VIEWS):
         return ("view", _view_digest(value, memo))
-    if isinstance(value, (list, tuple)):  # every sequence tagged: no stand-in collides
-        return (type(value).__name__, [_shallow(v, memo) for v in value])
-    if isinstance(value, dict):
-        return {k: _shallow(v, memo) for k, v in value.items()}
+    if kind is list or kind is tuple:  # every sequence tagged: no stand-in collides
+        return (kind.__name__, [v if type(v) in _PLAIN else _shallow(v, memo)
+                                for v in value])  # type: ignore[attr-defined]
+    if kind is dict:
+        return {k: v if type(v) in _PLAIN else _shallow(v, memo)
+                for k, v in value.items()}  # type: ignore[attr-defined]
     return value
 
 
