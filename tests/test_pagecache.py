@@ -10,8 +10,8 @@ import jinja2
 import pytest
 
 from brandgen.bundled import BUNDLED_THEMES
-from brandgen.pagecache import TemplateDeps, _chains
 from brandgen.public import render as render_module
+from brandgen.public.pagecache import TemplateDeps, _chains
 from brandgen.public.views import Output
 from tests.conftest import SiteMaker, write_files
 from tests.test_engine import POSTS, built, changed

@@ -80,6 +80,19 @@ class Fonts:
         return lambda text, size: _length(str(self.bold if bold else self.regular), size,
                                           self.engine, text)
 
+    def word_measure(self, bold: bool) -> Measure:
+        """Words measured alone and summed with the spaces: every title is new, but its
+        words recur, so this mostly hits the cache. Kerning across a space makes it differ
+        from the real width by a pixel or so, so a result is checked with `measure`."""
+        path, engine = str(self.bold if bold else self.regular), self.engine
+
+        def measure(text: str, size: int) -> float:
+            words = text.split(" ")
+            return (sum(_length(path, size, engine, w) for w in words)
+                    + (len(words) - 1) * _length(path, size, engine, " "))
+
+        return measure
+
     @cached_property
     def codepoints(self) -> frozenset[int]:
         """Characters both faces have (fontTools reads the cmap; imported only on a miss)."""
@@ -97,7 +110,7 @@ def _font(path: str, size: int, engine: ImageFont.Layout) -> ImageFont.FreeTypeF
     return ImageFont.truetype(path, size, layout_engine=engine)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _length(path: str, size: int, engine: ImageFont.Layout, text: str) -> float:
     """Wrapping and balancing measure the same words many times over."""
     return _font(path, size, engine).getlength(text)
@@ -155,7 +168,10 @@ def render_card(card: Card, fonts: Fonts) -> bytes:
     text = text or cover(card.name, fonts.codepoints).text
     box_top, box_bottom = top + 48, HEIGHT - 62 - _AVATAR - 44
     fitted = fit(text, _TITLE_SIZES, inner, box_bottom - box_top, _LEADING,
-                 fonts.measure(True))
+                 fonts.word_measure(True))
+    if any(fonts.measure(True)(line, fitted.size) > inner for line in fitted.lines):
+        fitted = fit(text, _TITLE_SIZES, inner, box_bottom - box_top, _LEADING,
+                     fonts.measure(True))
     font = fonts.font(True, fitted.size)
     ascent, descent = font.getmetrics()
     step = fitted.size * _LEADING

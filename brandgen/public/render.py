@@ -15,10 +15,10 @@ from brandgen.cache import Cache
 from brandgen.colors import palette, parse_hex, to_hex
 from brandgen.errors import Problems, SourceError
 from brandgen.markdown import syntax_css
-from brandgen.pagecache import CachedPages, PageKeys
 from brandgen.public.context import template_site
 from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
+from brandgen.public.pagecache import CachedPages, PageKeys
 from brandgen.public.views import Output, Site
 from brandgen.responsive import CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
@@ -142,7 +142,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: 
                  images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
                  ) -> dict[str, bytes]:
     """Every HTML page, in `jobs` forked processes for large sites; the same bytes either way.
-    With a cache, only pages whose inputs changed are rendered (brandgen/pagecache.py)."""
+    With a cache, only pages whose inputs changed are rendered (brandgen/public/pagecache.py)."""
     global _FORKED
     images = images or {}
     cached = page_cache(site, env, images, cache)

@@ -46,7 +46,7 @@ def code_fingerprint() -> bytes:
     digest.update(f"{__version__};py={sys.version_info[:2]}".encode())
     for lib in ("jinja2", "markupsafe", "pygments", "markdown-it-py"):
         digest.update(f";{lib}={version(lib)}".encode())
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # all of brandgen/
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
