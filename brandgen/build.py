@@ -18,6 +18,7 @@ from brandgen.docs import render_docs
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
+from brandgen.markdown import markdown_settings
 from brandgen.outputs import placement_errors
 from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import (
@@ -173,7 +174,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     docs = site_documents(content, published)
     # Markdown depends only on each text, never on the routes or static files: a cache hit
     # stays valid when pages come and go; links and images are resolved in assemble.
-    rendered = timer.run("markdown", lambda: render_docs(docs, cache, options.jobs))
+    rendered = timer.run("markdown", lambda: render_docs(
+        docs, cache, options.jobs, markdown_settings(config.language)))
     site = timer.run("assemble", lambda: assemble_site(
         config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
         problems, markdown_renderer(images, routes.urls)))

@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from urllib.parse import urlsplit
 
@@ -26,21 +27,24 @@ from brandgen import __version__
 from brandgen.cache import Cache
 from brandgen.errors import SourceError
 from brandgen.markdown import (
+    DEFAULT_SETTINGS,
     IMAGE_PLACEHOLDER,
     PLACEHOLDER,
     DocImage,
     DocLink,
     ImageRenderer,
+    MarkdownSettings,
     RenderedDoc,
+    Section,
     render_doc,
 )
 from brandgen.urls import Urls
 
 # Bump when render_doc's output changes for the same input without a library change.
-ENGINE = "docs-2"
+ENGINE = "docs-3"
 # Fewer misses than this render in-process: starting workers costs more than it saves.
 POOL_THRESHOLD = 64
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments")
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "linkify-it-py")
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,12 @@ class DocInput:
     allow_html: bool = True  # False for Markdown typed into YAML fields
 
 
-def settings_fingerprint() -> str:
-    """What, besides a document's text, decides its HTML: brandgen and library versions."""
+def settings_fingerprint(settings: MarkdownSettings = DEFAULT_SETTINGS) -> str:
+    """What, besides a document's text, decides its HTML: the Markdown settings (quotes by
+    the site's language), brandgen and library versions."""
     libs = ",".join(f"{name}={version(name)}" for name in LIBRARIES)
-    return f"{ENGINE};brandgen={__version__};{libs};py={sys.version_info[:2]}"
+    return (f"{ENGINE};brandgen={__version__};{libs};py={sys.version_info[:2]};"
+            f"md={settings.key}")
 
 
 def doc_key(doc: DocInput, fingerprint: str) -> str:
@@ -70,17 +76,19 @@ def doc_key(doc: DocInput, fingerprint: str) -> str:
 def _encode(doc: RenderedDoc) -> bytes:
     links = tuple((link.href, link.line, link.attr) for link in doc.links)
     images = tuple((i.link, i.alt, i.title, i.first, i.html) for i in doc.images)
-    return pickle.dumps((doc.html, doc.text, doc.words, doc.headings, links, images),
-                        protocol=5)
+    sections = tuple((s.level, s.id, s.title) for s in doc.sections)
+    return pickle.dumps((doc.html, doc.text, doc.words, doc.headings, links, images,
+                         sections), protocol=5)
 
 
 def _decode(data: bytes) -> RenderedDoc | None:
     """A cache entry, or None when it is damaged or not ours (then it is rendered again)."""
     try:
-        html, text, words, headings, links, images = pickle.loads(data)  # our own cache
+        html, text, words, headings, links, images, sections = pickle.loads(data)  # ours
         doc = RenderedDoc(html, text, words, tuple(headings),
                           tuple(DocLink(h, line, attr) for h, line, attr in links),
-                          tuple(DocImage(*image) for image in images))
+                          tuple(DocImage(*image) for image in images),
+                          tuple(Section(*section) for section in sections))
     except Exception:
         return None
     ok = (isinstance(doc.html, str) and isinstance(doc.text, str)
@@ -89,9 +97,10 @@ def _decode(data: bytes) -> RenderedDoc | None:
     return doc if ok else None
 
 
-def _render_batch(batch: Sequence[tuple[str, bool]]) -> list[bytes]:
+def _render_batch(batch: Sequence[tuple[str, bool]],
+                  settings: MarkdownSettings = DEFAULT_SETTINGS) -> list[bytes]:
     """Worker entry point: small values in, encoded RenderedDocs out."""
-    return [_encode(render_doc(body, allow_html)) for body, allow_html in batch]
+    return [_encode(render_doc(body, allow_html, settings)) for body, allow_html in batch]
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -104,25 +113,26 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _render_misses(todo: list[tuple[str, bool]], jobs: int) -> list[bytes]:
+def _render_misses(todo: list[tuple[str, bool]], jobs: int, settings: MarkdownSettings
+                   ) -> list[bytes]:
     if not todo:
         return []
     if jobs <= 1 or len(todo) < POOL_THRESHOLD:
-        return _render_batch(todo)
+        return _render_batch(todo, settings)
     size = max(8, len(todo) // (jobs * 4))
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     ctx = pool_context()
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["brandgen.markdown"])
     with ctx.Pool(min(jobs, len(batches))) as pool:
-        results = pool.map(_render_batch, batches, chunksize=1)
+        results = pool.map(partial(_render_batch, settings=settings), batches, chunksize=1)
     return [item for batch in results for item in batch]
 
 
-def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int = 1
-                ) -> list[RenderedDoc]:
+def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int = 1,
+                settings: MarkdownSettings = DEFAULT_SETTINGS) -> list[RenderedDoc]:
     """Every document rendered (cache hits reused), in the order given."""
-    fingerprint = settings_fingerprint()
+    fingerprint = settings_fingerprint(settings)
     keys = [doc_key(d, fingerprint) for d in docs]
     found: dict[str, RenderedDoc] = {}
     if cache is not None:
@@ -134,7 +144,7 @@ def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int 
     for key, doc in zip(keys, docs, strict=True):
         if key not in found:
             todo.setdefault(key, (doc.body, doc.allow_html))
-    fresh = dict(zip(todo, _render_misses(list(todo.values()), jobs), strict=True))
+    fresh = dict(zip(todo, _render_misses(list(todo.values()), jobs, settings), strict=True))
     if cache is not None and fresh:
         cache.put_many("docs", fresh)
     for key, data in fresh.items():

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape_html
+from markdown_it.rules_core.replacements import replace_rare
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -28,6 +30,53 @@ from brandgen.urls import slugify
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True)
+class MarkdownSettings:
+    """What decides a document's HTML besides its text: part of every cache key."""
+
+    typographer: bool = True  # curly quotes, en and em dashes, ellipses
+    quotes: tuple[str, str, str, str] = ("\u201c", "\u201d", "\u2018", "\u2019")
+    linkify: bool = True  # bare http(s):// URLs and e-mail addresses become links
+
+    @property
+    def key(self) -> str:
+        return repr((self.typographer, self.quotes, self.linkify))
+
+
+DEFAULT_SETTINGS = MarkdownSettings()
+# Quotation marks by language (primary, then nested); others use English ones.
+_NBSP = "\u00a0"
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "de": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "de-ch": ("\u00ab", "\u00bb", "\u2039", "\u203a"),
+    "fr": ("\u00ab" + _NBSP, _NBSP + "\u00bb", "\u2039" + _NBSP, _NBSP + "\u203a"),
+    "es": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "it": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "pt": ("\u00ab", "\u00bb", "\u201c", "\u201d"),
+    "pt-br": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "ru": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "uk": ("\u00ab", "\u00bb", "\u201e", "\u201c"),
+    "pl": ("\u201e", "\u201d", "\u00ab", "\u00bb"),
+    "cs": ("\u201e", "\u201c", "\u201a", "\u2018"),
+    "nl": ("\u201c", "\u201d", "\u2018", "\u2019"),
+    "sv": ("\u201d", "\u201d", "\u2019", "\u2019"),
+    "fi": ("\u201d", "\u201d", "\u2019", "\u2019"),
+    "da": ("\u00bb", "\u00ab", "\u203a", "\u2039"),
+    "nb": ("\u00ab", "\u00bb", "\u2018", "\u2019"),
+    "no": ("\u00ab", "\u00bb", "\u2018", "\u2019"),
+    "ja": ("\u300c", "\u300d", "\u300e", "\u300f"),
+}
+
+
+def markdown_settings(language: str) -> MarkdownSettings:
+    """The settings for a site in `language` (a BCP 47 tag like 'de' or 'de-CH')."""
+    tag = language.strip().lower().replace("_", "-")
+    parts = tag.split("-")
+    region = f"{parts[0]}-{parts[1]}" if len(parts) > 1 else ""
+    quotes = QUOTES.get(region) or QUOTES.get(parts[0]) or DEFAULT_SETTINGS.quotes
+    return MarkdownSettings(quotes=quotes)
 
 
 @lru_cache(maxsize=256)
@@ -52,20 +101,72 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
             "</code></pre>\n")
 
 
-@lru_cache(maxsize=2)
-def make_markdown(allow_html: bool = True) -> MarkdownIt:
-    """The MarkdownIt instance, built once and reused for every page.
+@lru_cache(maxsize=8)
+def make_markdown(allow_html: bool = True, settings: MarkdownSettings = DEFAULT_SETTINGS
+                  ) -> MarkdownIt:
+    """The MarkdownIt instance, built once per settings and reused for every page.
 
     Markdown files pass raw HTML through (the author's own site); short Markdown fields in
     YAML (`summary:`) do not, so markup typed into a YAML value always shows up escaped.
     """
-    md = MarkdownIt("commonmark", {"highlight": _highlight, "html": allow_html})
+    md = MarkdownIt("commonmark", {"highlight": _highlight, "html": allow_html,
+                                   "typographer": settings.typographer,
+                                   "quotes": list(settings.quotes),
+                                   "linkify": settings.linkify})
     md.enable(["table", "strikethrough"])
+    if settings.typographer:
+        md.enable(["replacements", "smartquotes"])
+        # Only dashes, ellipses and ±: "(c)" as ©, the scoped half, breaks "(a), (b), (c)".
+        md.core.ruler.at("replacements", _replace_rare)
+    if settings.linkify:
+        md.enable("linkify")
+        assert md.linkify is not None, "linkify-it-py is a dependency"
+        md.linkify.set({"fuzzy_link": False})  # a scheme is needed: "setup.py" stays text
+        md.linkify.add("//", None)  # no protocol-relative links from prose
+    # Before the typographer, so the text of a linkified URL is never curled or dashed.
+    md.core.ruler.after("linkify", "protect_urls", _protect_urls)
     md.use(footnote_plugin)
     md.use(tasklists_plugin, label=True)
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda s: slugify(s) or "section")
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
     md.add_render_rule("image", _render_image)
     return md
+
+
+# Typographic characters mapped back to what was typed, so a heading's anchor id stays what
+# it was before the typographer ("didn't" -> didn-t, not didnt): old #links keep working.
+_TYPED = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2039": "'",
+                        "\u203a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                        "\u00ab": '"', "\u00bb": '"', "\u2013": "--", "\u2014": "---",
+                        "\u2026": "...", "\u00b1": "+-", "\u300c": '"', "\u300d": '"',
+                        "\u300e": "'", "\u300f": "'"})
+
+
+def heading_slug(title: str) -> str:
+    """A heading's anchor id, the same with and without typographic quotes and dashes."""
+    return slugify(title.translate(_TYPED)) or "section"
+
+
+def _replace_rare(state: StateCore) -> None:
+    if not state.md.options.typographer:
+        return
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            replace_rare(token.children)
+
+
+def _protect_urls(state: StateCore) -> None:
+    """The visible text of autolinks and linkified URLs becomes `text_special`, which the
+    typographer leaves alone (text_join turns it back into text). Such a link shows its
+    own URL, so it is marked `bare-url`: print needs no "(URL)" after it."""
+    for token in state.tokens:
+        inside = False
+        for child in token.children or []:
+            if child.type in ("link_open", "link_close") and child.info == "auto":
+                inside = child.type == "link_open"
+                if inside:
+                    child.attrSet("class", "bare-url")
+            elif inside and child.type == "text":
+                child.type = "text_special"
 
 
 PLACEHOLDER = re.compile("\x00([0-9]+)\x00")  # markdown-it turns NUL in sources into U+FFFD
@@ -116,6 +217,15 @@ class DocLink:
 
 
 @dataclass(frozen=True)
+class Section:
+    """An h2 or h3 of a document, for its table of contents."""
+
+    level: int
+    id: str  # the heading's anchor id
+    title: str  # its plain text
+
+
+@dataclass(frozen=True)
 class RenderedDoc:
     """One Markdown document as HTML: a plain value (it pickles and is cached).
 
@@ -129,6 +239,7 @@ class RenderedDoc:
     headings: tuple[str, ...] = ()  # anchor ids of h2-h4
     links: tuple[DocLink, ...] = ()
     images: tuple[DocImage, ...] = ()
+    sections: tuple[Section, ...] = ()  # h2 and h3, in order
 
     @property
     def reading_minutes(self) -> int:
@@ -168,15 +279,18 @@ def _walk_inline(token: Token, links: list[DocLink]) -> None:
             links.append(DocLink(href, line, attr))
 
 
-def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
-    """Render one document body; a pure function of (text, allow_html) and the library."""
-    md = make_markdown(allow_html)
+def render_doc(text: str, allow_html: bool = True,
+               settings: MarkdownSettings = DEFAULT_SETTINGS) -> RenderedDoc:
+    """Render one document body; a pure function of (text, allow_html, settings) and the
+    library."""
+    md = make_markdown(allow_html, settings)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
     images: list[DocImage] = []
     env["doc_images"] = images
     links: list[DocLink] = []
     headings: list[str] = []
+    sections: list[Section] = []
     words = 0
     plain: list[str] = []
     for i, token in enumerate(tokens):
@@ -189,6 +303,9 @@ def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
             anchor_id = tokens[i - 2].attrs.get("id")
             if anchor_id:
                 headings.append(str(anchor_id))
+                if token.tag in ("h2", "h3"):
+                    sections.append(Section(int(token.tag[1]), str(anchor_id),
+                                            plain[-1].strip()))
                 tail = Token("html_inline", "", 0, content=_ANCHOR.format(id=anchor_id))
                 inline = tokens[i - 1]
                 inline.children = [*(inline.children or []), tail]
@@ -199,7 +316,7 @@ def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
     # scrollable-region-focusable); highlighted blocks get the same in _highlight.
     body = body.replace("<pre><code", '<pre tabindex="0"><code')
     return RenderedDoc(body, " ".join(plain), words, tuple(headings), tuple(links),
-                       tuple(images))
+                       tuple(images), tuple(sections))
 
 
 def excerpt(text: str, limit: int = 160) -> str:
