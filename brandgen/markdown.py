@@ -313,7 +313,7 @@ def render_doc(text: str, allow_html: bool = True,
             anchor_id = tokens[i - 2].attrs.get("id")
             if anchor_id:
                 headings.append(str(anchor_id))
-                if token.tag in ("h2", "h3"):
+                if token.tag in ("h2", "h3") and plain[-1].strip():  # no nameless entry
                     sections.append(Section(int(token.tag[1]), str(anchor_id),
                                             plain[-1].strip()))
                 tail = Token("html_inline", "", 0, content=_ANCHOR.format(id=anchor_id))

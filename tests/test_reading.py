@@ -102,6 +102,15 @@ def test_two_sections_or_toc_false_show_no_table_of_contents(make_site: SiteMake
     assert 'class="toc"' not in off and 'id="a-detail"' in off  # the headings stay
 
 
+def test_a_heading_without_text_gets_no_nameless_entry(make_site: SiteMaker) -> None:
+    text = LONG.format(extra="") + "\n## <span></span>\n\nText.\n"
+    html = post_page(make_site({"content/posts/2026-01-05-long.md": text}))
+    assert 'id="section"' in html  # the heading itself keeps its anchor
+    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S)
+    assert toc is not None and toc.group(0).count("<a ") == 3
+    assert 'href="#section"' not in toc.group(0)
+
+
 def test_toc_that_is_not_a_boolean_is_a_positioned_error_with_a_hint(make_site: SiteMaker
                                                                      ) -> None:
     root = make_site({"content/posts/2026-01-05-long.md": LONG.format(extra='toc: "no"\n')})
