@@ -18,7 +18,6 @@ from brandgen.docs import render_docs
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
-from brandgen.markdown import markdown_settings
 from brandgen.outputs import placement_errors
 from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import (
@@ -35,6 +34,7 @@ from brandgen.routes import plan_routes
 from brandgen.sources import is_inside
 from brandgen.statics import list_static_dir
 from brandgen.themes import find_theme, make_environment
+from brandgen.typography import markdown_settings
 from brandgen.urls import Urls
 from brandgen.write import OutputWriter
 

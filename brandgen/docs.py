@@ -27,17 +27,16 @@ from brandgen import __version__
 from brandgen.cache import Cache
 from brandgen.errors import SourceError
 from brandgen.markdown import (
-    DEFAULT_SETTINGS,
     IMAGE_PLACEHOLDER,
     PLACEHOLDER,
     DocImage,
     DocLink,
     ImageRenderer,
-    MarkdownSettings,
     RenderedDoc,
     Section,
     render_doc,
 )
+from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings
 from brandgen.urls import Urls
 
 # Bump when render_doc's output changes for the same input without a library change.

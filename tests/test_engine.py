@@ -16,7 +16,7 @@ from brandgen import docs as docs_module
 from brandgen.bundled import BUNDLED_THEMES
 from brandgen.cache import FOLDER
 from brandgen.errors import BuildError
-from brandgen.markdown import MarkdownSettings
+from brandgen.typography import MarkdownSettings
 from tests.conftest import REPO, SiteMaker, run_build, write_files
 
 POSTS = {

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from brandgen.docs import settings_fingerprint
-from brandgen.markdown import markdown_settings
+from brandgen.typography import markdown_settings
 from tests.conftest import SiteMaker, errors_of, render, run_build
 
 LONG = """\

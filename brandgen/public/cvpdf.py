@@ -19,10 +19,11 @@ import jinja2
 
 from brandgen.errors import Problems
 from brandgen.fields import When
-from brandgen.markdown import make_markdown, markdown_settings
+from brandgen.markdown import make_markdown
 from brandgen.model import Content, Skill
 from brandgen.plaintext import inline_text
 from brandgen.public.views import Site
+from brandgen.typography import markdown_settings
 from brandgen.urls import display_url
 
 TEMPLATE = "cv.typ"
