@@ -34,6 +34,7 @@ from brandgen.routes import plan_routes
 from brandgen.sources import is_inside
 from brandgen.statics import list_static_dir
 from brandgen.themes import find_theme, make_environment
+from brandgen.typography import markdown_settings
 from brandgen.urls import Urls
 from brandgen.write import OutputWriter
 
@@ -173,7 +174,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     docs = site_documents(content, published)
     # Markdown depends only on each text, never on the routes or static files: a cache hit
     # stays valid when pages come and go; links and images are resolved in assemble.
-    rendered = timer.run("markdown", lambda: render_docs(docs, cache, options.jobs))
+    rendered = timer.run("markdown", lambda: render_docs(
+        docs, cache, options.jobs, markdown_settings(config.language)))
     site = timer.run("assemble", lambda: assemble_site(
         config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
         problems, markdown_renderer(images, routes.urls)))

@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version
 from urllib.parse import urlsplit
 
@@ -32,15 +33,17 @@ from brandgen.markdown import (
     DocLink,
     ImageRenderer,
     RenderedDoc,
+    Section,
     render_doc,
 )
+from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings
 from brandgen.urls import Urls
 
 # Bump when render_doc's output changes for the same input without a library change.
-ENGINE = "docs-2"
+ENGINE = "docs-3"
 # Fewer misses than this render in-process: starting workers costs more than it saves.
 POOL_THRESHOLD = 64
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments")
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "linkify-it-py")
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,12 @@ class DocInput:
     allow_html: bool = True  # False for Markdown typed into YAML fields
 
 
-def settings_fingerprint() -> str:
-    """What, besides a document's text, decides its HTML: brandgen and library versions."""
+def settings_fingerprint(settings: MarkdownSettings = DEFAULT_SETTINGS) -> str:
+    """What, besides a document's text, decides its HTML: the Markdown settings (quotes by
+    the site's language), brandgen and library versions."""
     libs = ",".join(f"{name}={version(name)}" for name in LIBRARIES)
-    return f"{ENGINE};brandgen={__version__};{libs};py={sys.version_info[:2]}"
+    return (f"{ENGINE};brandgen={__version__};{libs};py={sys.version_info[:2]};"
+            f"md={settings.key}")
 
 
 def doc_key(doc: DocInput, fingerprint: str) -> str:
@@ -70,17 +75,19 @@ def doc_key(doc: DocInput, fingerprint: str) -> str:
 def _encode(doc: RenderedDoc) -> bytes:
     links = tuple((link.href, link.line, link.attr) for link in doc.links)
     images = tuple((i.link, i.alt, i.title, i.first, i.html) for i in doc.images)
-    return pickle.dumps((doc.html, doc.text, doc.words, doc.headings, links, images),
-                        protocol=5)
+    sections = tuple((s.level, s.id, s.title) for s in doc.sections)
+    return pickle.dumps((doc.html, doc.text, doc.words, doc.headings, links, images,
+                         sections), protocol=5)
 
 
 def _decode(data: bytes) -> RenderedDoc | None:
     """A cache entry, or None when it is damaged or not ours (then it is rendered again)."""
     try:
-        html, text, words, headings, links, images = pickle.loads(data)  # our own cache
+        html, text, words, headings, links, images, sections = pickle.loads(data)  # ours
         doc = RenderedDoc(html, text, words, tuple(headings),
                           tuple(DocLink(h, line, attr) for h, line, attr in links),
-                          tuple(DocImage(*image) for image in images))
+                          tuple(DocImage(*image) for image in images),
+                          tuple(Section(*section) for section in sections))
     except Exception:
         return None
     ok = (isinstance(doc.html, str) and isinstance(doc.text, str)
@@ -89,10 +96,12 @@ def _decode(data: bytes) -> RenderedDoc | None:
     return doc if ok else None
 
 
-def _render_batch(batch: Sequence[tuple[str, bool]]) -> tuple[list[bytes], dict[str, str]]:
+def _render_batch(batch: Sequence[tuple[str, bool]],
+                  settings: MarkdownSettings = DEFAULT_SETTINGS
+                  ) -> tuple[list[bytes], dict[str, str]]:
     """Worker entry point: small values in, encoded RenderedDocs and the code blocks it
     highlighted out."""
-    return ([_encode(render_doc(body, allow_html)) for body, allow_html in batch],
+    return ([_encode(render_doc(body, allow_html, settings)) for body, allow_html in batch],
             codecache.take_fresh())
 
 
@@ -106,11 +115,12 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _render_misses(todo: list[tuple[str, bool]], jobs: int) -> list[bytes]:
+def _render_misses(todo: list[tuple[str, bool]], jobs: int, settings: MarkdownSettings
+                   ) -> list[bytes]:
     if not todo:
         return []
     if jobs <= 1 or len(todo) < POOL_THRESHOLD:
-        rendered, code = _render_batch(todo)
+        rendered, code = _render_batch(todo, settings)
         codecache.remember_fresh(code)
         return rendered
     size = max(8, len(todo) // (jobs * 4))
@@ -119,16 +129,16 @@ def _render_misses(todo: list[tuple[str, bool]], jobs: int) -> list[bytes]:
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["brandgen.markdown"])
     with ctx.Pool(min(jobs, len(batches))) as pool:
-        results = pool.map(_render_batch, batches, chunksize=1)
+        results = pool.map(partial(_render_batch, settings=settings), batches, chunksize=1)
     for _, code in results:
         codecache.remember_fresh(code)
     return [item for batch, _ in results for item in batch]
 
 
-def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int = 1
-                ) -> list[RenderedDoc]:
+def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int = 1,
+                settings: MarkdownSettings = DEFAULT_SETTINGS) -> list[RenderedDoc]:
     """Every document rendered (cache hits reused), in the order given."""
-    fingerprint = settings_fingerprint()
+    fingerprint = settings_fingerprint(settings)
     keys = [doc_key(d, fingerprint) for d in docs]
     found: dict[str, RenderedDoc] = {}
     if cache is not None:
@@ -141,7 +151,7 @@ def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int 
         if key not in found:
             todo.setdefault(key, (doc.body, doc.allow_html))
     codecache.preload(cache, [body for body, _ in todo.values()])
-    fresh = dict(zip(todo, _render_misses(list(todo.values()), jobs), strict=True))
+    fresh = dict(zip(todo, _render_misses(list(todo.values()), jobs, settings), strict=True))
     codecache.store_fresh(cache, codecache.take_fresh())
     if cache is not None and fresh:
         cache.put_many("docs", fresh)

@@ -18,7 +18,7 @@ from brandgen.urls import slug_problem, slugify
 from brandgen.yamlfile import YNode, parse_yaml
 
 POST_KEYS = ("title", "date", "updated", "summary", "tags", "draft", "canonical_url", "image",
-             "slug")
+             "slug", "toc")
 PAGE_KEYS = ("title", "menu", "slug", "summary")
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _TIMED = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(:\d{2})?$")
@@ -143,9 +143,11 @@ def _post(path: Path, f: Fields, doc: Document, problems: Problems, timezone: st
         canonical = ""
     summary, tags = f.text("summary", default="") or "", f.strings("tags")
     draft = f.boolean("draft")
+    toc = f.boolean("toc", default=True, hint="`toc: false` hides the table of contents; "
+                    "posts with three or more sections show one by default")
     if title and date and slug:
         return Post(title, slug, date, doc, updated, summary, tags, draft, canonical, image,
-                    instant)
+                    instant, toc)
     return None
 
 

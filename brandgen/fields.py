@@ -219,12 +219,13 @@ class Fields:
             return None
         return number
 
-    def boolean(self, key: str, default: bool = False) -> bool:
+    def boolean(self, key: str, default: bool = False, hint: str = "") -> bool:
         node = self._get(key, False, "true or false")
         if node is None:
             return default
         if not isinstance(node.value, bool):
-            self.fail(key, f"expected true or false, got {describe(node)}")
+            self.fail(key, f"expected true or false, got {describe(node)}",
+                      hint or f"write `{key}: true` or `{key}: false`, without quotes")
             return default
         return node.value
 

@@ -25,7 +25,7 @@ from pygments.util import ClassNotFound
 
 from brandgen import codecache
 from brandgen.plaintext import inline_text
-from brandgen.urls import slugify
+from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings, heading_slug, use_typography
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 WORDS_PER_MINUTE = 230
@@ -57,18 +57,23 @@ def _block(code: str, name: str, lexer: Lexer) -> str:
             "</code></pre>\n")
 
 
-@lru_cache(maxsize=2)
-def make_markdown(allow_html: bool = True) -> MarkdownIt:
-    """The MarkdownIt instance, built once and reused for every page.
+@lru_cache(maxsize=8)
+def make_markdown(allow_html: bool = True, settings: MarkdownSettings = DEFAULT_SETTINGS
+                  ) -> MarkdownIt:
+    """The MarkdownIt instance, built once per settings and reused for every page.
 
     Markdown files pass raw HTML through (the author's own site); short Markdown fields in
     YAML (`summary:`) do not, so markup typed into a YAML value always shows up escaped.
     """
-    md = MarkdownIt("commonmark", {"highlight": _highlight, "html": allow_html})
+    md = MarkdownIt("commonmark", {"highlight": _highlight, "html": allow_html,
+                                   "typographer": settings.typographer,
+                                   "quotes": list(settings.quotes),
+                                   "linkify": settings.linkify})
     md.enable(["table", "strikethrough"])
+    use_typography(md, settings)
     md.use(footnote_plugin)
     md.use(tasklists_plugin, label=True)
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=lambda s: slugify(s) or "section")
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
     md.add_render_rule("image", _render_image)
     return md
 
@@ -121,6 +126,15 @@ class DocLink:
 
 
 @dataclass(frozen=True)
+class Section:
+    """An h2 or h3 of a document, for its table of contents."""
+
+    level: int
+    id: str  # the heading's anchor id
+    title: str  # its plain text
+
+
+@dataclass(frozen=True)
 class RenderedDoc:
     """One Markdown document as HTML: a plain value (it pickles and is cached).
 
@@ -134,6 +148,7 @@ class RenderedDoc:
     headings: tuple[str, ...] = ()  # anchor ids of h2-h4
     links: tuple[DocLink, ...] = ()
     images: tuple[DocImage, ...] = ()
+    sections: tuple[Section, ...] = ()  # h2 and h3, in order
 
     @property
     def reading_minutes(self) -> int:
@@ -173,15 +188,18 @@ def _walk_inline(token: Token, links: list[DocLink]) -> None:
             links.append(DocLink(href, line, attr))
 
 
-def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
-    """Render one document body; a pure function of (text, allow_html) and the library."""
-    md = make_markdown(allow_html)
+def render_doc(text: str, allow_html: bool = True,
+               settings: MarkdownSettings = DEFAULT_SETTINGS) -> RenderedDoc:
+    """Render one document body; a pure function of (text, allow_html, settings) and the
+    library."""
+    md = make_markdown(allow_html, settings)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
     images: list[DocImage] = []
     env["doc_images"] = images
     links: list[DocLink] = []
     headings: list[str] = []
+    sections: list[Section] = []
     words = 0
     plain: list[str] = []
     for i, token in enumerate(tokens):
@@ -194,6 +212,9 @@ def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
             anchor_id = tokens[i - 2].attrs.get("id")
             if anchor_id:
                 headings.append(str(anchor_id))
+                if token.tag in ("h2", "h3") and plain[-1].strip():  # no nameless entry
+                    sections.append(Section(int(token.tag[1]), str(anchor_id),
+                                            plain[-1].strip()))
                 tail = Token("html_inline", "", 0, content=_ANCHOR.format(id=anchor_id))
                 inline = tokens[i - 1]
                 inline.children = [*(inline.children or []), tail]
@@ -204,7 +225,7 @@ def render_doc(text: str, allow_html: bool = True) -> RenderedDoc:
     # scrollable-region-focusable); highlighted blocks get the same in _highlight.
     body = body.replace("<pre><code", '<pre tabindex="0"><code')
     return RenderedDoc(body, " ".join(plain), words, tuple(headings), tuple(links),
-                       tuple(images))
+                       tuple(images), tuple(sections))
 
 
 def excerpt(text: str, limit: int = 160) -> str:

@@ -106,6 +106,7 @@ class Post:
     canonical_url: str = ""
     image: str = ""
     instant: dt.datetime | None = None  # when `date:` has a time: the moment it goes live
+    toc: bool = True  # front matter `toc: false` hides the table of contents
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from brandgen.model import Content, Post
 from brandgen.urls import Urls, output_file, tag_slug
 
 RESERVED = {"blog", "projects", "cv", "tags", "assets", "feed.xml", "sitemap.xml",
-            "robots.txt", "404.html", "resume.json", "index.html"}
+            "robots.txt", "404.html", "resume.json", "index.html", "llms.txt"}
 FIXED = ("", "projects/", "cv/", "tags/", "404.html", "feed.xml", "sitemap.xml", "robots.txt",
-         "resume.json")
+         "resume.json", "llms.txt")
 
 
 @dataclass(frozen=True)

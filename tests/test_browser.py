@@ -185,3 +185,24 @@ def test_cv_prints_on_exactly_one_page(chromium: Browser, site_url: str, paper: 
         page.close()
     (tmp_path / f"cv-{paper}.pdf").write_bytes(pdf)
     assert pdf_page_count(pdf) == 1, f"CV on {paper}: {pdf_page_count(pdf)} pages"
+
+
+def test_table_of_contents_folds_on_a_phone_and_shows_on_a_desktop(
+        tabs: dict[str, Tab], site_url: str) -> None:
+    url = site_url + PAGES["post-example"]
+    phone = tabs["phone"].load(url)
+    first = phone.locator(".toc a").first
+    assert phone.locator(".toc summary").is_visible() and not first.is_visible()
+    phone.locator(".toc summary").click()
+    assert first.is_visible()
+    first.click()  # an entry jumps to its heading
+    assert phone.evaluate("location.hash") == first.get_attribute("href")
+    desktop = tabs["light"].load(url)
+    assert desktop.locator(".toc a").first.is_visible()
+    assert not desktop.locator(".toc summary").is_visible()  # no toggle that does nothing
+    desktop.emulate_media(media="print")
+    try:
+        assert not desktop.locator(".toc").is_visible()
+        assert not desktop.locator(".related").is_visible()
+    finally:
+        desktop.emulate_media(media="screen")

@@ -100,7 +100,7 @@ def test_render_docs_uses_the_cache_and_rerenders_damaged_entries(
     calls: list[int] = []
     real = docs_module._render_batch
     monkeypatch.setattr(docs_module, "_render_batch",
-                        lambda batch: calls.append(len(batch)) or real(batch))
+                        lambda batch, *a: calls.append(len(batch)) or real(batch, *a))
     assert render_docs(inputs, cache) == first and calls == []
     key = doc_key(inputs[1], settings_fingerprint())
     cache.put_many("docs", {key: b"not a pickle"})
@@ -118,7 +118,7 @@ def test_identical_texts_render_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     real = docs_module._render_batch
     monkeypatch.setattr(docs_module, "_render_batch",
-                        lambda batch: calls.append(len(batch)) or real(batch))
+                        lambda batch, *a: calls.append(len(batch)) or real(batch, *a))
     out = render_docs([DocInput("a.md", "same"), DocInput("b.md", "same")])
     assert calls == [1] and out[0] == out[1] and isinstance(out[0], RenderedDoc)
 

@@ -16,6 +16,7 @@ from brandgen import docs as docs_module
 from brandgen.bundled import BUNDLED_THEMES
 from brandgen.cache import FOLDER
 from brandgen.errors import BuildError
+from brandgen.typography import MarkdownSettings
 from tests.conftest import REPO, SiteMaker, run_build, write_files
 
 POSTS = {
@@ -50,9 +51,10 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     counts: list[int] = []
     real = docs_module._render_misses
 
-    def counting(todo: list[tuple[str, bool]], jobs: int) -> list[bytes]:
+    def counting(todo: list[tuple[str, bool]], jobs: int, settings: MarkdownSettings
+                 ) -> list[bytes]:
         counts.append(len(todo))
-        return real(todo, jobs)
+        return real(todo, jobs, settings)
 
     monkeypatch.setattr(docs_module, "_render_misses", counting)
     return counts

@@ -17,6 +17,7 @@ from brandgen.docs import DocInput, LinkTargets, resolve_doc
 from brandgen.errors import Problems
 from brandgen.markdown import ImageRenderer, RenderedDoc, excerpt
 from brandgen.model import Content, Document, Post
+from brandgen.public.reading import related_posts, table_of_contents
 from brandgen.public.seo import page_jsonld, person_jsonld, post_jsonld
 from brandgen.public.views import (
     MenuItem,
@@ -105,7 +106,8 @@ def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver
         route = routes.documents[post.doc.source]
         image = urls.link(post.image) if post.image else ""
         views.append(PostView(post, route.url, route.abs_url, html, r.text, r.reading_minutes,
-                              tags, post.summary or excerpt(r.text), image))
+                              tags, post.summary or excerpt(r.text), image,
+                              table_of_contents(r.sections) if post.toc else ()))
     return tuple(views)
 
 
@@ -197,7 +199,8 @@ def _outputs(site: Site) -> list[Output]:
         outs.append(Output(site.routes.documents[post.post.doc.source].route, "post.html",
                            f"{post.title} — {site.title}", post.description,
                            post.post.doc.source,
-                           {"post": post, "newer": newer_post, "older": older_post},
+                           {"post": post, "newer": newer_post, "older": older_post,
+                            "related": related_posts(post, site.posts, site.today)},
                            "article", post.image_url, post_jsonld(site, post),
                            lastmod=post.updated or post.date))
     tagged: dict[str, list[PostView]] = {tag.slug: [] for tag in site.tags}

@@ -23,6 +23,7 @@ from brandgen.markdown import make_markdown
 from brandgen.model import Content, Skill
 from brandgen.plaintext import inline_text
 from brandgen.public.views import Site
+from brandgen.typography import markdown_settings
 from brandgen.urls import display_url
 
 TEMPLATE = "cv.typ"
@@ -49,9 +50,10 @@ def _month(value: When | None) -> str:
     return str(value.date.year) if value.precision == "year" else f"{value.date:%b %Y}"
 
 
-def _plain(markdown: str) -> str:
-    """A Markdown field as the text a reader sees (the PDF sets it as plain text)."""
-    tokens = make_markdown(allow_html=False).parse(markdown)
+def _plain(markdown: str, language: str) -> str:
+    """A Markdown field as the text a reader sees (the PDF sets it as plain text), with the
+    same typographic quotes as the page."""
+    tokens = make_markdown(allow_html=False, settings=markdown_settings(language)).parse(markdown)
     return " ".join(inline_text(t) for t in tokens if t.type == "inline").strip()
 
 
@@ -83,7 +85,7 @@ def cv_data(site: Site) -> dict[str, Any]:
         "contact": contact,
         "roles": [{"role": r.role, "organization": r.organization,
                    "dates": f"{_month(r.start)} – {_month(r.end)}", "location": r.location,
-                   "summary": _plain(r.summary) if r.summary else "",
+                   "summary": _plain(r.summary, site.config.language) if r.summary else "",
                    "highlights": list(r.highlights)} for r in c.roles],
         "degrees": [{"title": d.degree + (f", {d.field}" if d.field else ""),
                      "institution": d.institution,

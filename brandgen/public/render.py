@@ -18,6 +18,7 @@ from brandgen.markdown import syntax_css
 from brandgen.public.context import template_site
 from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
+from brandgen.public.llms import llms_txt
 from brandgen.public.pagecache import CachedPages, PageKeys
 from brandgen.public.views import Output, Site
 from brandgen.responsive import CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
@@ -178,6 +179,7 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
     pdf = cv_pdf(site, env, problems)
     if pdf is not None:
         files["cv.pdf"] = pdf
+    files["llms.txt"] = llms_txt(site, pdf is not None)
     files[".nojekyll"] = b""
     files["assets/syntax.css"] = syntax_css().encode()
     files["assets/favicon.svg"] = favicon_svg(site.content.profile.name,

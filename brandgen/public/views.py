@@ -20,6 +20,15 @@ class TagLink:
 
 
 @dataclass(frozen=True)
+class TocEntry:
+    """One line of a table of contents: an h2 (with its h3s as children) or a lone h3."""
+
+    id: str
+    title: str
+    children: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
 class PostView:
     post: Post
     url: str
@@ -30,6 +39,7 @@ class PostView:
     tags: tuple[TagLink, ...]
     description: str
     image_url: str = ""
+    toc: tuple[TocEntry, ...] = ()  # empty: no table of contents on this post
 
     @property
     def title(self) -> str:
