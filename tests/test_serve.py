@@ -145,8 +145,10 @@ def test_live_reload_script_only_in_served_html(site: Snapshot) -> None:
     assert home.count(b'<script id="brandgen-live-reload">') == 1
     script_at = home.index(b'<script id="brandgen-live-reload">')
     assert script_at < home.rindex(b"</body>")
-    assert b'new EventSource("/brand/__brandgen/events")' in home
-    assert b'const t="abcd.3"' in home
+    assert b'new EventSource("/brand/__brandgen/events"+' in home
+    assert b'const me="/brand/index.html",inst="abcd"' in home and b"let epoch=3;" in home
+    post = get("/brand/blog/hello/", site).body
+    assert b'const me="/brand/blog/hello/index.html"' in post
     for name in ("assets/theme.css", "feed.xml", "sitemap.xml", "resume.json", "robots.txt"):
         response = get("/brand/" + name, site)
         assert response.status == 200, name
@@ -163,7 +165,7 @@ def test_events_endpoint_respects_the_base_path(site: Snapshot, make_site: SiteM
     root_site = snapshot_of(make_site(), base_url="http://127.0.0.1:8000/")
     assert is_events("/__brandgen/events", root_site)
     home = get("/", root_site)
-    assert home.status == 200 and b'new EventSource("/__brandgen/events")' in home.body
+    assert home.status == 200 and b'new EventSource("/__brandgen/events"+' in home.body
 
 
 def test_dashboard_only_at_the_private_prefix(site: Snapshot) -> None:
@@ -215,7 +217,7 @@ def test_overlay_escapes_a_hostile_error_and_shows_the_source(make_site: SiteMak
 
 
 def test_no_overlay_without_errors(site: Snapshot) -> None:
-    assert b"brandgen-overlay" not in get("/brand/", site).body
+    assert b'id="brandgen-overlay' not in get("/brand/", site).body
 
 
 def test_source_excerpt_at_the_edges() -> None:
@@ -267,7 +269,7 @@ def test_builder_rewrites_base_url_and_keeps_the_last_good_build(
     assert "Built " in capsys.readouterr().out
 
     (root / POST).write_text(BROKEN_POST)
-    bad = builder.rebuild(POST)
+    bad = builder.rebuild([("content", root / POST)])
     assert bad.epoch == good.epoch + 1
     assert bad.public is good.public  # the last good pages keep being served
     assert [e.path for e in bad.errors] == [POST]
@@ -278,16 +280,16 @@ def test_builder_rewrites_base_url_and_keeps_the_last_good_build(
     assert "still serving the last good build" in err
 
     (root / POST).write_text(GOOD_POST.replace("Hi there", "Hi again"))
-    fixed = builder.rebuild(POST)
+    fixed = builder.rebuild([("content", root / POST)])
     assert fixed.epoch == bad.epoch + 1 and not fixed.errors and not fixed.overlay
     assert b"Hi again" in fixed.public["blog/hello/index.html"]
     out = capsys.readouterr().out
-    assert out.startswith("Rebuilt in ") and out.rstrip().endswith(f" s ({POST})")
+    assert out.startswith("Rebuilt in ") and f" s ({POST}; " in out
 
     (root / "brandgen.yaml").write_text("base_url: https://ada.example/other/\n")
-    assert builder.rebuild("brandgen.yaml").base_path == "/other/"
+    assert builder.rebuild([("config", root / "brandgen.yaml")]).base_path == "/other/"
     (root / "brandgen.yaml").write_text("base_url: [broken\n")
-    broken_config = builder.rebuild("brandgen.yaml")
+    broken_config = builder.rebuild([("config", root / "brandgen.yaml")])
     assert broken_config.errors and broken_config.base_path == "/other/"
 
 
@@ -310,24 +312,31 @@ def test_a_failing_first_build_serves_the_overlay_page(make_site: SiteMaker,
 
 def test_builder_survives_a_bug_in_brandgen(make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    def boom(options: object) -> None:
+    def boom(*args: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(state_module, "render_all", boom)
+    monkeypatch.setattr(state_module.IncrementalSite, "rebuild", boom)
     snapshot = Builder(make_site(), SiteState(), port=1).rebuild()
     assert "internal error: RuntimeError('kaboom')" in snapshot.errors[0].message
     assert "internal error" in capsys.readouterr().err
 
 
-def test_site_state_wait_for_change() -> None:
+def test_site_state_wait_for_epoch_and_changes_since() -> None:
     state = SiteState()
-    token = state.snapshot.token
-    assert state.wait_for_change(None, 0) == token
-    assert state.wait_for_change(token, 0.01) is None
-    state.publish_good({}, {}, "/")
-    assert state.wait_for_change(token, 0) == state.snapshot.token != token
+    assert state.wait_for_epoch(-1, 0) is state.snapshot
+    assert state.wait_for_epoch(0, 0.01) is None
+    state.publish_good({}, {}, "/", frozenset({"/a"}))  # the first build: everything is new
+    state.publish_good({}, {}, "/", frozenset({"/b"}))
+    state.publish_errors((), "overlay", "/")
+    state.publish_good({}, {}, "/", frozenset({"/c"}))
+    assert state.wait_for_epoch(0, 0) is state.snapshot and state.snapshot.epoch == 4
+    assert state.changes_since(0) is None
+    assert state.changes_since(1) == {"/b", "/c"}
+    assert state.changes_since(3) == {"/c"} and state.changes_since(4) == frozenset()
+    state.publish_good({}, {}, "/other/", frozenset({"/other/d"}))  # a new base path
+    assert state.changes_since(4) is None
     state.close()
-    assert state.wait_for_change(None, 1) is None
+    assert state.wait_for_epoch(-1, 1) is None
 
 
 # --- run_server's refusals -----------------------------------------------------------------

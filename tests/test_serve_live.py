@@ -69,13 +69,13 @@ def test_serve_over_loopback(make_site: SiteMaker, capsys: pytest.CaptureFixture
             assert "Hi again" in body, "the change was not served"
 
             (root / POST).write_text(BROKEN_POST)
-            status, body = poll(url + "blog/hello/", lambda s, b: "brandgen-overlay" in b)
+            status, body = poll(url + "blog/hello/", lambda s, b: 'id="brandgen-overlay"' in b)
             assert f"{POST}:3:1: error: bogus: unknown key" in body
             assert "Hi again" in body  # the last good page, under the overlay
 
             (root / POST).write_text(GOOD_POST.replace("Hi there", "Fixed"))
             status, body = poll(url + "blog/hello/", lambda s, b: "Fixed" in b)
-            assert "Fixed" in body and "brandgen-overlay" not in body
+            assert "Fixed" in body and 'id="brandgen-overlay"' not in body
         except BaseException as e:
             failure.append(e)
         finally:
@@ -94,7 +94,7 @@ def test_serve_over_loopback(make_site: SiteMaker, capsys: pytest.CaptureFixture
     assert port != 0
     assert f"Serving {url} (dashboard: http://127.0.0.1:{port}/__brandgen/private/) — " \
            "Ctrl-C to stop" in out
-    assert re.search(rf"Rebuilt in \d+\.\d\d s \({re.escape(POST)}\)", out)
+    assert re.search(rf"Rebuilt in \d+\.\d\d s \({re.escape(POST)}; \d+ pages rendered\)", out)
     assert f"{POST}:3:1: error: bogus: unknown key 'bogus'" in err
     assert "Traceback" not in out + err
     assert out.rstrip().endswith("Stopped.")
