@@ -38,9 +38,10 @@ from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import assemble_site, local_today, published_posts, site_documents
 from brandgen.public.feeds import sitemap
 from brandgen.public.render import render_site
-from brandgen.public.social import social_images
+from brandgen.public.views import Site
 from brandgen.responsive import ImageSet, markdown_renderer, responsive_images
 from brandgen.routes import Routes, plan_routes
+from brandgen.serve.cards import CardMemo
 from brandgen.serve.deps import (
     PageMemo,
     broken_links,
@@ -142,6 +143,8 @@ class IncrementalSite:
         self._link_warnings: dict[str, list[SourceError]] = {}
         self._scan_key = ""
         self._blobs: dict[str, BlobCache] = {}
+        self._cards = CardMemo()
+        self._sitemap_memo: tuple[object, bytes] | None = None
 
     def blobs(self, name: str) -> BlobCache:
         if name not in self._blobs:
@@ -193,13 +196,13 @@ class IncrementalSite:
             config, content, routes, published, {d: self._docs[d] for d in docs}, today,
             problems, markdown_renderer(images, routes.urls)))
         case_clashes(site, problems)
-        site, cards = timer.run("social images", lambda: social_images(
+        site, cards = timer.run("social images", lambda: self._cards.run(
             site, self.blobs("social")))
         shared = shared_key(site, self._reads, images)
         stale = stale_outputs(site, self._pages, shared == self._shared)
         with timer.stage("render"):
             fresh = render_site(replace(site, outputs=tuple(stale)), env, problems, 1, images)
-            fresh["sitemap.xml"] = sitemap(site)  # it lists every output, not just the stale
+            fresh["sitemap.xml"] = self._sitemap(site)  # every output, not just the stale
         pages = dict(self._pages)
         for out in stale:
             file = routes[out.route].file
@@ -226,6 +229,12 @@ class IncrementalSite:
         self._public, self._private_files = public, private
         self._pending.clear()
         return built
+
+    def _sitemap(self, site: Site) -> bytes:
+        key = (site.urls.base_url, [(o.route, o.in_sitemap, o.lastmod) for o in site.outputs])
+        if self._sitemap_memo is None or self._sitemap_memo[0] != key:
+            self._sitemap_memo = (key, sitemap(site))
+        return self._sitemap_memo[1]
 
     def _load_config(self, problems: Problems) -> SiteConfig:
         config = load_config(self.root, problems, self.base_url)
