@@ -5,6 +5,7 @@ the builder's base_url rewrite. The real loopback and browser tests are in test_
 from __future__ import annotations
 
 import datetime as dt
+import json
 import socket
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from watchfiles import Change as FileChange
 from brandgen.errors import SourceError
 from brandgen.serve import classify_change, run_server
 from brandgen.serve import state as state_module
+from brandgen.serve.client import client_script, event_message
 from brandgen.serve.overlay import render_overlay, source_excerpt
 from brandgen.serve.routes import Response, is_events, respond
-from brandgen.serve.state import Builder, SiteState, Snapshot
-from brandgen.serve.watch import describe, relevant_changes
+from brandgen.serve.state import Builder, SiteState, Snapshot, changed_urls
+from brandgen.serve.watch import ProjectFilter, describe, relevant_changes
 from tests.conftest import SiteMaker, render
 from tests.tools import format_vnu, vnu_messages
 
@@ -87,6 +89,42 @@ def test_relevant_changes_drops_litter_and_transient_files(tmp_path: Path) -> No
     assert changes == [("content", tmp_path / "content/posts/gone.md"), ("content", real)]
     assert describe(changes, tmp_path) == "content/posts/gone.md and 1 more"
     assert describe(changes[1:], tmp_path) == "content/profile.yaml"
+
+
+@pytest.mark.parametrize("pattern", [
+    # write a temp file, rename it over the original (most editors' "safe write")
+    [(FileChange.added, "content/posts/.a.md.tmp1"), (FileChange.modified,
+     "content/posts/.a.md.tmp1"), (FileChange.deleted, "content/posts/.a.md.tmp1"),
+     (FileChange.deleted, "content/posts/a.md"), (FileChange.added, "content/posts/a.md")],
+    # truncate, then write
+    [(FileChange.modified, "content/posts/a.md"), (FileChange.modified, "content/posts/a.md")],
+    # Vim: the probe file, a backup, then the new file
+    [(FileChange.added, "content/posts/4913"), (FileChange.deleted, "content/posts/4913"),
+     (FileChange.added, "content/posts/a.md~"), (FileChange.deleted, "content/posts/a.md"),
+     (FileChange.added, "content/posts/a.md"), (FileChange.deleted, "content/posts/a.md~")],
+    # JetBrains
+    [(FileChange.added, "content/posts/a.md___jb_tmp___"),
+     (FileChange.added, "content/posts/a.md___jb_old___"),
+     (FileChange.modified, "content/posts/a.md"),
+     (FileChange.deleted, "content/posts/a.md___jb_old___")],
+])
+def test_editor_save_patterns_are_one_change(tmp_path: Path,
+                                             pattern: list[tuple[FileChange, str]]) -> None:
+    post = tmp_path / "content/posts/a.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("saved")
+    batch = {(change, str(tmp_path / rel)) for change, rel in pattern}
+    assert relevant_changes(batch, tmp_path) == [("content", post)]
+
+
+def test_the_watch_filter_skips_output_caches_and_git(tmp_path: Path) -> None:
+    keep = ProjectFilter(tmp_path)
+    for rel in ("brandgen.yaml", "content", "content/posts/new.md", "themes",
+                "themes/mine/templates/base.html", "content/private/goals.yaml"):
+        assert keep(FileChange.added, str(tmp_path / rel)), rel
+    for rel in ("site/public/index.html", ".git/index", ".brandgen-cache/docs.sqlite",
+                "content/posts/.a.md.swp", "README.md", ".venv/lib/x.py"):
+        assert not keep(FileChange.added, str(tmp_path / rel)), rel
 
 
 # --- routing -------------------------------------------------------------------------------
@@ -360,3 +398,24 @@ def test_port_out_of_range_is_a_usage_error(make_site: SiteMaker,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert run_server(make_site(), port=70000) == 2
     assert "--port must be 0-65535" in capsys.readouterr().err
+
+
+# --- the live-reload protocol ----------------------------------------------------------------
+
+def test_event_message_lists_changed_urls_and_the_overlay() -> None:
+    message = event_message("abcd", 5, frozenset({"/b/x.css", "/b/a/index.html"}), "<div>")
+    assert message.startswith(b"data: ") and message.endswith(b"\n\n")
+    assert b"\n" not in message[:-2]  # one event, one data line
+    assert json.loads(message[6:]) == {"instance": "abcd", "epoch": 5, "overlay": "<div>",
+                                       "changed": ["/b/a/index.html", "/b/x.css"]}
+    assert json.loads(event_message("abcd", 6, None, "")[6:])["changed"] is None
+
+
+def test_changed_files_become_the_urls_a_browser_asks_for() -> None:
+    assert changed_urls(["index.html", "assets/theme.css"], ["career.ics"], "/brand/") == {
+        "/brand/index.html", "/brand/assets/theme.css", "/__brandgen/private/career.ics"}
+
+
+def test_the_client_script_cannot_be_closed_by_a_url() -> None:
+    script = client_script("/b/</script><img src=x>", "i", 1, "/b/__brandgen/events")
+    assert script.count(b"</script>") == 1 and b"<img" not in script

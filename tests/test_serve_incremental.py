@@ -6,11 +6,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from brandgen.build import BuildResult
 from brandgen.bundled import BUNDLED_THEMES
 from brandgen.errors import BuildError
+from brandgen.serve.deps import WHOLE, template_reads
 from brandgen.serve.incremental import Built, IncrementalSite
 from brandgen.serve.watch import Change, classify_change
 from tests.conftest import NOW, SiteMaker, render
@@ -68,7 +70,7 @@ class Sources:
 
 
 OPS = ("create", "delete", "rename", "body", "title", "tags", "date", "draft", "template",
-       "css", "config", "private", "profile")
+       "css", "static", "config", "private", "profile")
 
 
 def edit(rng: random.Random, src: Sources, step: int, op: str) -> str:
@@ -109,6 +111,8 @@ def edit(rng: random.Random, src: Sources, step: int, op: str) -> str:
                   base.replace("</article>", f"<p>edition {step}</p></article>", 1))
     elif op == "css":
         src.write("themes/default/static/theme.css", f"body{{margin:{step}px}}\n")
+    elif op == "static":
+        src.write(f"content/static/notes-{step % 2}.txt", f"notes {step}\n")
     elif op == "config":
         src.write("brandgen.yaml", f"base_url: https://ada.github.io/brand/\ntitle: Site {step}\n"
                                    f"posts_per_page: {rng.randint(1, 4)}\n")
@@ -213,3 +217,23 @@ def test_what_each_kind_of_edit_renders(make_site: SiteMaker) -> None:
     template = site.rebuild(src.changes, NOW)
     assert template.rendered == pages
     assert template.changed == {f"blog/p{d}/index.html" for d in range(1, 13)}
+
+
+def test_template_reads_follow_site_attributes() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "a.html": "{{ site.title }}{% for r in site.content.roles %}{{ r }}{% endfor %}",
+        "b.html": "{{ site.content.skills | length }}{{ profile.name }}"}))
+    assert template_reads(env) == {("title",), ("content", "roles"), ("content", "skills")}
+    env.loader = jinja2.DictLoader({"c.html": "{% set s = site %}{{ s.posts }}"})
+    assert WHOLE in template_reads(env)
+    env.loader = jinja2.DictLoader({"d.html": "{{ site['posts'] }}{% broken"})
+    assert WHOLE in template_reads(env)
+
+
+def test_the_bundled_theme_never_reads_the_list_of_posts(make_site: SiteMaker) -> None:
+    site = IncrementalSite(make_site(), LOCAL)
+    site.rebuild([], NOW)
+    assert site._env is not None
+    reads = template_reads(site._env)
+    assert WHOLE not in reads and ("posts",) not in reads
+    assert ("content", "posts") not in reads and ("content", "roles") in reads

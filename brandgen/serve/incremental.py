@@ -155,7 +155,9 @@ class IncrementalSite:
     def rebuild(self, changes: Iterable[Change], now: dt.datetime) -> Built:
         """Apply the changes (and those of failed rebuilds before); raises BuildError."""
         self._pending.update(changes)
-        kinds = {kind for kind, _ in self._pending}
+        # content/static/ is content (listings, image sizes); a theme's static/ is not.
+        kinds = {"site-static" if kind == "static" and path.is_relative_to(self.root / "content")
+                 else kind for kind, path in self._pending}
         timer, problems = Timer(), Problems()
         if self.config is None or "config" in kinds:
             self._drop()
@@ -164,7 +166,7 @@ class IncrementalSite:
             private_side.warn_if_tracked(config, self._git)  # once, not on every save
         else:
             config = self.config
-        if self._env is None or kinds & {"template", "static"}:
+        if self._env is None or kinds & {"template", "static"}:  # static: a theme's
             self._theme = self._find_theme(config, problems)  # a new override folder counts
         if self._env is None or "template" in kinds:
             assert self._theme is not None
@@ -179,7 +181,7 @@ class IncrementalSite:
         private = timer.run("private dashboard", lambda: self._private_side(
             config, content, today, kinds, problems))
         problems.extend(self._git)
-        if self._images is None or "static" in kinds or "content" in kinds:
+        if self._images is None or kinds & {"site-static", "content"}:
             sprob = Problems()
             self._images = Loaded(responsive_images(
                 config.content_dir / "static", content.static_files, self.blobs("images"),
@@ -250,9 +252,9 @@ class IncrementalSite:
         return theme
 
     def _load_content(self, config: SiteConfig, kinds: set[str]) -> Content:
-        if self._content is not None and not kinds & {"content", "static"}:
+        if self._content is not None and not kinds & {"content", "site-static"}:
             return self._content.value  # type: ignore[return-value]
-        if self._content is not None and "static" not in kinds \
+        if self._content is not None and "site-static" not in kinds \
                 and not self._content.problems.errors and not self._content.problems.warnings:
             posts = reload_posts(self._content.value, self._pending, config)  # type: ignore[arg-type]
             if posts is not None:
@@ -306,7 +308,7 @@ class IncrementalSite:
 
     def _static_files(self, config: SiteConfig, dirs: tuple[Path, ...], content: Content,
                       kinds: set[str], problems: Problems) -> dict[str, bytes]:
-        if self._static is None or kinds & {"static", "content"}:
+        if self._static is None or kinds & {"static", "site-static", "content"}:
             sprob = Problems()
             self._static = Loaded(static_files(config, dirs, content.static_files, sprob), sprob)
         _replay(problems, self._static)
