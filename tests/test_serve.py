@@ -117,6 +117,15 @@ def test_editor_save_patterns_are_one_change(tmp_path: Path,
     assert relevant_changes(batch, tmp_path) == [("content", post)]
 
 
+def test_a_new_folder_brings_the_files_already_in_it(tmp_path: Path) -> None:
+    css = tmp_path / "themes/default/static/theme.css"
+    css.parent.mkdir(parents=True)
+    css.write_text("body{}")
+    (tmp_path / "themes/default/static/.theme.css.swp").write_text("")
+    changes = relevant_changes({(FileChange.added, str(tmp_path / "themes"))}, tmp_path)
+    assert changes == [("template", tmp_path / "themes"), ("static", css)]
+
+
 def test_the_watch_filter_skips_output_caches_and_git(tmp_path: Path) -> None:
     keep = ProjectFilter(tmp_path)
     for rel in ("brandgen.yaml", "content", "content/posts/new.md", "themes",

@@ -308,7 +308,7 @@ class IncrementalSite:
 
     def _static_files(self, config: SiteConfig, dirs: tuple[Path, ...], content: Content,
                       kinds: set[str], problems: Problems) -> dict[str, bytes]:
-        if self._static is None or kinds & {"static", "site-static", "content"}:
+        if self._static is None or kinds & {"static", "site-static", "content", "template"}:
             sprob = Problems()
             self._static = Loaded(static_files(config, dirs, content.static_files, sprob), sprob)
         _replay(problems, self._static)

@@ -53,18 +53,25 @@ def relevant_changes(batch: Iterable[tuple[FileChange, str]], root: Path) -> lis
     """The changes in a watchfiles batch worth a rebuild, sorted and without duplicates.
 
     A file that was created and is already gone again (`sed -i`'s and other tools' temp
-    files) is left out: it only existed between two events of the same burst.
+    files) is left out: it only existed between two events of the same burst. A folder that
+    was created brings the files already in it: they may have been written before the OS
+    watch on the new folder was armed.
     """
     events: dict[Path, set[FileChange]] = {}
     for change, raw in batch:
         events.setdefault(Path(raw), set()).add(change)
-    found: list[Change] = []
+    found: dict[Path, str] = {}
     for path, changes in sorted(events.items()):
         kind = classify_change(path, root)
         if kind is None or (FileChange.added in changes and not path.exists()):
             continue
-        found.append((kind, path))
-    return found
+        found[path] = kind
+        if FileChange.added in changes and path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                inner_kind = classify_change(inner, root)
+                if inner_kind is not None and inner.is_file():
+                    found[inner] = inner_kind
+    return [(kind, path) for path, kind in sorted(found.items())]
 
 
 def describe(changes: list[Change], root: Path) -> str:
