@@ -145,6 +145,8 @@ class IncrementalSite:
         self._blobs: dict[str, BlobCache] = {}
         self._cards = CardMemo()
         self._sitemap_memo: tuple[object, bytes] | None = None
+        self._generated: tuple[tuple[object, ...], tuple[Site, dict[str, bytes], Problems]] \
+            | None = None
 
     def blobs(self, name: str) -> BlobCache:
         if name not in self._blobs:
@@ -194,26 +196,39 @@ class IncrementalSite:
         routes = timer.run("routes", lambda: self._plan(config, content, published, problems))
         docs = site_documents(content, published)
         timer.run("markdown", lambda: self._render_docs(config, docs))
-        site = timer.run("assemble", lambda: assemble_site(
-            config, content, routes, published, {d: self._docs[d] for d in docs}, today,
-            problems, markdown_renderer(images, routes.urls)))
-        case_clashes(site, problems)
-        site, cards = timer.run("social images", lambda: self._cards.run(
-            site, self.blobs("social")))
-        shared = shared_key(site, self._reads, images)
-        stale = stale_outputs(site, self._pages, shared == self._shared)
-        with timer.stage("render"):
-            fresh = render_site(replace(site, outputs=tuple(stale)), env, problems, 1, images)
-            fresh["sitemap.xml"] = self._sitemap(site)  # every output, not just the stale
-        pages = dict(self._pages)
-        for out in stale:
-            file = routes[out.route].file
-            if file in fresh:
-                pages[out.route] = PageMemo(out, file, fresh.pop(file))
-        pages = {out.route: pages[out.route] for out in site.outputs if out.route in pages}
-        public = {memo.file: memo.data for memo in pages.values()}
-        public.update(fresh)
-        public.update(cards)
+        key = (content, routes, env, self._images, today, published)
+        last = self._generated
+        if last is not None and all(a is b for a, b in zip(last[0][:4], key[:4], strict=True)) \
+                and last[0][4:] == key[4:]:
+            # Nothing the pages are made of changed (a stylesheet, a private file): reuse.
+            site, public, gprob = last[1]
+            pages, shared, stale = self._pages, self._shared, []
+            public = dict(public)
+            problems.extend(gprob)
+        else:
+            gprob = Problems()
+            site = timer.run("assemble", lambda: assemble_site(
+                config, content, routes, published, {d: self._docs[d] for d in docs}, today,
+                gprob, markdown_renderer(images, routes.urls)))
+            case_clashes(site, gprob)
+            site, cards = timer.run("social images", lambda: self._cards.run(
+                site, self.blobs("social")))
+            shared = shared_key(site, self._reads, images)
+            stale = stale_outputs(site, self._pages, shared == self._shared)
+            with timer.stage("render"):
+                fresh = render_site(replace(site, outputs=tuple(stale)), env, gprob, 1, images)
+                fresh["sitemap.xml"] = self._sitemap(site)  # every output, not just the stale
+            pages = dict(self._pages)
+            for out in stale:
+                file = routes[out.route].file
+                if file in fresh:
+                    pages[out.route] = PageMemo(out, file, fresh.pop(file))
+            pages = {out.route: pages[out.route] for out in site.outputs if out.route in pages}
+            public = {memo.file: memo.data for memo in pages.values()}
+            public.update(fresh)
+            public.update(cards)
+            problems.extend(gprob)
+        generated = (key, (site, dict(public), gprob))
         public.update(image_files)
         public.update(timer.run("static files", lambda: self._static_files(
             config, theme.static_dirs, content, kinds, problems)))
@@ -228,6 +243,7 @@ class IncrementalSite:
                       _changed(self._private_files, private), len(stale), timer.timings)
         # Committed only now: a failed rebuild leaves the last good state to compare with.
         self.config, self._pages, self._shared = config, pages, shared
+        self._generated = generated
         self._public, self._private_files = public, private
         self._pending.clear()
         return built
