@@ -11,7 +11,8 @@ the page is fetched every 10 ms (both tools alike) until it shows the edit.
   template  the post template gets a new paragraph          -> a post page
   CSS       the stylesheet gets a new rule                  -> the stylesheet
 
-usage: python benchmarks/serve_bench.py [--sizes 1000 4000] [--edits 20] [--json FILE]
+usage: python benchmarks/serve_bench.py [--sizes 1000 4000] [--edits 20] [--kinds body css]
+                                       [--json FILE]
 Nothing here asserts a time (STYLE.md rule 15).
 """
 
@@ -170,7 +171,7 @@ def p90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
-def run(sizes: list[int], edits: int) -> dict[str, object]:
+def run(sizes: list[int], edits: int, kinds: tuple[str, ...] = KINDS) -> dict[str, object]:
     results: dict[str, object] = {"load_before": os.getloadavg()[0], "sizes": {}}
     for n in sizes:
         root = corpus(n)
@@ -178,10 +179,10 @@ def run(sizes: list[int], edits: int) -> dict[str, object]:
         print(f"N={n}: brandgen's first (cold) build {cold:.1f} s", flush=True)
         hugo = start_hugo(root)
         tools = [t for t in (brandgen, hugo) if t is not None]
-        samples: dict[str, dict[str, list[float]]] = {t.name: {k: [] for k in KINDS}
+        samples: dict[str, dict[str, list[float]]] = {t.name: {k: [] for k in kinds}
                                                       for t in tools}
         try:
-            for kind in KINDS:
+            for kind in kinds:
                 for i in range(edits + 1):
                     for tool in tools:
                         seconds = measure(tool, kind, f"bench{kind}{n}x{i}x{time.time_ns()}")
@@ -207,7 +208,7 @@ def table(results: dict[str, object]) -> str:
             "|---|---|---|---|---|---|"]
     for n, data in results["sizes"].items():  # type: ignore[attr-defined]
         samples = data["samples"]
-        for kind in KINDS:
+        for kind in samples["brandgen"]:
             cells = []
             for name in ("brandgen", "hugo"):
                 values = samples.get(name, {}).get(kind, [])
@@ -222,9 +223,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000])
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    results = run(args.sizes, args.edits)
+    results = run(args.sizes, args.edits, tuple(args.kinds))
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     print(table(results))
