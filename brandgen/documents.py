@@ -101,15 +101,21 @@ def load_posts(root: Path, problems: Problems, timezone: str = "UTC",
     """content/posts/*.md, newest first; unchanged files come from the cache."""
 
     def parse(path: Path, rel: str, text: str, seen: dict[str, str]) -> Post | None:
-        read = parse_markdown(text, rel, problems)
-        if read is None or read[0] is None:
-            return None
-        f = Fields(read[0], rel, problems, "", POST_KEYS)
-        return _post(path, f, read[1], problems, timezone, root, seen) if f.ok else None
+        return parse_post(root, path, rel, text, problems, timezone, seen)
 
     posts = load_posts_cached(root, problems, timezone, statics, cache, parse)
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return tuple(posts)
+
+
+def parse_post(root: Path, path: Path, rel: str, text: str, problems: Problems,
+               timezone: str, seen: dict[str, str]) -> Post | None:
+    """One post file's text -> Post (None when invalid); its slug is recorded in `seen`."""
+    read = parse_markdown(text, rel, problems)
+    if read is None or read[0] is None:
+        return None
+    f = Fields(read[0], rel, problems, "", POST_KEYS)
+    return _post(path, f, read[1], problems, timezone, root, seen) if f.ok else None
 
 
 def _post(path: Path, f: Fields, doc: Document, problems: Problems, timezone: str, root: Path,

@@ -97,8 +97,9 @@ def test_only_the_orchestrator_sees_both_sides() -> None:
              if path.parent != PACKAGE / "private"
              and any(n.startswith("brandgen.private") or n == "brandgen.private"
                      for n in imported_modules(path))}
-    # The orchestrator and the command layer (cli_edit runs the private editing commands).
-    assert users <= {"build.py", "cli.py", "cli_edit.py"}, users
+    # The orchestrators (the build, and the dev server's incremental build) and the command
+    # layer (cli_edit runs the private editing commands).
+    assert users <= {"build.py", "serve/incremental.py", "cli.py", "cli_edit.py"}, users
 
 
 def test_the_check_catches_a_wrong_way_import(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ the builder's base_url rewrite. The real loopback and browser tests are in test_
 from __future__ import annotations
 
 import datetime as dt
+import json
 import socket
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from watchfiles import Change as FileChange
 from brandgen.errors import SourceError
 from brandgen.serve import classify_change, run_server
 from brandgen.serve import state as state_module
+from brandgen.serve.client import client_script, event_message
 from brandgen.serve.overlay import render_overlay, source_excerpt
 from brandgen.serve.routes import Response, is_events, respond
-from brandgen.serve.state import Builder, SiteState, Snapshot
-from brandgen.serve.watch import describe, relevant_changes
+from brandgen.serve.state import Builder, SiteState, Snapshot, changed_urls
+from brandgen.serve.watch import ProjectFilter, describe, relevant_changes
 from tests.conftest import SiteMaker, render
 from tests.tools import format_vnu, vnu_messages
 
@@ -89,6 +91,51 @@ def test_relevant_changes_drops_litter_and_transient_files(tmp_path: Path) -> No
     assert describe(changes[1:], tmp_path) == "content/profile.yaml"
 
 
+@pytest.mark.parametrize("pattern", [
+    # write a temp file, rename it over the original (most editors' "safe write")
+    [(FileChange.added, "content/posts/.a.md.tmp1"), (FileChange.modified,
+     "content/posts/.a.md.tmp1"), (FileChange.deleted, "content/posts/.a.md.tmp1"),
+     (FileChange.deleted, "content/posts/a.md"), (FileChange.added, "content/posts/a.md")],
+    # truncate, then write
+    [(FileChange.modified, "content/posts/a.md"), (FileChange.modified, "content/posts/a.md")],
+    # Vim: the probe file, a backup, then the new file
+    [(FileChange.added, "content/posts/4913"), (FileChange.deleted, "content/posts/4913"),
+     (FileChange.added, "content/posts/a.md~"), (FileChange.deleted, "content/posts/a.md"),
+     (FileChange.added, "content/posts/a.md"), (FileChange.deleted, "content/posts/a.md~")],
+    # JetBrains
+    [(FileChange.added, "content/posts/a.md___jb_tmp___"),
+     (FileChange.added, "content/posts/a.md___jb_old___"),
+     (FileChange.modified, "content/posts/a.md"),
+     (FileChange.deleted, "content/posts/a.md___jb_old___")],
+])
+def test_editor_save_patterns_are_one_change(tmp_path: Path,
+                                             pattern: list[tuple[FileChange, str]]) -> None:
+    post = tmp_path / "content/posts/a.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("saved")
+    batch = {(change, str(tmp_path / rel)) for change, rel in pattern}
+    assert relevant_changes(batch, tmp_path) == [("content", post)]
+
+
+def test_a_new_folder_brings_the_files_already_in_it(tmp_path: Path) -> None:
+    css = tmp_path / "themes/default/static/theme.css"
+    css.parent.mkdir(parents=True)
+    css.write_text("body{}")
+    (tmp_path / "themes/default/static/.theme.css.swp").write_text("")
+    changes = relevant_changes({(FileChange.added, str(tmp_path / "themes"))}, tmp_path)
+    assert changes == [("template", tmp_path / "themes"), ("static", css)]
+
+
+def test_the_watch_filter_skips_output_caches_and_git(tmp_path: Path) -> None:
+    keep = ProjectFilter(tmp_path)
+    for rel in ("brandgen.yaml", "content", "content/posts/new.md", "themes",
+                "themes/mine/templates/base.html", "content/private/goals.yaml"):
+        assert keep(FileChange.added, str(tmp_path / rel)), rel
+    for rel in ("site/public/index.html", ".git/index", ".brandgen-cache/docs.sqlite",
+                "content/posts/.a.md.swp", "README.md", ".venv/lib/x.py"):
+        assert not keep(FileChange.added, str(tmp_path / rel)), rel
+
+
 # --- routing -------------------------------------------------------------------------------
 
 def snapshot_of(root: Path, base_url: str = "http://127.0.0.1:8000/brand/",
@@ -145,8 +192,10 @@ def test_live_reload_script_only_in_served_html(site: Snapshot) -> None:
     assert home.count(b'<script id="brandgen-live-reload">') == 1
     script_at = home.index(b'<script id="brandgen-live-reload">')
     assert script_at < home.rindex(b"</body>")
-    assert b'new EventSource("/brand/__brandgen/events")' in home
-    assert b'const t="abcd.3"' in home
+    assert b'new EventSource("/brand/__brandgen/events"+' in home
+    assert b'const me="/brand/index.html",inst="abcd"' in home and b"let epoch=3;" in home
+    post = get("/brand/blog/hello/", site).body
+    assert b'const me="/brand/blog/hello/index.html"' in post
     for name in ("assets/theme.css", "feed.xml", "sitemap.xml", "resume.json", "robots.txt"):
         response = get("/brand/" + name, site)
         assert response.status == 200, name
@@ -163,7 +212,7 @@ def test_events_endpoint_respects_the_base_path(site: Snapshot, make_site: SiteM
     root_site = snapshot_of(make_site(), base_url="http://127.0.0.1:8000/")
     assert is_events("/__brandgen/events", root_site)
     home = get("/", root_site)
-    assert home.status == 200 and b'new EventSource("/__brandgen/events")' in home.body
+    assert home.status == 200 and b'new EventSource("/__brandgen/events"+' in home.body
 
 
 def test_dashboard_only_at_the_private_prefix(site: Snapshot) -> None:
@@ -215,7 +264,7 @@ def test_overlay_escapes_a_hostile_error_and_shows_the_source(make_site: SiteMak
 
 
 def test_no_overlay_without_errors(site: Snapshot) -> None:
-    assert b"brandgen-overlay" not in get("/brand/", site).body
+    assert b'id="brandgen-overlay' not in get("/brand/", site).body
 
 
 def test_source_excerpt_at_the_edges() -> None:
@@ -267,7 +316,7 @@ def test_builder_rewrites_base_url_and_keeps_the_last_good_build(
     assert "Built " in capsys.readouterr().out
 
     (root / POST).write_text(BROKEN_POST)
-    bad = builder.rebuild(POST)
+    bad = builder.rebuild([("content", root / POST)])
     assert bad.epoch == good.epoch + 1
     assert bad.public is good.public  # the last good pages keep being served
     assert [e.path for e in bad.errors] == [POST]
@@ -278,16 +327,16 @@ def test_builder_rewrites_base_url_and_keeps_the_last_good_build(
     assert "still serving the last good build" in err
 
     (root / POST).write_text(GOOD_POST.replace("Hi there", "Hi again"))
-    fixed = builder.rebuild(POST)
+    fixed = builder.rebuild([("content", root / POST)])
     assert fixed.epoch == bad.epoch + 1 and not fixed.errors and not fixed.overlay
     assert b"Hi again" in fixed.public["blog/hello/index.html"]
     out = capsys.readouterr().out
-    assert out.startswith("Rebuilt in ") and out.rstrip().endswith(f" s ({POST})")
+    assert out.startswith("Rebuilt in ") and f" s ({POST}; " in out
 
     (root / "brandgen.yaml").write_text("base_url: https://ada.example/other/\n")
-    assert builder.rebuild("brandgen.yaml").base_path == "/other/"
+    assert builder.rebuild([("config", root / "brandgen.yaml")]).base_path == "/other/"
     (root / "brandgen.yaml").write_text("base_url: [broken\n")
-    broken_config = builder.rebuild("brandgen.yaml")
+    broken_config = builder.rebuild([("config", root / "brandgen.yaml")])
     assert broken_config.errors and broken_config.base_path == "/other/"
 
 
@@ -310,24 +359,31 @@ def test_a_failing_first_build_serves_the_overlay_page(make_site: SiteMaker,
 
 def test_builder_survives_a_bug_in_brandgen(make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    def boom(options: object) -> None:
+    def boom(*args: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(state_module, "render_all", boom)
+    monkeypatch.setattr(state_module.IncrementalSite, "rebuild", boom)
     snapshot = Builder(make_site(), SiteState(), port=1).rebuild()
     assert "internal error: RuntimeError('kaboom')" in snapshot.errors[0].message
     assert "internal error" in capsys.readouterr().err
 
 
-def test_site_state_wait_for_change() -> None:
+def test_site_state_wait_for_epoch_and_changes_since() -> None:
     state = SiteState()
-    token = state.snapshot.token
-    assert state.wait_for_change(None, 0) == token
-    assert state.wait_for_change(token, 0.01) is None
-    state.publish_good({}, {}, "/")
-    assert state.wait_for_change(token, 0) == state.snapshot.token != token
+    assert state.wait_for_epoch(-1, 0) is state.snapshot
+    assert state.wait_for_epoch(0, 0.01) is None
+    state.publish_good({}, {}, "/", frozenset({"/a"}))  # the first build: everything is new
+    state.publish_good({}, {}, "/", frozenset({"/b"}))
+    state.publish_errors((), "overlay", "/")
+    state.publish_good({}, {}, "/", frozenset({"/c"}))
+    assert state.wait_for_epoch(0, 0) is state.snapshot and state.snapshot.epoch == 4
+    assert state.changes_since(0) is None
+    assert state.changes_since(1) == {"/b", "/c"}
+    assert state.changes_since(3) == {"/c"} and state.changes_since(4) == frozenset()
+    state.publish_good({}, {}, "/other/", frozenset({"/other/d"}))  # a new base path
+    assert state.changes_since(4) is None
     state.close()
-    assert state.wait_for_change(None, 1) is None
+    assert state.wait_for_epoch(-1, 1) is None
 
 
 # --- run_server's refusals -----------------------------------------------------------------
@@ -351,3 +407,24 @@ def test_port_out_of_range_is_a_usage_error(make_site: SiteMaker,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert run_server(make_site(), port=70000) == 2
     assert "--port must be 0-65535" in capsys.readouterr().err
+
+
+# --- the live-reload protocol ----------------------------------------------------------------
+
+def test_event_message_lists_changed_urls_and_the_overlay() -> None:
+    message = event_message("abcd", 5, frozenset({"/b/x.css", "/b/a/index.html"}), "<div>")
+    assert message.startswith(b"data: ") and message.endswith(b"\n\n")
+    assert b"\n" not in message[:-2]  # one event, one data line
+    assert json.loads(message[6:]) == {"instance": "abcd", "epoch": 5, "overlay": "<div>",
+                                       "changed": ["/b/a/index.html", "/b/x.css"]}
+    assert json.loads(event_message("abcd", 6, None, "")[6:])["changed"] is None
+
+
+def test_changed_files_become_the_urls_a_browser_asks_for() -> None:
+    assert changed_urls(["index.html", "assets/theme.css"], ["career.ics"], "/brand/") == {
+        "/brand/index.html", "/brand/assets/theme.css", "/__brandgen/private/career.ics"}
+
+
+def test_the_client_script_cannot_be_closed_by_a_url() -> None:
+    script = client_script("/b/</script><img src=x>", "i", 1, "/b/__brandgen/events")
+    assert script.count(b"</script>") == 1 and b"<img" not in script

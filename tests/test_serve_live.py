@@ -69,13 +69,13 @@ def test_serve_over_loopback(make_site: SiteMaker, capsys: pytest.CaptureFixture
             assert "Hi again" in body, "the change was not served"
 
             (root / POST).write_text(BROKEN_POST)
-            status, body = poll(url + "blog/hello/", lambda s, b: "brandgen-overlay" in b)
+            status, body = poll(url + "blog/hello/", lambda s, b: 'id="brandgen-overlay"' in b)
             assert f"{POST}:3:1: error: bogus: unknown key" in body
             assert "Hi again" in body  # the last good page, under the overlay
 
             (root / POST).write_text(GOOD_POST.replace("Hi there", "Fixed"))
             status, body = poll(url + "blog/hello/", lambda s, b: "Fixed" in b)
-            assert "Fixed" in body and "brandgen-overlay" not in body
+            assert "Fixed" in body and 'id="brandgen-overlay"' not in body
         except BaseException as e:
             failure.append(e)
         finally:
@@ -94,7 +94,7 @@ def test_serve_over_loopback(make_site: SiteMaker, capsys: pytest.CaptureFixture
     assert port != 0
     assert f"Serving {url} (dashboard: http://127.0.0.1:{port}/__brandgen/private/) — " \
            "Ctrl-C to stop" in out
-    assert re.search(rf"Rebuilt in \d+\.\d\d s \({re.escape(POST)}\)", out)
+    assert re.search(rf"Rebuilt in \d+\.\d\d s \({re.escape(POST)}; \d+ pages rendered\)", out)
     assert f"{POST}:3:1: error: bogus: unknown key 'bogus'" in err
     assert "Traceback" not in out + err
     assert out.rstrip().endswith("Stopped.")
@@ -104,9 +104,15 @@ def test_serve_over_loopback(make_site: SiteMaker, capsys: pytest.CaptureFixture
         pass  # nobody listens any more
 
 
+LONG_POST = ("---\ntitle: Hello\n---\n\n"
+             + "\n\n".join(f"Paragraph {i}: " + "some words " * 30 for i in range(80))
+             + "\n\nThe end.\n")
+SCROLL = 2000
+
+
 @pytest.fixture
 def dev_server(make_site: SiteMaker) -> Iterator[DevServer]:
-    server = DevServer(make_site({POST: GOOD_POST}), port=0)
+    server = DevServer(make_site({POST: LONG_POST}), port=0)
     server.start()
     try:
         yield server
@@ -116,29 +122,46 @@ def dev_server(make_site: SiteMaker) -> Iterator[DevServer]:
 
 
 @pytest.mark.browser
-def test_browser_reloads_and_shows_the_overlay(dev_server: DevServer, page: Page) -> None:
+def test_browser_keeps_your_place(dev_server: DevServer, page: Page) -> None:
+    """An edit reloads the page at the same scroll position; a CSS edit is applied in place;
+    a broken YAML file shows the overlay with its path:line, and fixing it removes it."""
     chromium_path()  # skip, or fail under CI=true, when Chromium is missing
+    wait = TIMEOUT * 1000
     page_errors: list[str] = []
     page.on("pageerror", lambda e: page_errors.append(str(e)))
+    page.set_viewport_size({"width": 800, "height": 600})
     page.goto(dev_server.url + "blog/hello/")
-    heading = page.locator("main h1")
-    expect(heading).to_have_text("Hello")
+    page.evaluate(f"window.scrollTo(0, {SCROLL})")
+    page.wait_for_function(f"window.scrollY === {SCROLL}")
+    page.evaluate("window.__kept = 'same page'")  # gone after a real reload
+    main = page.locator("main")
+    root = dev_server.root
+
+    (root / POST).write_text(LONG_POST.replace("The end.", "A new ending."))
+    expect(main).to_contain_text("A new ending.", timeout=wait)
+    assert page.evaluate("window.__kept") is None  # its own page changed: reloaded
+    page.wait_for_function(f"window.scrollY === {SCROLL}", timeout=wait)
+
+    page.evaluate("window.__kept = 'same page'")
+    css = root / "themes/default/static/theme.css"  # a folder made after the start
+    css.parent.mkdir(parents=True)
+    css.write_text("body { background: rgb(1, 2, 3); }\n")
+    page.wait_for_function("getComputedStyle(document.body).backgroundColor"
+                           " === 'rgb(1, 2, 3)'", timeout=wait)
+    assert page.evaluate("window.__kept") == "same page"  # swapped in place, no reload
+    href = page.locator("link[rel=stylesheet]").first.get_attribute("href") or ""
+    assert "theme.css?brandgen=" in href
+
     overlay = page.locator("#brandgen-overlay")
-    post = dev_server.root / POST
-    marker = page.evaluate("window.__notReloaded = true")  # gone after a real reload
-    assert marker is True
+    profile = root / "content/profile.yaml"
+    good = profile.read_text()
+    profile.write_text(good + "links: [oops\n")
+    expect(overlay).to_be_visible(timeout=wait)
+    expect(overlay).to_contain_text("content/profile.yaml:", timeout=wait)
+    assert re.search(r"content/profile\.yaml:\d+:\d+: error", overlay.inner_text())
+    expect(main).to_contain_text("A new ending.")  # the last good page underneath
 
-    post.write_text(GOOD_POST.replace("title: Hello", "title: Hello again"))
-    expect(heading).to_have_text("Hello again", timeout=TIMEOUT * 1000)
-    assert page.evaluate("window.__notReloaded") is None
-
-    post.write_text(BROKEN_POST)
-    expect(overlay).to_be_visible(timeout=TIMEOUT * 1000)
-    expect(overlay).to_contain_text(f"{POST}:3:1: error: bogus: unknown key 'bogus'")
-    expect(overlay.locator("mark")).to_contain_text("3 | bogus: 1")
-    expect(heading).to_have_text("Hello again")  # the last good page underneath
-
-    post.write_text(GOOD_POST.replace("title: Hello", "title: Hello, fixed"))
-    expect(overlay).to_have_count(0, timeout=TIMEOUT * 1000)
-    expect(heading).to_have_text("Hello, fixed")
+    profile.write_text(good)
+    expect(overlay).to_have_count(0, timeout=wait)
+    assert page.evaluate("window.__kept") == "same page"  # the page itself never changed
     assert page_errors == []

@@ -43,11 +43,13 @@ def report_for(config: SiteConfig, content: Content, problems: Problems, today: 
     return analyse(career, content, config.private, today)
 
 
-def build_private(config: SiteConfig, content: Content, problems: Problems, today: dt.date
-                  ) -> dict[str, bytes]:
+def build_private(config: SiteConfig, content: Content, problems: Problems, today: dt.date,
+                  check_git: bool = True) -> dict[str, bytes]:
     """Load + validate content/private/, analyse, and return {'index.html', 'career.ics'}.
-    Errors go to `problems` (nothing is raised)."""
-    warn_if_tracked(config, problems)
+    Errors go to `problems` (nothing is raised); `check_git=False` skips the git subprocess
+    (the dev server asks git once, not on every save)."""
+    if check_git:
+        warn_if_tracked(config, problems)
     report = report_for(config, content, problems, today)
     return {
         "index.html": dashboard_html(report, config.language).encode("utf-8"),

@@ -1,10 +1,15 @@
 """`brandgen serve`: build into memory, serve on 127.0.0.1, rebuild and live-reload on change.
 
-  watch.py    classify_change() (pure) and a thin watchfiles thread
-  state.py    Snapshot / SiteState (last good build, epoch, errors) and the Builder
-  overlay.py  the error overlay with source excerpts
-  routes.py   (path, snapshot) -> Response, without sockets; script injection
-  server.py   the loopback HTTP server, the SSE live-reload stream, run_server()
+  watch.py        classify_change() (pure) and a thin watchfiles thread over the root
+  incremental.py  IncrementalSite: the build's stages with the previous state kept
+  posts.py        the post-edit fast path (one file parsed again) and the routes' key
+  deps.py         which pages a change reaches (template reads, Output equality), links
+  cards.py        social cards only for outputs that changed
+  state.py        Snapshot / SiteState (last good build, epoch, changed URLs) and Builder
+  client.py       the live-reload client (selective reload, CSS swap, overlay in place)
+  overlay.py      the error overlay with source excerpts
+  routes.py       (path, snapshot) -> Response, without sockets; script injection
+  server.py       the loopback HTTP server, the SSE live-reload stream, run_server()
 """
 
 from __future__ import annotations

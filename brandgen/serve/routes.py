@@ -11,17 +11,17 @@ Anything else gets the site's 404.html with status 404.
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
+from brandgen.serve.client import client_script
 from brandgen.serve.overlay import STYLE, failure_page
-from brandgen.serve.state import Snapshot
+from brandgen.serve.state import PRIVATE_PREFIX, Snapshot
 
-PRIVATE_PREFIX = "/__brandgen/private/"
+__all__ = ["PRIVATE_PREFIX", "Response", "is_events", "respond"]
 EVENTS = "__brandgen/events"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
@@ -60,16 +60,9 @@ def content_type(name: str) -> str:
     return TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def reload_script(snapshot: Snapshot) -> bytes:
-    """Reloads the page when the server's build token differs from the one it was served at."""
-    def js(value: str) -> str:  # a JS string literal that cannot close the <script>
-        return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e") \
-            .replace("&", "\\u0026")
-
-    return (f'<script id="brandgen-live-reload">(()=>{{const t={js(snapshot.token)};'
-            f"const s=new EventSource({js(events_url(snapshot.base_path))});"
-            "s.onmessage=(e)=>{if(e.data!==t){s.close();location.reload();}};"
-            "addEventListener('pagehide',()=>s.close());})();</script>").encode()
+def reload_script(snapshot: Snapshot, me: str = "") -> bytes:
+    """The live-reload client for a page served from URL path `me`."""
+    return client_script(me, snapshot.instance, snapshot.epoch, events_url(snapshot.base_path))
 
 
 def _insert_before(html: bytes, pattern: re.Pattern[bytes], text: bytes, last: bool) -> bytes:
@@ -80,7 +73,7 @@ def _insert_before(html: bytes, pattern: re.Pattern[bytes], text: bytes, last: b
     return html[:at] + text + html[at:]
 
 
-def decorate(html: bytes, snapshot: Snapshot) -> bytes:
+def decorate(html: bytes, snapshot: Snapshot, me: str = "") -> bytes:
     """Served HTML only (built files never see this): overlay and live-reload script."""
     if snapshot.overlay:
         if _HEAD_END.search(html):
@@ -90,7 +83,7 @@ def decorate(html: bytes, snapshot: Snapshot) -> bytes:
             tail = (STYLE + snapshot.overlay).encode()
     else:
         tail = b""
-    return _insert_before(html, _BODY_END, tail + reload_script(snapshot), last=True)
+    return _insert_before(html, _BODY_END, tail + reload_script(snapshot, me), last=True)
 
 
 def _headers(ctype: str) -> Headers:
@@ -105,10 +98,10 @@ def redirect(location: str) -> Response:
     return Response(302, (("Location", location), ("Cache-Control", "no-store")), b"")
 
 
-def page(status: int, name: str, data: bytes, snapshot: Snapshot) -> Response:
+def page(status: int, name: str, data: bytes, snapshot: Snapshot, prefix: str = "") -> Response:
     ctype = content_type(name)
     if ctype.startswith("text/html"):
-        data = decorate(data, snapshot)
+        data = decorate(data, snapshot, (prefix or snapshot.base_path) + name)
     return Response(status, _headers(ctype), data)
 
 
@@ -128,7 +121,7 @@ def lookup(files: Mapping[str, bytes], rel: str, prefix: str, snapshot: Snapshot
         return text(404, "Not found (the build failed)")
     name = rel + "index.html" if rel == "" or rel.endswith("/") else rel
     if name in files:
-        return page(200, name, files[name], snapshot)
+        return page(200, name, files[name], snapshot, prefix)
     if rel + "/index.html" in files:
         return redirect(prefix + rel + "/")
     return not_found(snapshot)

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import parse_qs, urlsplit
 
+from brandgen.serve.client import event_message
+from brandgen.serve.overlay import STYLE
 from brandgen.serve.routes import PRIVATE_PREFIX, Response, is_events, respond
 from brandgen.serve.state import Builder, SiteState
-from brandgen.serve.watch import Change, Watcher, describe
+from brandgen.serve.watch import Change, Watcher
 
 HOST = "127.0.0.1"  # never anything else: the dashboard is served because this is loopback
 HEARTBEAT_SECONDS = 15.0
@@ -97,8 +100,16 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             self.wfile.write(response.body)
 
     def _stream_events(self) -> None:
-        """Server-sent events: the build token now and after every rebuild, plus heartbeats."""
+        """Server-sent events: after every rebuild, what changed since the epoch the page was
+        served at (`?epoch=N`) and the overlay; heartbeats in between."""
         state = self.server.state
+        query = parse_qs(urlsplit(self.path).query)
+        try:
+            epoch = int(query.get("epoch", ["-1"])[0])
+        except ValueError:
+            epoch = -1
+        if query.get("instance", [""])[0] != state.snapshot.instance:
+            epoch = -1  # served by another run of the server: its epochs mean nothing here
         self.close_connection = True
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -106,16 +117,18 @@ class DevRequestHandler(BaseHTTPRequestHandler):
         self.send_header("X-Accel-Buffering", "no")
         self.end_headers()
         self.wfile.write(b"retry: 1000\n\n")
-        token: str | None = None
+        self.wfile.flush()
         while not state.closed:
-            new = state.wait_for_change(token, HEARTBEAT_SECONDS)
+            snapshot = state.wait_for_epoch(epoch, HEARTBEAT_SECONDS)
             if state.closed:
                 return
-            if new is None:
+            if snapshot is None:
                 self.wfile.write(b": heartbeat\n\n")  # keeps proxies and the browser patient
             else:
-                token = new
-                self.wfile.write(f"data: {new}\n\n".encode())
+                changed = state.changes_since(epoch) if epoch >= 0 else None
+                epoch = snapshot.epoch
+                overlay = STYLE + snapshot.overlay if snapshot.overlay else ""
+                self.wfile.write(event_message(snapshot.instance, epoch, changed, overlay))
             self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -167,7 +180,7 @@ class DevServer:
     def _on_change(self, changes: list[Change]) -> None:
         assert self.builder is not None
         before = self.state.snapshot.base_path
-        self.builder.rebuild(describe(changes, self.root))
+        self.builder.rebuild(changes)
         if self.state.snapshot.base_path != before:
             print(f"The base path changed: now serving {self.url}", file=self._out, flush=True)
 

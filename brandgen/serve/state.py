@@ -1,7 +1,9 @@
 """What the dev server serves: the last good build, a build epoch, the current errors.
 
 `SiteState` is the only shared mutable object: the watcher thread publishes immutable
-`Snapshot`s into it, request threads read the current one and wait for the next.
+`Snapshot`s into it, request threads read the current one and wait for the next. Each
+snapshot records which served URLs changed since the one before, so a page reloads only
+when its own output (or a file it uses) changed, and a stylesheet is swapped in place.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
-from brandgen.build import BuildOptions, render_all
 from brandgen.config import load_config
 from brandgen.errors import BuildError, Problems, SourceError
+from brandgen.serve.incremental import IncrementalSite
 from brandgen.serve.overlay import render_overlay
+from brandgen.serve.watch import Change, describe
+
+PRIVATE_PREFIX = "/__brandgen/private/"
+HISTORY = 64  # epochs whose changed URLs are remembered for slow live-reload streams
 
 
 @dataclass(frozen=True)
@@ -35,11 +41,19 @@ class Snapshot:
     errors: tuple[SourceError, ...] = ()  # of the last rebuild; empty when it succeeded
     overlay: str = ""  # the error overlay's HTML, rendered once per failed build
     has_build: bool = False  # False until the first good build: then only the overlay exists
+    changed: frozenset[str] | None = None  # URL paths changed since the last epoch; None: all
 
     @property
     def token(self) -> str:
-        """What the live-reload channel sends; a page reloads when it differs from its own."""
+        """Identifies the snapshot; a page served at another instance always reloads."""
         return f"{self.instance}.{self.epoch}"
+
+
+def changed_urls(public: Iterable[str], private: Iterable[str], base_path: str
+                 ) -> frozenset[str]:
+    """Changed file names as the URL paths a browser requests them by."""
+    return frozenset([base_path + name for name in public]
+                     + [PRIVATE_PREFIX + name for name in private])
 
 
 class SiteState:
@@ -48,6 +62,7 @@ class SiteState:
     def __init__(self, base_path: str = "/") -> None:
         self._changed = threading.Condition()
         self._snapshot = Snapshot({}, {}, base_path, instance=secrets.token_hex(4))
+        self._history: dict[int, frozenset[str] | None] = {}
         self._closed = False
 
     @property
@@ -58,34 +73,50 @@ class SiteState:
     def closed(self) -> bool:
         return self._closed
 
-    def publish_good(self, public: Mapping[str, bytes], private: Mapping[str, bytes],
-                     base_path: str) -> Snapshot:
-        """A successful build replaces the pages and clears the errors."""
+    def _publish(self, snapshot: Snapshot) -> Snapshot:
         with self._changed:
-            old = self._snapshot
-            self._snapshot = Snapshot(public, private, base_path, old.epoch + 1, old.instance,
-                                      has_build=True)
+            self._snapshot = snapshot
+            self._history[snapshot.epoch] = snapshot.changed
+            self._history.pop(snapshot.epoch - HISTORY, None)
             self._changed.notify_all()
-            return self._snapshot
+            return snapshot
+
+    def publish_good(self, public: Mapping[str, bytes], private: Mapping[str, bytes],
+                     base_path: str, changed: frozenset[str] | None = None) -> Snapshot:
+        """A successful build replaces the pages and clears the errors."""
+        old = self._snapshot
+        if base_path != old.base_path or not old.has_build:
+            changed = None  # every URL moved, or nothing was served before
+        return self._publish(Snapshot(public, private, base_path, old.epoch + 1, old.instance,
+                                      has_build=True, changed=changed))
 
     def publish_errors(self, errors: tuple[SourceError, ...], overlay: str,
                        base_path: str) -> Snapshot:
         """A failed build keeps the last good pages and shows its errors over them."""
-        with self._changed:
-            old = self._snapshot
-            self._snapshot = replace(old, base_path=base_path, epoch=old.epoch + 1,
-                                     errors=errors, overlay=overlay)
-            self._changed.notify_all()
-            return self._snapshot
+        old = self._snapshot
+        return self._publish(replace(old, base_path=base_path, epoch=old.epoch + 1,
+                                     errors=errors, overlay=overlay,
+                                     changed=frozenset() if old.has_build else None))
 
-    def wait_for_change(self, token: str | None, timeout: float) -> str | None:
-        """The current token if it differs from `token`, else wait; None on timeout or close."""
+    def changes_since(self, epoch: int) -> frozenset[str] | None:
+        """The URLs changed after `epoch` up to now; None when not known (reload all)."""
         with self._changed:
-            self._changed.wait_for(lambda: self._closed or self._snapshot.token != token,
+            current = self._snapshot.epoch
+            found: set[str] = set()
+            for n in range(epoch + 1, current + 1):
+                if n not in self._history or self._history[n] is None:
+                    return None
+                found |= self._history[n] or frozenset()
+            return frozenset(found)
+
+    def wait_for_epoch(self, epoch: int, timeout: float) -> Snapshot | None:
+        """The current snapshot once its epoch is past `epoch`; None on timeout or close."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._closed or self._snapshot.epoch > epoch,
                                    timeout)
-            if self._closed or self._snapshot.token == token:
+            if self._closed or self._snapshot.epoch <= epoch:
                 return None
-            return self._snapshot.token
+            return self._snapshot
 
     def close(self) -> None:
         """Wakes every waiting live-reload stream so it can end."""
@@ -96,7 +127,7 @@ class SiteState:
 
 @dataclass
 class Builder:
-    """Runs render_all with base_url pointed at this server, and reports each outcome."""
+    """Rebuilds incrementally with base_url pointed at this server, and reports each outcome."""
 
     root: Path
     state: SiteState
@@ -108,31 +139,33 @@ class Builder:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _warnings: set[SourceError] = field(default_factory=set)
+    site: IncrementalSite | None = None
+
+    def __post_init__(self) -> None:
+        if self.site is None:
+            self.site = IncrementalSite(self.root, f"http://127.0.0.1:{self.port}",
+                                        drafts=self.drafts, base_url=self.base_url)
 
     def now(self) -> dt.datetime:
         if self.today is not None:
             return dt.datetime.combine(self.today, dt.time(12), dt.UTC)
         return dt.datetime.now(dt.UTC)
 
-    def base_path(self) -> str:
-        """The configured base_url's path; the previous one while brandgen.yaml is broken."""
-        problems = Problems()
-        config = load_config(self.root, problems, self.base_url)
-        if problems.errors and self.state.snapshot.has_build:
+    def failed_base_path(self) -> str:
+        """Where the overlay is served after a failure: the last good base path, else the
+        configured one (read only now: a good rebuild loads the config once, itself)."""
+        if self.state.snapshot.has_build:
             return self.state.snapshot.base_path
-        return config.base_path
+        return load_config(self.root, Problems(), self.base_url).base_path
 
-    def local_base_url(self, base_path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{base_path}"
-
-    def rebuild(self, reason: str | None = None) -> Snapshot:
-        """Build into memory and publish; never raises for content errors or brandgen bugs."""
+    def rebuild(self, changes: list[Change] | None = None) -> Snapshot:
+        """Apply `changes` (None: the first build) and publish; never raises for content
+        errors or brandgen bugs."""
         start = time.perf_counter()
-        base_path = self.base_path()
-        options = BuildOptions(root=self.root, now=self.now(), drafts=self.drafts,
-                               base_url=self.local_base_url(base_path))
+        reason = None if changes is None else describe(changes, self.root)
+        assert self.site is not None
         try:
-            result = render_all(options)
+            result = self.site.rebuild(changes or [], self.now())
         except BuildError as e:
             errors = tuple(e.errors)
         except Exception as e:  # a bug in brandgen must not take the server down
@@ -141,21 +174,27 @@ class Builder:
             errors = (SourceError(f"internal error: {e!r}", "brandgen",
                                   hint="this is a bug in brandgen; run with -v for the "
                                        "traceback and report it"),)
+            self.site = IncrementalSite(self.root, self.site.local_url, drafts=self.drafts,
+                                        base_url=self.base_url)  # start over from the files
         else:
-            snapshot = self.state.publish_good(result.public, result.private, base_path)
+            base_path = result.config.base_path
+            snapshot = self.state.publish_good(
+                result.public, result.private, base_path,
+                changed_urls(result.changed, result.private_changed, base_path))
             self._report_warnings(result.warnings)
             seconds = time.perf_counter() - start
             if reason is None:
                 print(f"Built {result.page_count} pages in {seconds:.2f} s", file=self.out)
             else:
-                print(f"Rebuilt in {seconds:.2f} s ({reason})", file=self.out)
+                print(f"Rebuilt in {seconds:.2f} s ({reason}; {result.rendered} pages "
+                      f"rendered)", file=self.out)
             if self.verbose:
                 for name, spent in result.timings.items():
                     print(f"  {name:<18} {spent * 1000:8.1f} ms", file=self.out)
             self.out.flush()
             return snapshot
         overlay = render_overlay(errors, self.root, self.state.snapshot.has_build)
-        snapshot = self.state.publish_errors(errors, overlay, base_path)
+        snapshot = self.state.publish_errors(errors, overlay, self.failed_base_path())
         for error in errors:
             print(error.format(), file=self.err)
         n = len(errors)

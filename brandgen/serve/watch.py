@@ -11,8 +11,7 @@ from watchfiles import watch
 
 from brandgen.config import CONFIG_FILE
 
-# What a change is about; every kind triggers a full rebuild for now, the kind is for the
-# log line today and for incremental builds later.
+# What a change is about: the incremental rebuild does only what each kind needs.
 KINDS = ("config", "content", "private", "template", "static")
 
 Change = tuple[str, Path]  # (kind, absolute path)
@@ -54,18 +53,25 @@ def relevant_changes(batch: Iterable[tuple[FileChange, str]], root: Path) -> lis
     """The changes in a watchfiles batch worth a rebuild, sorted and without duplicates.
 
     A file that was created and is already gone again (`sed -i`'s and other tools' temp
-    files) is left out: it only existed between two events of the same burst.
+    files) is left out: it only existed between two events of the same burst. A folder that
+    was created brings the files already in it: they may have been written before the OS
+    watch on the new folder was armed.
     """
     events: dict[Path, set[FileChange]] = {}
     for change, raw in batch:
         events.setdefault(Path(raw), set()).add(change)
-    found: list[Change] = []
+    found: dict[Path, str] = {}
     for path, changes in sorted(events.items()):
         kind = classify_change(path, root)
         if kind is None or (FileChange.added in changes and not path.exists()):
             continue
-        found.append((kind, path))
-    return found
+        found[path] = kind
+        if FileChange.added in changes and path.is_dir():
+            for inner in sorted(path.rglob("*")):
+                inner_kind = classify_change(inner, root)
+                if inner_kind is not None and inner.is_file():
+                    found[inner] = inner_kind
+    return [(kind, path) for path, kind in sorted(found.items())]
 
 
 def describe(changes: list[Change], root: Path) -> str:
@@ -80,21 +86,29 @@ def describe(changes: list[Change], root: Path) -> str:
     return name if len(changes) == 1 else f"{name} and {len(changes) - 1} more"
 
 
-def watched_paths(root: Path) -> list[Path]:
-    """content/, themes/ and brandgen.yaml, those that exist (watchfiles rejects missing ones)."""
-    return [p for p in (root / "content", root / "themes", root / CONFIG_FILE) if p.exists()]
+class ProjectFilter:
+    """watchfiles' filter: only paths classify_change keeps, and folders on the way to them
+    (so that a content/ or themes/ folder created later is seen with what is put in it)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __call__(self, change: FileChange, path: str) -> bool:
+        return classify_change(Path(path), self.root) is not None
 
 
 class Watcher:
     """Calls `on_change` from a background thread with each burst of relevant changes.
 
+    The project root is watched (recursively, filtered), so files and folders created after
+    the start are seen, and a brandgen.yaml replaced by rename (how editors save) too.
     Bursts are coalesced twice: watchfiles groups events that arrive within `step_ms` of
     each other (up to `debounce_ms`), and changes made while `on_change` runs (a rebuild)
     are buffered by watchfiles and delivered as the next single batch.
     """
 
-    def __init__(self, root: Path, on_change: OnChange, debounce_ms: int = 400,
-                 step_ms: int = 50) -> None:
+    def __init__(self, root: Path, on_change: OnChange, debounce_ms: int = 300,
+                 step_ms: int = 20) -> None:
         self.root = root
         self.on_change = on_change
         self.debounce_ms = debounce_ms
@@ -117,22 +131,11 @@ class Watcher:
             self._thread = None
 
     def _run(self) -> None:
-        while not self._stop.is_set():
-            paths = watched_paths(self.root)
-            if not paths:
-                self.ready.set()
-                self._stop.wait(1.0)
-                continue
-            # yield_on_timeout: an empty batch after a quiet spell tells us the watch is armed.
-            for batch in watch(*paths, stop_event=self._stop, watch_filter=None,
-                               debounce=self.debounce_ms, step=self.step_ms,
-                               rust_timeout=200, yield_on_timeout=True,
-                               raise_interrupt=False):
-                self.ready.set()
-                changes = relevant_changes(batch, self.root)
-                if changes:
-                    self.on_change(changes)
-                if any(kind == "config" for kind, _ in changes):
-                    # Editors save by writing a new file and renaming it over the old one;
-                    # the watch on brandgen.yaml follows the old inode, so re-arm it.
-                    break
+        # yield_on_timeout: an empty batch after a quiet spell tells us the watch is armed.
+        for batch in watch(self.root, stop_event=self._stop, watch_filter=ProjectFilter(self.root),
+                           debounce=self.debounce_ms, step=self.step_ms, rust_timeout=200,
+                           yield_on_timeout=True, raise_interrupt=False):
+            self.ready.set()
+            changes = relevant_changes(batch, self.root)
+            if changes:
+                self.on_change(changes)

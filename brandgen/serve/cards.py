@@ -1,0 +1,53 @@
+"""Social images between rebuilds: the build's stage, run only on the outputs that changed.
+
+`social_images` decides each page's card from the page's Output and site-wide facts (the
+profile, the accent, the host). An Output equal to last time, under equal site-wide facts,
+gets last time's card and the same image fields; the rest go through the stage itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from brandgen.blobcache import BlobCache
+from brandgen.public.social import FILE_NAME, social_images
+from brandgen.public.views import Output, Site
+
+
+@dataclass
+class CardMemo:
+    """Per route: the Output before the stage, after it, and the card files it made."""
+
+    shared: object = None
+    before: dict[str, Output] = field(default_factory=dict)
+    after: dict[str, Output] = field(default_factory=dict)
+    files: dict[str, dict[str, bytes]] = field(default_factory=dict)
+
+    def run(self, site: Site, cache: BlobCache) -> tuple[Site, dict[str, bytes]]:
+        """What social_images(site, cache) returns, computing only what changed."""
+        shared = (site.config.social_images, site.config.accent, site.config.base_url,
+                  site.content.profile)
+        same = shared == self.shared
+        todo = [out for out in site.outputs
+                if not same or self.before.get(out.route) != out]
+        done, cards = social_images(replace(site, outputs=tuple(todo)), cache)
+        made: dict[str, dict[str, bytes]] = {out.route: {} for out in done.outputs}
+        for name, data in cards.items():  # a card lives beside its page: <route><file>
+            made[name.removesuffix(FILE_NAME)][name] = data
+        before = {out.route: out for out in todo}
+        after = {out.route: out for out in done.outputs}
+        outputs = []
+        files: dict[str, bytes] = {}
+        for out in site.outputs:
+            if out.route in after:
+                self.before[out.route], self.after[out.route] = before[out.route], \
+                    after[out.route]
+                self.files[out.route] = made[out.route]
+            outputs.append(self.after[out.route])
+            files.update(self.files[out.route])
+        routes = {out.route for out in site.outputs}
+        for memo in (self.before, self.after, self.files):
+            for route in set(memo) - routes:
+                del memo[route]
+        self.shared = shared
+        return replace(site, outputs=tuple(outputs)), dict(sorted(files.items()))

@@ -1,0 +1,239 @@
+"""The incremental rebuild never lies: after random edits, what the server would serve equals
+what `brandgen build` renders from the same files, byte for byte. In-process, no sockets."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from brandgen.build import BuildResult
+from brandgen.bundled import BUNDLED_THEMES
+from brandgen.errors import BuildError
+from brandgen.serve.deps import WHOLE, template_reads
+from brandgen.serve.incremental import Built, IncrementalSite
+from brandgen.serve.watch import Change, classify_change
+from tests.conftest import NOW, SiteMaker, render
+
+LOCAL = "http://127.0.0.1:8123"
+TAGS = ("python", "go", "Platform", "data", "career")
+WORDS = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa")
+GOALS = """\
+- id: speak
+  title: Give two conference talks
+  metric: talks
+  start_value: 0
+  target: 2
+  deadline: 2027-06-30
+  tags: [python]
+  checkins:
+    - date: 2026-10-01
+      value: {n}
+"""
+
+
+def post_text(rng: random.Random, title: str, day: int) -> str:
+    tags = rng.sample(TAGS, rng.randint(0, 3))
+    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 40)))
+    link = "\n\nSee [the other](2026-01-01-first.md)." if rng.random() < 0.2 else ""
+    return (f"---\ntitle: {title}\ndate: 2026-{1 + day // 28:02d}-{1 + day % 28:02d}\n"
+            f"tags: [{', '.join(tags)}]\n---\n\n# {title}\n\n{body}{link}\n")
+
+
+class Sources:
+    """The project on disk and the changes the watcher would report."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.changes: list[Change] = []
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.touched(path)
+
+    def delete(self, rel: str) -> None:
+        (self.root / rel).unlink()
+        self.touched(self.root / rel)
+
+    def touched(self, path: Path) -> None:
+        kind = classify_change(path, self.root)
+        assert kind is not None, path
+        self.changes.append((kind, path))
+
+    def posts(self) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix()
+                      for p in (self.root / "content/posts").glob("*.md"))
+
+
+OPS = ("create", "delete", "rename", "body", "title", "tags", "date", "draft", "template",
+       "css", "static", "config", "private", "profile")
+
+
+def edit(rng: random.Random, src: Sources, step: int, op: str) -> str:
+    """One edit of a kind a writer makes; returns what it did."""
+    posts = src.posts()
+    if op == "create" or not posts:
+        src.write(f"content/posts/2026-02-{step % 28 + 1:02d}-new-{step}.md",
+                  post_text(rng, f"New {step}", rng.randrange(300)))
+    elif op == "delete" and len(posts) > 1:
+        src.delete(rng.choice(posts))
+    elif op == "rename":
+        old = rng.choice(posts)
+        text = (src.root / old).read_text()
+        src.delete(old)
+        src.write(f"content/posts/renamed-{step}.md", text)
+    elif op in ("body", "title", "tags", "date", "draft"):
+        rel = rng.choice(posts)
+        text = (src.root / rel).read_text()
+        head, body = text.split("\n---\n", 1)
+        if op == "body":
+            body += f"\nOne more line, {rng.choice(WORDS)} {step}.\n"
+        elif op == "title":
+            head = "\n".join(f"title: Retitled {step}" if line.startswith("title:") else line
+                             for line in head.splitlines())
+        elif op == "tags":
+            head = "\n".join(f"tags: [{rng.choice(TAGS)}]" if line.startswith("tags:") else line
+                             for line in head.splitlines())
+        elif op == "date":
+            head = "\n".join(f"date: 2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+                             if line.startswith("date:") else line for line in head.splitlines())
+        else:
+            head = head.replace("\ndraft: true", "") if "draft: true" in head \
+                else head + "\ndraft: true"
+        src.write(rel, head + "\n---\n" + body)
+    elif op == "template":
+        base = (BUNDLED_THEMES / "default/templates/post.html").read_text()
+        src.write("themes/default/templates/post.html",
+                  base.replace("</article>", f"<p>edition {step}</p></article>", 1))
+    elif op == "css":
+        src.write("themes/default/static/theme.css", f"body{{margin:{step}px}}\n")
+    elif op == "static":
+        src.write(f"content/static/notes-{step % 2}.txt", f"notes {step}\n")
+    elif op == "config":
+        src.write("brandgen.yaml", f"base_url: https://ada.github.io/brand/\ntitle: Site {step}\n"
+                                   f"posts_per_page: {rng.randint(1, 4)}\n")
+    elif op == "private":
+        src.write("content/private/goals.yaml", GOALS.format(n=step % 3))
+    else:
+        src.write("content/profile.yaml", "name: Ada Example\nheadline: Engineer "
+                  f"{step}\nvalue_proposition: I help teams ship calmly.\n")
+    return op
+
+
+def assert_same(built: Built, reference: BuildResult) -> None:
+    assert sorted(built.public) == sorted(reference.public)
+    differ = [name for name in reference.public if reference.public[name] != built.public[name]]
+    assert differ == []
+    assert built.private == reference.private
+    assert sorted(w.format() for w in built.warnings) == \
+        sorted(w.format() for w in reference.warnings)
+
+
+@pytest.mark.parametrize("seed", [7, 2026])
+def test_random_edits_serve_what_build_writes(make_site: SiteMaker, seed: int) -> None:
+    rng = random.Random(seed)
+    root = make_site({"brandgen.yaml": "base_url: https://ada.github.io/brand/\n"
+                                       "posts_per_page: 2\n",
+                      "content/posts/2026-01-01-first.md": post_text(rng, "First", 0),
+                      **{f"content/posts/2026-01-{d:02d}-p{d}.md": post_text(rng, f"P{d}", d)
+                         for d in range(2, 7)}})
+    site, src = IncrementalSite(root, LOCAL), Sources(root)
+    built = site.rebuild([], NOW)
+    assert_same(built, render(root, base_url=built.config.base_url))
+    done = []
+    failed = 0
+    ops = rng.sample(OPS, len(OPS)) + rng.choices(OPS, k=12)  # each kind at least once
+    for step, op in enumerate(ops):
+        done.append(edit(rng, src, step, op))
+        try:
+            built = site.rebuild(src.changes, NOW)
+        except BuildError as e:  # a link to a deleted post: the build must fail the same way
+            with pytest.raises(BuildError) as reference:
+                render(root, base_url=built.config.base_url)
+            assert sorted(map(str, e.errors)) == sorted(map(str, reference.value.errors))
+            failed += 1
+            continue
+        finally:
+            src.changes = []
+        assert_same(built, render(root, base_url=built.config.base_url))
+    assert set(OPS) - {"delete"} <= set(done)
+    assert failed < len(ops) // 2
+
+
+def test_a_failed_rebuild_is_redone_with_the_next_change(make_site: SiteMaker) -> None:
+    rng = random.Random(1)
+    root = make_site({"content/posts/2026-01-01-first.md": post_text(rng, "First", 0),
+                      "content/posts/2026-01-02-second.md": post_text(rng, "Second", 1)})
+    site, src = IncrementalSite(root, LOCAL), Sources(root)
+    site.rebuild([], NOW)
+    src.write("content/posts/2026-01-02-second.md", "---\ntitle: [broken\n---\n")
+    with pytest.raises(BuildError) as info:
+        site.rebuild(src.changes, NOW)
+    assert info.value.errors[0].path == "content/posts/2026-01-02-second.md"
+    src.changes = []
+    src.write("content/profile.yaml", "name: Ada\nheadline: H\nvalue_proposition: V\n")
+    with pytest.raises(BuildError):  # the post is still broken: its change was kept
+        site.rebuild(src.changes, NOW)
+    src.changes = []
+    src.write("content/posts/2026-01-02-second.md", post_text(rng, "Second again", 1))
+    built = site.rebuild(src.changes, NOW)
+    assert b"Second again" in built.public["blog/second/index.html"]
+    assert_same(built, render(root, base_url=built.config.base_url))
+
+
+def test_what_each_kind_of_edit_renders(make_site: SiteMaker) -> None:
+    rng = random.Random(3)
+    root = make_site({f"content/posts/2026-01-{d:02d}-p{d}.md": post_text(rng, f"P{d}", d)
+                      for d in range(1, 13)})
+    site, src = IncrementalSite(root, LOCAL), Sources(root)
+    first = site.rebuild([], NOW)
+    pages = sum(1 for name in first.public if name.endswith(".html"))
+    assert first.rendered == pages
+
+    src.write("content/posts/2026-01-01-p1.md", (root / "content/posts/2026-01-01-p1.md")
+              .read_text() + "\nA new last line.\n")
+    body = site.rebuild(src.changes, NOW)
+    src.changes = []
+    assert "blog/p1/index.html" in body.changed
+    assert body.rendered < 6  # its page and the lists that show it, not the site
+
+    src.write("content/private/goals.yaml", GOALS.format(n=1))
+    private = site.rebuild(src.changes, NOW)
+    src.changes = []
+    assert private.rendered == 0 and private.changed == frozenset()
+    assert private.private_changed == {"index.html", "career.ics"}
+
+    src.write("themes/default/static/theme.css", "body{margin:0}\n")
+    css = site.rebuild(src.changes, NOW)
+    src.changes = []
+    assert css.rendered == 0 and css.changed == {"assets/theme.css"}
+
+    base = (BUNDLED_THEMES / "default/templates/post.html").read_text()
+    src.write("themes/default/templates/post.html", base.replace("</article>", "<hr></article>"))
+    template = site.rebuild(src.changes, NOW)
+    assert template.rendered == pages
+    assert template.changed == {f"blog/p{d}/index.html" for d in range(1, 13)}
+
+
+def test_template_reads_follow_site_attributes() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "a.html": "{{ site.title }}{% for r in site.content.roles %}{{ r }}{% endfor %}",
+        "b.html": "{{ site.content.skills | length }}{{ profile.name }}"}))
+    assert template_reads(env) == {("title",), ("content", "roles"), ("content", "skills")}
+    env.loader = jinja2.DictLoader({"c.html": "{% set s = site %}{{ s.posts }}"})
+    assert WHOLE in template_reads(env)
+    env.loader = jinja2.DictLoader({"d.html": "{{ site['posts'] }}{% broken"})
+    assert WHOLE in template_reads(env)
+
+
+def test_the_bundled_theme_never_reads_the_list_of_posts(make_site: SiteMaker) -> None:
+    site = IncrementalSite(make_site(), LOCAL)
+    site.rebuild([], NOW)
+    assert site._env is not None
+    reads = template_reads(site._env)
+    assert WHOLE not in reads and ("posts",) not in reads
+    assert ("content", "posts") not in reads and ("content", "roles") in reads
