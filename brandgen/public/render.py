@@ -172,6 +172,13 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
                 ) -> dict[str, bytes]:
     """All generated files of the public site (static files are added by the writer)."""
     files = render_pages(site, env, problems, jobs, images, cache)
+    files.update(site_files(site, env, problems))
+    return files
+
+
+def site_files(site: Site, env: jinja2.Environment, problems: Problems) -> dict[str, bytes]:
+    """The files made from the whole site rather than one output: feed, sitemap, CV PDF..."""
+    files: dict[str, bytes] = {}
     files["feed.xml"] = atom_feed(site)
     files["sitemap.xml"] = sitemap(site)
     files["robots.txt"] = robots_txt(site)

@@ -37,7 +37,7 @@ from brandgen.model import Content, Post
 from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import assemble_site, local_today, published_posts, site_documents
 from brandgen.public.feeds import sitemap
-from brandgen.public.render import render_site
+from brandgen.public.render import render_pages, site_files
 from brandgen.public.views import Site
 from brandgen.responsive import ImageSet, markdown_renderer, responsive_images
 from brandgen.routes import Routes, plan_routes
@@ -216,8 +216,9 @@ class IncrementalSite:
             shared = shared_key(site, self._reads, images)
             stale = stale_outputs(site, self._pages, shared == self._shared)
             with timer.stage("render"):
-                fresh = render_site(replace(site, outputs=tuple(stale)), env, gprob, 1, images)
-                fresh["sitemap.xml"] = self._sitemap(site)  # every output, not just the stale
+                fresh = render_pages(replace(site, outputs=tuple(stale)), env, gprob, 1, images)
+                fresh.update(site_files(site, env, gprob))  # every output, not just the stale
+                fresh["sitemap.xml"] = self._sitemap(site)
             pages = dict(self._pages)
             for out in stale:
                 file = routes[out.route].file
