@@ -31,6 +31,7 @@ from brandgen.public.render import render_site
 from brandgen.public.social import social_images
 from brandgen.responsive import markdown_renderer, responsive_images
 from brandgen.routes import plan_routes
+from brandgen.sections import empty_section_warnings
 from brandgen.sources import is_inside
 from brandgen.statics import list_static_dir
 from brandgen.themes import find_theme, make_environment
@@ -169,6 +170,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     images, image_files = timer.run("responsive images", lambda: responsive_images(
         config.content_dir / "static", content.static_files, blobs("images"), problems))
     published = published_posts(content, today, options.drafts, options.now)
+    if options.smart_warnings:  # `brandgen check`: say which sections are left out as empty
+        empty_section_warnings(content, published, problems)
     routes = timer.run("routes", lambda: plan_routes(Urls(config.base_url), content, published,
                                                      config.posts_per_page, problems))
     docs = site_documents(content, published)

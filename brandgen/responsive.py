@@ -27,6 +27,7 @@ WIDTHS = (400, 800, 1200, 1600)  # 1600 covers a 42rem column on a 2x screen wit
 RECIPE = 1  # copies are redone when this, this file's code or Pillow change
 PROSE_SIZES = "(min-width: 46rem) 42rem, 92vw"
 CARD_SIZES = "(min-width: 46rem) 20rem, 92vw"
+AVATAR_SIZES = "96px"  # the hero's portrait; the author card's 48px takes the same copy
 _FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 _MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 _EXT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}

@@ -16,8 +16,10 @@ from brandgen.urls import Urls, output_file, tag_slug
 
 RESERVED = {"blog", "projects", "cv", "tags", "assets", "feed.xml", "sitemap.xml",
             "robots.txt", "404.html", "resume.json", "index.html", "llms.txt"}
-FIXED = ("", "projects/", "cv/", "tags/", "404.html", "feed.xml", "sitemap.xml", "robots.txt",
-         "resume.json", "llms.txt")
+FIXED = ("", "cv/", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "resume.json",
+         "llms.txt")
+# The lists are left out when empty (and so are their nav items): no projects, no /projects/;
+# no published posts, no /blog/ and no /tags/.
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Routes:
     entries: Mapping[str, Route]  # route -> entry, in planning order
     documents: Mapping[str, Route]  # published Markdown source -> its page
     unpublished: frozenset[str]  # sources of drafts and future posts: links to them are errors
-    blog_pages: int
+    blog_pages: int  # 0 without published posts
     tag_pages: Mapping[str, int] = field(default_factory=dict)  # tag slug -> page count
     per_page: int = 10
 
@@ -95,16 +97,20 @@ def plan_routes(urls: Urls, content: Content, published: Sequence[Post], per_pag
 
     for route in FIXED:
         add(route)
+    if content.projects:
+        add("projects/")
     for project in content.projects:
         add(f"projects/{project.slug}/",
             project.writeup.source if project.writeup else "content/projects.yaml")
-    blog_pages = _pages(len(published), per_page)
+    blog_pages = _pages(len(published), per_page) if published else 0
     for n in range(1, blog_pages + 1):
         add("blog/" if n == 1 else f"blog/page/{n}/")
     for post in published:
         add(f"blog/{post.slug}/", post.doc.source)
     counts = tag_counts(published)
     tag_pages = {slug: _pages(n, per_page) for slug, n in counts.items()}
+    if counts:
+        add("tags/")
     for slug in sorted(counts):
         for n in range(1, tag_pages[slug] + 1):
             add(f"tags/{slug}/" if n == 1 else f"tags/{slug}/page/{n}/")

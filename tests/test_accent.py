@@ -14,7 +14,8 @@ def _head(result: object, name: str = "index.html") -> str:
 
 
 def test_accent_overrides_the_theme_tokens_in_light_and_dark(make_site: SiteMaker) -> None:
-    root = make_site({"brandgen.yaml": BASE + 'accent: "#9B2C3A"\n'})
+    root = make_site({"brandgen.yaml": BASE + 'accent: "#9B2C3A"\n',
+                      "content/posts/2026-01-01-a.md": "---\ntitle: A\n---\nx\n"})
     result = render(root)
     page = _head(result)
     style = re.search(r"<style>(.*?)</style>", page, re.S)

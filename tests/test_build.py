@@ -162,6 +162,10 @@ def test_markdown_features(make_site: SiteMaker) -> None:
     assert 'src="/brand/img/p.png"' in html
     assert (root / "site/public/img/p.png").read_bytes() == b"\x89PNG"
     assert ".highlight .k" in read(root, "assets/syntax.css")
+    # only a page with highlighted code pays for the token colours
+    assert 'href="/brand/assets/syntax.css"' in html
+    assert "syntax.css" not in read(root, "blog/other/index.html")
+    assert "syntax.css" not in read(root, "index.html")
 
 
 def test_experience_newest_first(make_site: SiteMaker) -> None:

@@ -50,10 +50,11 @@ def test_a_page_on_a_builtin_url_is_an_error() -> None:
     assert routes.doc("content/pages/b.md") is None
 
 
-def test_an_empty_blog_still_has_its_first_page() -> None:
+def test_empty_lists_have_no_pages() -> None:
     routes = plan_routes(URLS, Content(PROFILE), [], 10, Problems())
-    assert routes.blog_pages == 1 and routes.blog(1).route == "blog/"
-    assert routes.tag_pages == {}
+    assert routes.blog_pages == 0 and routes.tag_pages == {}
+    assert {"blog/", "projects/", "tags/"}.isdisjoint(routes.entries)
+    assert {"", "cv/", "feed.xml", "404.html"} <= set(routes.entries)
 
 
 def test_tag_pages_are_paginated_like_the_blog(make_site: SiteMaker) -> None:

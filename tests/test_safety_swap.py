@@ -157,7 +157,7 @@ def test_outputs_get_normal_permissions(make_site: SiteMaker) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE((root / "site/public").stat().st_mode) == 0o755
-    assert stat.S_IMODE((root / "site/public/blog").stat().st_mode) == 0o755
+    assert stat.S_IMODE((root / "site/public/cv").stat().st_mode) == 0o755
     assert stat.S_IMODE((root / "site/public/index.html").stat().st_mode) == 0o644
 
 

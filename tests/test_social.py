@@ -134,8 +134,8 @@ def _meta(html: str, prop: str) -> str:
 
 
 def test_every_page_without_an_image_gets_a_card(make_site: SiteMaker) -> None:
-    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(
-        title="Hello, Wörld — a first post 🎉"),
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.replace(
+        "    date:", "    tags: [craft]\n    date:").format(title="Hello, Wörld — a first post 🎉"),
         "brandgen.yaml": 'base_url: https://ada.github.io/brand/\naccent: "#1f6b4a"\n'})
     result = render(root)
     post = result.public["blog/hello/index.html"].decode()

@@ -140,9 +140,11 @@ def assemble_site(config: SiteConfig, content: Content, routes: Routes, publishe
         names.setdefault(tag.slug, tag.name)  # the newest post's spelling wins
     tags = tuple(TagLink(names[s], s, routes.tag(s).url, n)
                  for s, n in sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]].lower())))
-    menu = [MenuItem("Work", routes["projects/"].url, "projects/"),
-            MenuItem("Writing", routes["blog/"].url, "blog/"),
-            MenuItem("CV", routes["cv/"].url, "cv/")]
+    menu = [MenuItem("Work", routes["projects/"].url, "projects/", ("projects/",))] \
+        if projects else []
+    if posts:  # a post, a page of the list, the topics: all of them are Writing
+        menu.append(MenuItem("Writing", routes["blog/"].url, "blog/", ("blog/", "tags/")))
+    menu.append(MenuItem("CV", routes["cv/"].url, "cv/"))
     menu += [MenuItem(p.title, p.url, f"{p.page.slug}/")
              for p in sorted((p for p in pages if p.page.menu is not None),
                              key=lambda p: (p.page.menu or 0, p.title))]
@@ -170,24 +172,26 @@ def _outputs(site: Site) -> list[Output]:
     person = person_jsonld(site)
     outs = [Output("", "home.html", site.title, site.description, "content/profile.yaml",
                    {"featured": [x for x in site.projects if x.project.featured][:4],
-                    "recent_posts": site.posts[:3]}, "profile", jsonld=person),
-            Output("projects/", "projects.html", f"Projects — {p.name}",
-                   f"Selected work by {p.name}.", "content/projects.yaml",
-                   {"projects": site.projects}),
-            Output("cv/", "cv.html", f"{p.name} — CV", f"CV of {p.name}: {p.headline}",
-                   "content/experience.yaml", {}, jsonld=person),
-            Output("tags/", "tags.html", f"Topics — {site.title}",
-                   f"Topics {p.name} writes about.", "", {"tags": site.tags}),
-            Output("404.html", "404.html", "Page not found", "This page does not exist.", "",
-                   {"recent_posts": site.posts[:3]}, noindex=True, in_sitemap=False)]
+                    "recent_posts": site.posts[:3]}, "profile", jsonld=person)]
+    if site.projects:  # empty lists are left out, with their nav items
+        outs.append(Output("projects/", "projects.html", f"Projects — {p.name}",
+                           f"Selected work by {p.name}.", "content/projects.yaml",
+                           {"projects": site.projects}))
+    outs.append(Output("cv/", "cv.html", f"{p.name} — CV", f"CV of {p.name}: {p.headline}",
+                       "content/experience.yaml", {}, jsonld=person))
+    if site.tags:
+        outs.append(Output("tags/", "tags.html", f"Topics — {site.title}",
+                           f"Topics {p.name} writes about.", "", {"tags": site.tags}))
+    outs.append(Output("404.html", "404.html", "Page not found", "This page does not exist.",
+                       "", {"recent_posts": site.posts[:3]}, noindex=True, in_sitemap=False))
     for proj in site.projects:
         outs.append(Output(f"projects/{proj.project.slug}/", "project.html",
                            f"{proj.title} — {p.name}", proj.summary,
                            proj.project.writeup.source if proj.project.writeup
                            else "content/projects.yaml", {"project": proj},
                            image_url=proj.image_url))
-    for route, chunk, pagination in _paginated(site, site.posts, "blog/",
-                                               site.routes.blog_pages):
+    blog = _paginated(site, site.posts, "blog/", site.routes.blog_pages) if site.posts else []
+    for route, chunk, pagination in blog:
         n = pagination.number
         title = "Writing" + (f" — page {n}" if n > 1 else "")
         outs.append(Output(route, "blog.html", f"{title} — {site.title}",

@@ -21,7 +21,7 @@ from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
 from brandgen.public.llms import llms_txt
 from brandgen.public.pagecache import CachedPages, PageKeys
 from brandgen.public.views import Output, Site
-from brandgen.responsive import CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
+from brandgen.responsive import AVATAR_SIZES, CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
 from brandgen.urls import Urls
 
@@ -58,9 +58,9 @@ def _absolute_image(site: Site, image: str) -> str:
 
 
 def picture_function(images: Mapping[str, ImageSet], urls: Urls) -> Callable[..., Markup]:
-    """`picture(path, alt, sizes='prose'|'card', eager=False, css_class='')` for templates:
+    """`picture(path, alt, sizes='prose'|'card'|'avatar', eager=False, css_class='')` for templates:
     the responsive markup of a content/static/ image, or '' when it has none."""
-    sizes = {"prose": PROSE_SIZES, "card": CARD_SIZES}
+    sizes = {"prose": PROSE_SIZES, "card": CARD_SIZES, "avatar": AVATAR_SIZES}
 
     def picture(path: str, alt: str = "", size: str = "prose", eager: bool = False,
                 css_class: str = "") -> Markup:

@@ -96,6 +96,11 @@ class MenuItem:
     title: str
     url: str
     route: str
+    sections: tuple[str, ...] = ()  # routes under these prefixes are this item's too
+
+    def marks(self, route: str) -> bool:
+        """Whether this item is the current one on the page at `route`."""
+        return route == self.route or any(route.startswith(s) for s in self.sections)
 
 
 @dataclass(frozen=True)
