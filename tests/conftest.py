@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +14,7 @@ import pytest
 
 from brandgen.build import BuildOptions, BuildResult, build, render_all
 from brandgen.errors import BuildError
+from tests import shared_run, vnu
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
@@ -91,3 +95,23 @@ def errors_of(root: Path, **kwargs: object) -> list[str]:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite tests/golden/ from the example site instead of comparing")
+
+
+def _sets_up_the_run(config: pytest.Config) -> bool:
+    """A plain run, or pytest-xdist's controller (its workers have `workerinput`)."""
+    return not hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One folder per run, shared with the xdist workers (they inherit the environment):
+    tests/shared_run.py; the run's single Nu Html Checker is found there (tests/vnu.py)."""
+    if _sets_up_the_run(config):
+        os.environ[shared_run.RUN_ENV] = tempfile.mkdtemp(prefix="brandgen-test-run-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = os.environ.get(shared_run.RUN_ENV)
+    if _sets_up_the_run(config) and folder:
+        vnu.stop(Path(folder))
+        shutil.rmtree(folder, ignore_errors=True)
+        del os.environ[shared_run.RUN_ENV]

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from brandgen import __version__
-from tests.conftest import REPO, SiteMaker
+from tests.conftest import SiteMaker
 
 
 def brandgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -75,8 +75,8 @@ def test_check_writes_nothing(make_site: SiteMaker) -> None:
     assert not (root / "site").exists()
 
 
-def test_verbose_build_prints_stage_timings(tmp_path: Path) -> None:
-    proc = brandgen("build", "-C", str(REPO), "--out", str(tmp_path / "out"), "-v",
+def test_verbose_build_prints_stage_timings(make_site: SiteMaker, tmp_path: Path) -> None:
+    proc = brandgen("build", "-C", str(make_site()), "--out", str(tmp_path / "out"), "-v",
                     "--today", "2026-11-23")
     assert proc.returncode == 0, proc.stderr
     for stage in ("read content", "render", "privacy scan", "write"):

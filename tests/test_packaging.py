@@ -30,8 +30,10 @@ def run_from(target: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess
 
 
 def pip_target(spec: str, target: Path) -> None:
+    # A source spec is built with the hatchling the test extra installs, as `python -m build
+    # --no-isolation` does below: an isolated build would first download and install it.
     proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
-                           "--target", str(target), spec],
+                           "--no-build-isolation", "--target", str(target), spec],
                           capture_output=True, text=True, check=False, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

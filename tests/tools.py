@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -27,6 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from brandgen.build import BuildOptions, BuildResult, build
+from tests import shared_run, vnu
 from tests.conftest import CHROMIUM
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,15 +95,10 @@ def write_test_images(folder: Path) -> None:
     diagram.save(folder / "diagram.png")
 
 
-_BUILDS: dict[Path, BuildResult] = {}
-
-
 def example_build(factory: pytest.TempPathFactory) -> BuildResult:
-    """build_example() once per test session, shared by every module that asks."""
-    key = factory.getbasetemp()
-    if key not in _BUILDS:
-        _BUILDS[key] = build_example(factory.mktemp("example"))
-    return _BUILDS[key]
+    """build_example() once per test run, shared by every module and xdist worker that asks
+    (built by the first, into its temporary folder; read by all)."""
+    return shared_run.once("example", lambda: build_example(factory.mktemp("example")))
 
 
 # --- The Nu Html Checker -----------------------------------------------------------------
@@ -119,16 +113,11 @@ def vnu_jar() -> Path:
 
 
 def vnu_messages(paths: list[Path]) -> list[dict[str, object]]:
-    """Errors the Nu Html Checker reports on these files or folders (one JVM for all)."""
+    """Errors the Nu Html Checker reports on these files or folders (one JVM per test run,
+    see tests/vnu.py)."""
     java = require_tool("java", JAVA)
-    proc = subprocess.run(
-        [java, "-jar", str(vnu_jar()), "--errors-only", "--skip-non-html", "--format", "json",
-         *map(str, paths)], capture_output=True, text=True, timeout=120, check=False)
-    report = proc.stderr.strip() or proc.stdout.strip()
-    messages: list[dict[str, object]] = json.loads(report)["messages"]
-    if proc.returncode != 0 and not messages:
-        raise AssertionError(f"vnu failed without messages: {proc.stderr}")
-    return messages
+    port = vnu.server_port(java, vnu_jar())
+    return [m for file in vnu.html_files(paths) for m in vnu.check(port, file)]
 
 
 def format_vnu(messages: list[dict[str, object]]) -> str:

@@ -29,19 +29,19 @@ h1{font-size:clamp(1.5rem,1.25rem + 1vw,2rem);margin:0}
 .title{display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;margin:0 0 .25rem}
 h2{font-size:1.375rem;margin:0 0 .6rem}
 h3{font-size:1.125rem;margin:0}
-header.top{border-bottom:1px solid var(--border);padding:.75rem 0 .1rem;background:var(--surface)}
+header.top{border-bottom:1px solid var(--border);padding:.5rem 0 0;background:var(--surface)}
 .private{display:inline-block;border:1px solid var(--off);color:var(--off);font-weight:700;
 font-size:.875rem;padding:.1rem .6rem;border-radius:999px;margin:0}
 .asof{color:var(--muted);margin:0;font-size:.9375rem}
-nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:0 1rem;padding:0;margin:.5rem 0 0}
-nav a{display:inline-block;padding:.2rem 0}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:0 1rem;padding:0;margin:.25rem 0 0}
+nav a{display:inline-block;padding:.15rem 0}
 main section{padding:1rem 0;border-bottom:1px solid var(--border)}
-#overview{padding-top:.5rem}
+#overview{padding:.5rem 0}
 #overview h2,#week h2{font-size:1.25rem;margin-bottom:.25rem}
 .why{color:var(--muted);font-size:.875rem;display:inline-block;line-height:1.35}
 table.goals{font-size:.875rem;line-height:1.3;margin:.25rem 0 0}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-#week{padding-top:.6rem}
+#week{padding-top:.5rem}
 table.goals th[scope=row]{font-weight:600}
 @media (min-width:40.01rem){table.goals th[scope=row]{width:21%}
 table.goals td:nth-of-type(1){width:8%}table.goals td:nth-of-type(2){width:21%}
@@ -51,7 +51,7 @@ table.goals td{padding-top:.3rem;padding-bottom:.3rem}
 table.goals th{padding-top:.3rem;padding-bottom:.3rem}
 table.goals .why{font-size:.875rem}
 table.people,table.opps,table.brand{font-size:.875rem;line-height:1.35}
-table.goals .meter{width:6rem;margin:.25rem 0 0}
+table.goals .meter{width:5rem;margin:.25rem 0 0}
 .head{display:flex;flex-wrap:wrap;align-items:baseline;gap:0 1.5rem}
 .tally{margin:0;color:var(--muted);font-size:.9375rem}
 ol.week{list-style:none;padding:0;margin:0;display:grid;gap:.35rem}
@@ -61,6 +61,8 @@ padding:.2rem 0;border-bottom:1px solid var(--border);font-size:.9375rem;line-he
 ol.week .for{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 @media (max-width:60rem){ol.week li{grid-template-columns:minmax(0,1fr)}
 ol.week .for{white-space:normal}}
+@media (min-width:60.01rem){table.goals td:nth-of-type(3),table.goals td:nth-of-type(4){
+white-space:nowrap}}
 details{margin:.75rem 0}
 summary{cursor:pointer;font-weight:600;padding:.35rem 0}
 details.fold > summary{font-weight:400}
