@@ -11,7 +11,7 @@ import pytest
 
 from brandgen.bundled import BUNDLED_THEMES
 from brandgen.public import render as render_module
-from brandgen.public.pagecache import TemplateDeps, _chains
+from brandgen.public.pagecache import TemplateDeps, site_chains
 from brandgen.public.views import Output
 from tests.conftest import SiteMaker, write_files
 from tests.test_engine import POSTS, built, changed
@@ -127,9 +127,9 @@ def test_site_reads_are_found_in_the_template_tree() -> None:
     env = jinja2.Environment()
     tree = env.parse("{{ site.content.roles|length }} {{ site['title'] }} {{ other.x }}"
                      "{% for p in site.posts %}{{ p }}{% endfor %}")
-    assert set(_chains(tree)) == {("content", "roles"), ("title",), ("posts",)}
-    assert set(_chains(env.parse("{% set s = site %}{{ s.title }}"))) == {()}
-    assert set(_chains(env.parse("{{ site[key] }}"))) == {()}
+    assert set(site_chains(tree)) == {("content", "roles"), ("title",), ("posts",)}
+    assert set(site_chains(env.parse("{% set s = site %}{{ s.title }}"))) == {()}
+    assert set(site_chains(env.parse("{{ site[key] }}"))) == {()}
 
 
 def test_dependencies_follow_extends_includes_and_imports() -> None:

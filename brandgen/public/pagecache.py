@@ -53,7 +53,7 @@ def code_fingerprint() -> bytes:
     return digest.digest()
 
 
-def _chains(node: nodes.Node) -> Iterator[Chain]:
+def site_chains(node: nodes.Node) -> Iterator[Chain]:
     """Every attribute chain read from `site` under `node`; () is a use of all of it."""
     chain: list[str] = []
     inner = node
@@ -69,7 +69,7 @@ def _chains(node: nodes.Node) -> Iterator[Chain]:
         yield tuple(reversed(chain))
         return
     for child in node.iter_child_nodes():
-        yield from _chains(child)
+        yield from site_chains(child)
 
 
 class TemplateDeps:
@@ -87,7 +87,7 @@ class TemplateDeps:
             tree = self.env.parse(source)
             self._parsed[name] = (hashlib.blake2b(source.encode()).digest(),
                                   frozenset(meta.find_referenced_templates(tree)),
-                                  frozenset(_chains(tree)))
+                                  frozenset(site_chains(tree)))
         return self._parsed[name]
 
     def of(self, name: str) -> tuple[bytes, frozenset[Chain]]:

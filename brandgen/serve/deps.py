@@ -19,6 +19,7 @@ from jinja2 import nodes
 from brandgen.errors import SourceError
 from brandgen.linkcheck import parse_links, resolve
 from brandgen.public.context import template_site
+from brandgen.public.pagecache import site_chains
 from brandgen.public.views import Output, Site
 from brandgen.responsive import ImageSet
 
@@ -26,23 +27,11 @@ WHOLE = ("*",)  # a template reads `site` in a way the walk cannot follow
 Field = tuple[str, ...]
 
 
-def _chains(node: nodes.Node, parent: nodes.Node | None = None) -> Iterator[Field]:
-    """Every use of the name `site` as the attribute path it is read through."""
-    if isinstance(node, nodes.Name) and node.name == "site":
-        yield WHOLE
-        return
-    if isinstance(node, nodes.Getattr):
-        path: list[str] = []
-        inner: nodes.Node = node
-        while isinstance(inner, nodes.Getattr):
-            path.insert(0, inner.attr)
-            inner = inner.node
-        if isinstance(inner, nodes.Name) and inner.name == "site" and inner.ctx == "load":
-            # site.content.roles: two levels are enough to tell records apart
-            yield tuple(path[:2])
-            return
-    for child in node.iter_child_nodes():
-        yield from _chains(child, node)
+def _chains(tree: nodes.Node) -> Iterator[Field]:
+    """Every use of `site` as the first two attributes it is read through (site.content.roles:
+    two levels are enough to tell records apart); WHOLE where the walk cannot follow it."""
+    for chain in site_chains(tree):
+        yield chain[:2] if chain else WHOLE
 
 
 def template_reads(env: jinja2.Environment) -> frozenset[Field]:
