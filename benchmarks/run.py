@@ -175,18 +175,24 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/dev/shm/brandgen-bench-out"))
     parser.add_argument("--twin", type=Path, default=TWIN)
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-cards", action="store_true",
+                        help="`social_images: false`: the work the Hugo twin does (no images)")
     parser.add_argument("--json", type=Path, help="also write every sample here")
     parser.add_argument("--only", default=",".join(ALL),
                         help="comma-separated subset of: " + ", ".join(ALL))
     args = parser.parse_args()
     hugo = not args.no_hugo and shutil.which("hugo") is not None and args.twin.is_dir()
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, "
-          f"load {os.getloadavg()}, hugo {'paired' if hugo else 'not run'}")
+          f"load {os.getloadavg()}, hugo {'paired' if hugo else 'not run'}"
+          f"{', social images off' if args.no_cards else ''}")
     print(HEADER)
     rows: list[Row] = []
     for n in (int(x) for x in args.sizes.split(",")):
         root = args.work / str(n)
         write_site(n, root, hugo_twin=args.twin if hugo else None)
+        if args.no_cards:
+            with (root / "brandgen.yaml").open("a", encoding="utf-8") as config:
+                config.write("social_images: false\n")
         rows += measure(root, n, args.runs, hugo, args.out,
                         tuple(x.strip() for x in args.only.split(",")))
     colds = {r.n: _med([s.wall for s in r.brandgen]) for r in rows if r.scenario == "cold"}

@@ -197,6 +197,7 @@ def _outputs(site: Site) -> list[Output]:
         outs.append(Output(route, "blog.html", f"{title} — {site.title}",
                            f"Writing by {p.name}: {p.headline}", "content/posts",
                            {"posts": chunk, "pagination": pagination}))
+    related = related_posts(site.posts, site.today)
     for i, post in enumerate(site.posts):
         newer_post = site.posts[i - 1] if i > 0 else None
         older_post = site.posts[i + 1] if i + 1 < len(site.posts) else None
@@ -204,7 +205,7 @@ def _outputs(site: Site) -> list[Output]:
                            f"{post.title} — {site.title}", post.description,
                            post.post.doc.source,
                            {"post": post, "newer": newer_post, "older": older_post,
-                            "related": related_posts(post, site.posts, site.today)},
+                            "related": related[post.post.doc.source]},
                            "article", post.image_url, post_jsonld(site, post),
                            lastmod=post.updated or post.date))
     tagged: dict[str, list[PostView]] = {tag.slug: [] for tag in site.tags}

@@ -31,22 +31,35 @@ def table_of_contents(sections: Sequence[Section]) -> tuple[TocEntry, ...]:
     return tuple(TocEntry(s.id, s.title, tuple(kids)) for s, kids in top)
 
 
-def related_posts(post: PostView, posts: Sequence[PostView], today: dt.date,
-                  limit: int = RELATED_POSTS) -> tuple[PostView, ...]:
-    """Up to `limit` other posts sharing a tag with `post`: most shared tags first, then
-    the newest, then by slug. Drafts and future posts never appear, not even under
-    --drafts (a preview must not suggest what readers cannot open)."""
-    mine = {tag.slug for tag in post.tags}
-    if not mine:
-        return ()
-    scored: list[tuple[int, dt.date, str, PostView]] = []
-    for other in posts:
-        if other.post.doc.source == post.post.doc.source or other.post.draft \
-                or other.post.date > today:
+def related_posts(posts: Sequence[PostView], today: dt.date, limit: int = RELATED_POSTS
+                  ) -> dict[str, tuple[PostView, ...]]:
+    """Per post (by source): up to `limit` other posts sharing a tag with it, most shared
+    tags first, then the newest, then by slug. Drafts and future posts never appear, not
+    even under --drafts (a preview must not suggest what readers cannot open).
+
+    Posts with the same set of tags have the same candidates, so the ranking is made once
+    per distinct tag set from each group's newest posts: linear in the posts, not quadratic."""
+    groups: dict[frozenset[str], list[PostView]] = {}
+    for post in posts:
+        if not post.post.draft and post.post.date <= today:
+            groups.setdefault(frozenset(t.slug for t in post.tags), []).append(post)
+    for members in groups.values():
+        members.sort(key=lambda p: p.post.slug)  # slug ascending breaks the remaining ties
+        members.sort(key=lambda p: p.date, reverse=True)
+    ranked: dict[frozenset[str], list[PostView]] = {}
+    found: dict[str, tuple[PostView, ...]] = {}
+    for post in posts:
+        mine = frozenset(t.slug for t in post.tags)
+        if not mine:
+            found[post.post.doc.source] = ()
             continue
-        shared = len(mine & {tag.slug for tag in other.tags})
-        if shared:
-            scored.append((shared, other.date, other.post.slug, other))
-    scored.sort(key=lambda s: s[2])  # slug ascending breaks the remaining ties
-    scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
-    return tuple(s[3] for s in scored[:limit])
+        if mine not in ranked:  # one more than the limit: a post never lists itself
+            scored = [(len(mine & tags), other) for tags, members in groups.items()
+                      if mine & tags for other in members[:limit + 1]]
+            scored.sort(key=lambda s: s[1].post.slug)
+            scored.sort(key=lambda s: (s[0], s[1].date), reverse=True)
+            ranked[mine] = [other for _, other in scored[:limit + 1]]
+        found[post.post.doc.source] = tuple(
+            other for other in ranked[mine]
+            if other.post.doc.source != post.post.doc.source)[:limit]
+    return found
