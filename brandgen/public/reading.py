@@ -54,12 +54,25 @@ def related_posts(posts: Sequence[PostView], today: dt.date, limit: int = RELATE
             found[post.post.doc.source] = ()
             continue
         if mine not in ranked:  # one more than the limit: a post never lists itself
-            scored = [(len(mine & tags), other) for tags, members in groups.items()
-                      if mine & tags for other in members[:limit + 1]]
-            scored.sort(key=lambda s: s[1].post.slug)
-            scored.sort(key=lambda s: (s[0], s[1].date), reverse=True)
-            ranked[mine] = [other for _, other in scored[:limit + 1]]
+            ranked[mine] = _ranked(mine, groups, limit + 1)
         found[post.post.doc.source] = tuple(
             other for other in ranked[mine]
             if other.post.doc.source != post.post.doc.source)[:limit]
     return found
+
+
+def _ranked(mine: frozenset[str], groups: dict[frozenset[str], list[PostView]], want: int
+            ) -> list[PostView]:
+    """The first `want` posts by most shared tags, newest, slug; from the most shared level
+    down, stopping once the levels above hold enough (each group is sorted already)."""
+    shared = {tags: len(mine & tags) for tags in groups}
+    picked: list[PostView] = []
+    for level in range(len(mine), 0, -1):
+        found = [other for tags, members in groups.items() if shared[tags] == level
+                 for other in members[:want]]
+        found.sort(key=lambda p: p.post.slug)
+        found.sort(key=lambda p: p.date, reverse=True)
+        picked += found[:want - len(picked)]
+        if len(picked) >= want:
+            break
+    return picked
