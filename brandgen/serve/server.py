@@ -39,6 +39,7 @@ class DevHTTPServer(ThreadingHTTPServer):
         self.verbose = verbose
         self._open: set[socket.socket] = set()
         self._open_lock = threading.Lock()
+        self._requests: list[threading.Thread] = []
         super().__init__((HOST, port), DevRequestHandler)
 
     @property
@@ -46,9 +47,22 @@ class DevHTTPServer(ThreadingHTTPServer):
         return int(self.server_address[1])
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        """ThreadingMixIn's, but the daemon threads are kept so server_close can join them
+        (socketserver joins only non-daemon threads, and a daemon never blocks an exit)."""
         with self._open_lock:
             self._open.add(request)
-        super().process_request(request, client_address)
+            self._requests = [t for t in self._requests if t.is_alive()]
+            thread = threading.Thread(target=self.process_request_thread,
+                                      args=(request, client_address), daemon=True)
+            self._requests.append(thread)
+        thread.start()
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self._open_lock:
+            threads, self._requests = self._requests, []
+        for thread in threads:  # close_connections() has ended their blocking reads
+            thread.join(timeout=5)
 
     def shutdown_request(self, request: Any) -> None:
         with self._open_lock:
