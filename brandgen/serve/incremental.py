@@ -36,7 +36,6 @@ from brandgen.markdown import RenderedDoc
 from brandgen.model import Content, Post
 from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import assemble_site, local_today, published_posts, site_documents
-from brandgen.public.feeds import sitemap
 from brandgen.public.render import render_pages, site_files
 from brandgen.public.views import Site
 from brandgen.responsive import ImageSet, markdown_renderer, responsive_images
@@ -144,7 +143,6 @@ class IncrementalSite:
         self._scan_key = ""
         self._blobs: dict[str, BlobCache] = {}
         self._cards = CardMemo()
-        self._sitemap_memo: tuple[object, bytes] | None = None
         self._generated: tuple[tuple[object, ...], tuple[Site, dict[str, bytes], Problems]] \
             | None = None
 
@@ -218,7 +216,6 @@ class IncrementalSite:
             with timer.stage("render"):
                 fresh = render_pages(replace(site, outputs=tuple(stale)), env, gprob, 1, images)
                 fresh.update(site_files(site, env, gprob))  # every output, not just the stale
-                fresh["sitemap.xml"] = self._sitemap(site)
             pages = dict(self._pages)
             for out in stale:
                 file = routes[out.route].file
@@ -248,12 +245,6 @@ class IncrementalSite:
         self._public, self._private_files = public, private
         self._pending.clear()
         return built
-
-    def _sitemap(self, site: Site) -> bytes:
-        key = (site.urls.base_url, [(o.route, o.in_sitemap, o.lastmod) for o in site.outputs])
-        if self._sitemap_memo is None or self._sitemap_memo[0] != key:
-            self._sitemap_memo = (key, sitemap(site))
-        return self._sitemap_memo[1]
 
     def _load_config(self, problems: Problems) -> SiteConfig:
         config = load_config(self.root, problems, self.base_url)
