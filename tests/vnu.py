@@ -30,8 +30,6 @@ JVM_FLAGS = ("-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
              "-Dnu.validator.servlet.bind-address=127.0.0.1")
 START_TIMEOUT = 300.0  # seconds; the JVM loads its schemas in ~5 s of CPU time
 HTML_SUFFIXES = (".html", ".htm")
-# The checker this process started, kept so that the process can reap it in stop().
-_STARTED: dict[int, subprocess.Popen[bytes]] = {}
 
 
 def _free_port() -> int:
@@ -51,15 +49,17 @@ def _answers(port: int) -> bool:
 
 def _start(java: str, jar: Path, folder: Path) -> int:
     port = _free_port()
-    with (folder / "vnu.log").open("ab") as log:
-        proc = subprocess.Popen([java, *JVM_FLAGS, "-cp", str(jar), MAIN, str(port)],
-                                stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                start_new_session=True)
-    _STARTED[proc.pid] = proc
-    (folder / "vnu.pid").write_text(str(proc.pid), encoding="ascii")
+    # Started through a shell that exits at once, so the JVM is no test process's child: the
+    # xdist worker that asked first may exit before the run ends (stop() signals it by pid).
+    launcher = subprocess.run(
+        ["sh", "-c", 'log=$1; shift; "$@" </dev/null >>"$log" 2>&1 & echo $!', "vnu",
+         str(folder / "vnu.log"), java, *JVM_FLAGS, "-cp", str(jar), MAIN, str(port)],
+        stdin=subprocess.DEVNULL, capture_output=True, check=True, start_new_session=True)
+    pid = int(launcher.stdout)
+    (folder / "vnu.pid").write_text(str(pid), encoding="ascii")
     deadline = time.monotonic() + START_TIMEOUT
     while not _answers(port):
-        if proc.poll() is not None or time.monotonic() > deadline:
+        if _gone(pid) or time.monotonic() > deadline:
             stop(folder)
             log_text = (folder / "vnu.log").read_text(encoding="utf-8", errors="replace")
             raise AssertionError(f"the Nu Html Checker did not start:\n{log_text[-3000:]}")
@@ -88,31 +88,23 @@ def stop(folder: Path) -> None:
         return
     pid = int(pid_file.read_text(encoding="ascii"))
     pid_file.unlink()
-    mine = _STARTED.pop(pid, None)
-    if mine is not None:
-        mine.terminate()
-        try:
-            mine.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            mine.kill()
-            mine.wait()
-        return
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return  # already gone
     if MAIN.encode() not in cmdline:
         return  # the pid was reused by another process: not ours
-    os.kill(pid, signal.SIGTERM)  # started by an xdist worker: no longer its child
+    os.kill(pid, signal.SIGTERM)
     for _ in range(200):
-        if not Path(f"/proc/{pid}").exists() or _zombie(pid):
+        if _gone(pid):
             return
         time.sleep(0.05)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
 
 
-def _zombie(pid: int) -> bool:
+def _gone(pid: int) -> bool:
+    """Exited: no such process, or a zombie its new parent has not reaped yet."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
     except (OSError, IndexError):
