@@ -25,6 +25,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from brandgen import codecache
+from brandgen.fastmd import fast_tokens
 from brandgen.plaintext import inline_text
 from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings, heading_slug, use_typography
 
@@ -216,7 +217,9 @@ def render_doc(text: str, allow_html: bool = True,
     library."""
     md = make_markdown(allow_html, settings)
     env: dict[str, object] = {}
-    tokens = md.parse(text, env)
+    tokens = fast_tokens(md, text, env)
+    if tokens is None:
+        tokens = md.parse(text, env)
     images: list[DocImage] = []
     env["doc_images"] = images
     links: list[DocLink] = []
