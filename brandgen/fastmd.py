@@ -116,7 +116,9 @@ class _Builder:
         meta = node.meta
         if name == "paragraph":
             self.paragraph(node, list(node.children), level, hidden=False)
-        elif name == "heading":
+        elif name == "definition":
+            return  # a link reference definition makes no token
+        elif name in ("heading", "lheading"):
             tag = f"h{meta['level']}"
             self.push("heading_open", tag, 1, level, node)
             self.inline(node, list(node.children), level + 1)
