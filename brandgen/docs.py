@@ -43,7 +43,8 @@ from brandgen.urls import Urls
 ENGINE = "docs-3"
 # Fewer misses than this render in-process: starting workers costs more than it saves.
 POOL_THRESHOLD = 64
-LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "linkify-it-py")
+LIBRARIES = ("markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "pygments",
+             "linkify-it-py")
 
 
 @dataclass(frozen=True)

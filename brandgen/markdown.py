@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common import normalize_url
 from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -24,6 +25,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from brandgen import codecache
+from brandgen.fastmd import fast_tokens
 from brandgen.plaintext import inline_text
 from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings, heading_slug, use_typography
 
@@ -57,6 +59,27 @@ def _block(code: str, name: str, lexer: Lexer) -> str:
             "</code></pre>\n")
 
 
+@lru_cache(maxsize=4096)
+def _normalize_link(url: str) -> str:
+    return normalize_url.normalizeLink(url)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_link_text(link: str) -> str:
+    return normalize_url.normalizeLinkText(link)
+
+
+class _MarkdownIt(MarkdownIt):
+    """MarkdownIt whose URL normalizing (mdurl parse, encode, punycode: a quarter of the
+    link rule) is remembered: a pure function of the URL, and sites repeat their links."""
+
+    def normalizeLink(self, url: str) -> str:
+        return _normalize_link(url)
+
+    def normalizeLinkText(self, link: str) -> str:
+        return _normalize_link_text(link)
+
+
 @lru_cache(maxsize=8)
 def make_markdown(allow_html: bool = True, settings: MarkdownSettings = DEFAULT_SETTINGS
                   ) -> MarkdownIt:
@@ -65,7 +88,7 @@ def make_markdown(allow_html: bool = True, settings: MarkdownSettings = DEFAULT_
     Markdown files pass raw HTML through (the author's own site); short Markdown fields in
     YAML (`summary:`) do not, so markup typed into a YAML value always shows up escaped.
     """
-    md = MarkdownIt("commonmark", {"highlight": _highlight, "html": allow_html,
+    md = _MarkdownIt("commonmark", {"highlight": _highlight, "html": allow_html,
                                    "typographer": settings.typographer,
                                    "quotes": list(settings.quotes),
                                    "linkify": settings.linkify})
@@ -194,7 +217,9 @@ def render_doc(text: str, allow_html: bool = True,
     library."""
     md = make_markdown(allow_html, settings)
     env: dict[str, object] = {}
-    tokens = md.parse(text, env)
+    tokens = fast_tokens(md, text, env)
+    if tokens is None:
+        tokens = md.parse(text, env)
     images: list[DocImage] = []
     env["doc_images"] = images
     links: list[DocLink] = []

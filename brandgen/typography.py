@@ -80,13 +80,24 @@ def use_typography(md: MarkdownIt, settings: MarkdownSettings) -> None:
     md.core.ruler.after("linkify", "protect_urls", _protect_urls)
 
 
+def _may_link(text: str) -> bool:
+    """With fuzzy links off (and no "//" schema), every link linkify-it finds has "://"
+    (http:, https: and ftp: need "//" after the colon) or "@" (mailto: and fuzzy e-mail
+    need one): text with neither holds none."""
+    return "://" in text or "@" in text
+
+
 class _Linkify(LinkifyIt):  # type: ignore[misc]  # linkify-it-py has no type hints
-    """linkify-it with a cheap first test: with fuzzy links off, every link it finds has
-    "://" (http, https, ftp) or "@" (e-mail, mailto:), and its own pretest (one large
-    regular expression) costs more than the rest of linkifying a paragraph."""
+    """linkify-it with cheap first tests. Its own pretest (one large regular expression)
+    costs more than the rest of linkifying a paragraph, and markdown-it then runs `test` (a
+    few more) on every text token of a paragraph that passed it."""
 
     def pretest(self, text: str) -> bool:
-        return ("://" in text or "@" in text) and bool(super().pretest(text))
+        # A pretest may say yes wrongly (`test` decides), never no: _may_link is enough.
+        return _may_link(text)
+
+    def test(self, text: str) -> bool:
+        return _may_link(text) and bool(super().test(text))
 
 
 # Typographic characters mapped back to what was typed, so a heading's anchor id stays what

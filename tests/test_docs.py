@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from brandgen import docs as docs_module
+from brandgen import markdown as markdown_module
 from brandgen.cache import Cache
 from brandgen.docs import (
     DocInput,
@@ -18,7 +19,9 @@ from brandgen.docs import (
     resolve_doc,
     settings_fingerprint,
 )
-from brandgen.markdown import DocLink, RenderedDoc, render_doc
+from brandgen.fastmd import fast_tokens
+from brandgen.markdown import DocLink, RenderedDoc, make_markdown, render_doc
+from brandgen.typography import markdown_settings
 from brandgen.urls import Urls
 
 CASES = Path(__file__).parent / "data/markdown"
@@ -137,3 +140,54 @@ def test_a_pool_started_beside_other_threads_uses_a_forkserver() -> None:
     thread.start()
     thread.join()
     assert found == {"method": "forkserver", "same": True}
+
+
+# Where the markdown-it.rs fast path (brandgen/fastmd.py) and markdown-it-py meet: each text
+# with the path it must take; both paths must give the very same RenderedDoc.
+FAST_PATH_CASES = [
+    ("fast", "## Heading with *em*, `code` and [a link](b.md)\n\nText.\n"),
+    ("fast", "\"Quotes\" -- it's 'nested'... 10 +- 2\n"),
+    ("fast", "setup.py, example.com and www.example.com stay text\n"),
+    ("fast", "- tight\n- with [a link](b.md)\n  on two lines [c](c.md)\n  - nested\n"),
+    ("fast", "3. loose\n\n   second paragraph\n4. [d](/d/ \"Title\")\n"),
+    ("fast", "> quote  \n> hard break\n\nSetext\n===\n\n    code\n\n```py\nx = 1\n```\n"),
+    ("fast", "[ref][r] and [Ref]\n\n[r]: https://example.org/r\n[ref]: /x\n"),
+    ("fast", "Déjà *vu* and ünïcode **strong** _em_\n"),
+    ("markdown-it-py", "see https://example.org/x or <https://example.org/y>\n"),
+    ("markdown-it-py", "mail ada@example.org\n"),
+    ("markdown-it-py", "text[^1]\n\n[^1]: a footnote\n"),
+    ("markdown-it-py", "- [ ] open task\n- [x] done\n"),
+    ("markdown-it-py", "<b>raw</b> html\n"),
+    ("markdown-it-py", "an &amp; entity and an \\*escape\\*\n"),
+    ("markdown-it-py", "| a | b |\n|---|---|\n| 1 | 2 |\n"),
+    ("markdown-it-py", "~~strike~~\n"),
+    ("markdown-it-py", "![image](i.png)\n"),
+    ("markdown-it-py", "*€*symbol beside emphasis\n"),
+    ("markdown-it-py", "[snowman](//☃.net/) and [pct](/a%20b)\n"),
+    ("fast", "[script](javascript:alert(1)) is no link on either path\n"),
+    ("markdown-it-py", ">" * 25 + " deep\n"),
+]
+
+
+@pytest.mark.parametrize(("path", "text"), FAST_PATH_CASES)
+@pytest.mark.parametrize("allow_html", [True, False])
+def test_fast_path_renders_what_markdown_it_py_renders(
+        path: str, text: str, allow_html: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = markdown_settings("de")  # other quotes: typography runs after the fast path
+    md = make_markdown(allow_html, settings)
+    assert (fast_tokens(md, text, {}) is not None) == (path == "fast")
+    fast = render_doc(text, allow_html, settings)
+    monkeypatch.setattr(markdown_module, "fast_tokens", lambda *_: None)
+    assert fast == render_doc(text, allow_html, settings)
+
+
+def test_fast_path_keeps_link_lines_in_tight_lists() -> None:
+    doc = render_doc("Intro\n\n- a\n- b [x](x.md)\n  c [y](y.md)\n")
+    assert doc.links == (DocLink("x.md", 3), DocLink("y.md", 4))
+
+
+def test_the_fast_path_fixture_takes_the_fast_path() -> None:
+    """tests/data/markdown/fast-path.html was made by markdown-it-py alone (before the fast
+    path existed): the fixture test above compares the fast path with it."""
+    text = (CASES / "fast-path.md").read_text(encoding="utf-8")
+    assert fast_tokens(make_markdown(), text, {}) is not None
