@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,53 @@ def test_unwritable_cache_still_builds(make_site: SiteMaker) -> None:
     root = make_site()
     (root / ".brandgen-cache").write_text("not a folder")
     assert render(root).public["social.png"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunks(png: bytes) -> dict[bytes, bytes]:
+    """Every chunk of a PNG, checking each CRC on the way."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks: dict[bytes, bytes] = {}
+    at = 8
+    while at < len(png):
+        size = int.from_bytes(png[at:at + 4], "big")
+        kind, data = png[at + 4:at + 8], png[at + 8:at + 8 + size]
+        assert int.from_bytes(png[at + 8 + size:at + 12 + size], "big") == zlib.crc32(kind + data)
+        chunks[kind] = chunks.get(kind, b"") + data
+        at += 12 + size
+    return chunks
+
+
+def test_card_is_a_well_formed_palette_png(fonts: Fonts) -> None:
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 64), (30, 160, 90)).save(photo, "PNG")
+    png = render_card(Card("Paved roads, golden paths and the long tail of migrations",
+                           "Ada Example", "Platform engineer", "2 March 2026 · 6 min read",
+                           "ada.github.io/brand", avatar=photo.getvalue()), fonts)
+    chunks = _png_chunks(png)
+    assert chunks[b"IHDR"] == (1200).to_bytes(4, "big") + (630).to_bytes(4, "big") + \
+        bytes((8, 3, 0, 0, 0))
+    rows = zlib.decompress(chunks[b"IDAT"])  # zlib checks the Adler-32 of the whole stream
+    assert len(rows) == 630 * 1201
+    assert all(rows[i * 1201] == 0 for i in range(630))  # every row unfiltered
+    assert max(rows) * 3 < len(chunks[b"PLTE"])  # no index past the palette
+    image = _image(png)
+    assert image.mode == "P" and image.tobytes() == b"".join(
+        rows[i * 1201 + 1:(i + 1) * 1201] for i in range(630))
+
+
+def test_title_words_stay_inside_the_margins(fonts: Fonts) -> None:
+    title = "Wwwwww Mmmmmm Wwwwww Mmmmmm Wwwwww Mmmmmm Wwwwww Mmmmmm Wwwwww Mmmmmm"
+    image = _image(render_card(Card(title, "Ada", "Engineer"), fonts))
+    title_rows = image.crop((0, 140, 1200, 420)).convert("L")
+    background = title_rows.getpixel((1, 1))
+    ink = title_rows.point(lambda v: 0 if v == background else 255).getbbox()
+    assert ink is not None and ink[0] >= 80 - 4 and ink[2] <= 1200 - 80 + 4
+
+
+def test_card_read_back_is_the_drawn_one_even_if_the_cache_goes(make_site: SiteMaker) -> None:
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(title="Hello")})
+    uncached = render(root, cache=False).public["blog/hello/social.png"]
+    result = render(root)
+    assert sorted((root / ".brandgen-cache" / "social").rglob("*.bin"))
+    shutil.rmtree(root / ".brandgen-cache")  # between drawing and writing: drawn again
+    assert result.public["blog/hello/social.png"] == uncached
