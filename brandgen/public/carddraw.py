@@ -226,7 +226,7 @@ def _merge(spans: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
     return merged
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _word(path: str, size: int, engine: ImageFont.Layout, word: str
           ) -> tuple[Image.Image, int, int]:
     """A word's coverage mask and where it sits from the pen (left, top of the baseline):
