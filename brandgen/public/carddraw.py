@@ -3,9 +3,12 @@
 The card is two colours (the brand colour and the text colour on it) plus the anti-aliasing
 between them, a darker band and an optional photo. So it is drawn as coverage (how much
 text colour each pixel gets) and stored as a palette PNG: a 128-step ramp between the two
-colours, the band, and up to 127 colours for the photo. That is a third of the pixels of an
-RGB image to compress, which makes a card ~4x faster to encode and ~3x smaller.
-"""
+colours, the band, and up to 127 colours for the photo.
+
+Most of a card is the same on every page, so what is shared (the host, the footer, the
+band, the photo) is drawn and compressed once a build (brandgen/public/cardpng.py); a card
+draws its own words, each rasterized once and placed by the same word measure that wrapped
+the title, and compresses only the rows they ink."""
 
 from __future__ import annotations
 
@@ -87,8 +90,8 @@ class Fonts:
 
     def word_measure(self, bold: bool) -> Measure:
         """Words measured alone and summed with the spaces: every title is new, but its
-        words recur, so this mostly hits the cache. Kerning across a space makes it differ
-        from the real width by a pixel or so, so a result is checked with `measure`."""
+        words recur, so this mostly hits the cache. Cards draw word by word at exactly these
+        offsets, so what is measured is what is drawn."""
         path, engine = str(self.bold if bold else self.regular), self.engine
 
         def measure(text: str, size: int) -> float:
