@@ -23,7 +23,7 @@ from brandgen.public.views import Output
 if TYPE_CHECKING:
     from brandgen.public.assemble import Site
 
-RECIPE = 5  # cards are redrawn when this, the drawing code, the fonts or Pillow change
+RECIPE = 6  # cards are redrawn when this, the drawing code, the fonts or Pillow change
 FILE_NAME = "social.png"
 _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 PARALLEL_CARDS = 32  # fewer cards to draw than this are drawn here: a fork costs more
