@@ -223,7 +223,7 @@ def test_cards_decode_as_1200x630_palette_images_of_their_colours(fonts: Fonts) 
         assert rgb.getpixel((5, 5)) == (parse_hex(card.accent) or (0, 0, 0))
         band = rgb.getpixel((600, 625))
         assert band != rgb.getpixel((5, 5))  # the darker strip along the bottom
-        assert rgb.getpixel((5, 630 - 14)) == band and rgb.getpixel((1195, 629)) == band
+        assert rgb.getpixel((0, 630 - 14)) == band and rgb.getpixel((1199, 629)) == band
     disc = _image(render_card(cards[0], fonts)).convert("RGB").getpixel((80 + 52, 630 - 62 - 52))
     assert disc == (30, 160, 90)  # the photo's colour, not the ramp's
 
