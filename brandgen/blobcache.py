@@ -58,6 +58,11 @@ class BlobCache:
             return None  # corrupt: ignored, and overwritten by the next put
         return payload
 
+    def on_disk(self, key: str) -> bool:
+        """Whether an entry for `key` is on disk (get still checks that it is intact)."""
+        path = self._path(key)
+        return path is not None and path.is_file()
+
     def put(self, key: str, payload: bytes) -> None:
         path = self._path(key)
         if path is None:

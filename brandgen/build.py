@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -58,7 +59,7 @@ class BuildOptions:
 @dataclass
 class BuildResult:
     config: SiteConfig
-    public: dict[str, bytes]
+    public: MutableMapping[str, bytes]  # a ChainMap: the cards are read when asked
     private: dict[str, bytes]
     public_dir: Path
     private_dir: Path
@@ -185,9 +186,11 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     case_clashes(site, problems)
     site, cards = timer.run("social images", lambda: social_images(
         site, blobs("social"), jobs=options.jobs))
-    public = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images,
-                                                        cache))
-    public.update(cards)
+    pages = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images,
+                                                       cache))
+    # Cards are read back from the blob cache as they are written, not all held at once;
+    # what is added later (images, static files) goes into `pages` and wins over a card.
+    public = ChainMap(pages, cards)
     public.update(image_files)
     static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
                                                             content.static_files, problems))

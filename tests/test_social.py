@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from brandgen.blobcache import BlobCache
+from brandgen.colors import parse_hex
 from brandgen.public.carddraw import Card, Fonts, render_card
 from brandgen.public.cardtext import ELLIPSIS, cover, fit, truncate_lines, wrap
 from tests.conftest import SiteMaker, render, run_build
@@ -203,3 +204,64 @@ def test_unwritable_cache_still_builds(make_site: SiteMaker) -> None:
     root = make_site()
     (root / ".brandgen-cache").write_text("not a folder")
     assert render(root).public["social.png"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cards_decode_as_1200x630_palette_images_of_their_colours(fonts: Fonts) -> None:
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 64), (30, 160, 90)).save(photo, "PNG")
+    cards = [Card("Paved roads, golden paths and the long tail of migrations, " * 3,
+                  "Ada Example", "Platform engineer", "2 March 2026 · 6 min read",
+                  "ada.github.io/brand", accent="#9b2c3a", avatar=photo.getvalue()),
+             Card("Now", "Ada Example", "Platform engineer", initials="AE"),
+             Card("Platform engineer", "Ada Example", "")]
+    for card in cards:
+        png = render_card(card, fonts)
+        assert len(png) < 60_000  # crawlers fetch them: kept small
+        image = _image(png)
+        assert (image.format, image.mode, image.size) == ("PNG", "P", (1200, 630))
+        rgb = image.convert("RGB")
+        assert rgb.getpixel((5, 5)) == (parse_hex(card.accent) or (0, 0, 0))
+        band = rgb.getpixel((600, 625))
+        assert band != rgb.getpixel((5, 5))  # the darker strip along the bottom
+        assert rgb.getpixel((0, 630 - 14)) == band and rgb.getpixel((1199, 629)) == band
+    disc = _image(render_card(cards[0], fonts)).convert("RGB").getpixel((80 + 52, 630 - 62 - 52))
+    assert disc == (30, 160, 90)  # the photo's colour, not the ramp's
+
+
+def test_title_words_stay_inside_the_margins(fonts: Fonts) -> None:
+    title = "Wwwwww Mmmmmm Wwwwww Mmmmmm Wwwwww Mmmmmm Wwwwww Mmmmmm Wwwwww Mmmmmm"
+    image = _image(render_card(Card(title, "Ada", "Engineer"), fonts))
+    title_rows = image.crop((0, 140, 1200, 420)).convert("L")
+    background = title_rows.getpixel((1, 1))
+    ink = title_rows.point(lambda v: 0 if v == background else 255).getbbox()
+    assert ink is not None and ink[0] >= 80 - 4 and ink[2] <= 1200 - 80 + 4
+
+
+def test_card_read_back_is_the_drawn_one_even_if_the_cache_goes(make_site: SiteMaker) -> None:
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(title="Hello")})
+    uncached = render(root, cache=False).public["blog/hello/social.png"]
+    result = render(root)
+    assert sorted((root / ".brandgen-cache" / "social").rglob("*.bin"))
+    shutil.rmtree(root / ".brandgen-cache")  # between drawing and writing: drawn again
+    assert result.public["blog/hello/social.png"] == uncached
+
+
+def test_cards_are_the_same_bytes_with_any_jobs_and_from_the_cache(
+        make_site: SiteMaker) -> None:
+    from brandgen.public.social import PARALLEL_CARDS
+
+    posts = {f"content/posts/2026-11-{1 + i % 28:02d}-p{i}.md":
+             POST.format(title=f"Post {i} — " + "golden paths " * (i % 7)) for i in range(40)}
+    assert len(posts) > PARALLEL_CARDS  # -j2 draws them in forked workers
+    root = make_site(posts)
+
+    def cards(**kwargs: object) -> dict[str, bytes]:
+        public = render(root, **kwargs).public
+        return {name: public[name] for name in public if name.endswith("social.png")}
+
+    alone = cards(jobs=1, cache=False)
+    assert len(alone) > 40
+    assert cards(jobs=2) == alone  # drawn in two processes, then cached
+    assert cards(jobs=2) == alone  # every card from the cache
+    for png in alone.values():
+        assert _image(png).size == (1200, 630)

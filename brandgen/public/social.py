@@ -11,7 +11,7 @@ import datetime as dt
 import multiprocessing
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,7 @@ from brandgen.public.views import Output
 if TYPE_CHECKING:
     from brandgen.public.assemble import Site
 
-RECIPE = 4  # cards are redrawn when this, the drawing code, the fonts or Pillow change
+RECIPE = 6  # cards are redrawn when this, the drawing code, the fonts or Pillow change
 FILE_NAME = "social.png"
 _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 PARALLEL_CARDS = 32  # fewer cards to draw than this are drawn here: a fork costs more
@@ -47,21 +47,63 @@ def _can_fork(jobs: int, count: int) -> bool:
             and threading.active_count() == 1)
 
 
-def draw_cards(cards: Sequence[Card], fonts: Fonts, jobs: int = 1) -> list[bytes]:
-    """PNG bytes of every card, in order; the same bytes with any number of jobs."""
+def draw_cards(cards: Sequence[Card], fonts: Fonts, jobs: int = 1) -> Iterator[bytes]:
+    """PNG bytes of every card, in order, as they are drawn (so they need not all be held
+    at once); the same bytes with any number of jobs."""
     global _FORKED
     if not _can_fork(jobs, len(cards)):
-        return [render_card(card, fonts) for card in cards]
+        yield from (render_card(card, fonts) for card in cards)
+        return
     fonts.codepoints  # noqa: B018 -- loaded once here, inherited by every worker
     size = max(4, min(_CHUNK, len(cards) // (jobs * 4) or 1))
     bounds = [(i, min(i + size, len(cards))) for i in range(0, len(cards), size)]
     _FORKED = (cards, fonts)
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_draw_chunk, bounds, chunksize=1)
+            for part in pool.imap(_draw_chunk, bounds, chunksize=1):
+                yield from part
     finally:
         _FORKED = None
-    return [png for part in parts for png in part]
+
+
+class CardFiles(MutableMapping[str, bytes]):
+    """Card files by name. A card the blob cache holds on disk is read back from it when
+    asked, so a build does not keep thousands of ~20 KB cards in memory until they are
+    written; any other card (no cache, a cache that cannot be written) is held here. A card
+    whose entry has gone meanwhile is drawn again: the same bytes."""
+
+    def __init__(self, cache: BlobCache, fonts: Fonts) -> None:
+        self._cache, self._fonts = cache, fonts
+        self._held: dict[str, bytes] = {}
+        self._stored: dict[str, tuple[str, Card]] = {}  # name -> cache key, card
+
+    def add(self, name: str, key: str, card: Card, png: bytes, stored: bool) -> None:
+        if stored:
+            self._stored[name] = (key, card)
+            self._held.pop(name, None)
+        else:
+            self[name] = png
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self._held:
+            return self._held[name]
+        key, card = self._stored[name]
+        found = self._cache.get(key)
+        return found if found is not None else render_card(card, self._fonts)
+
+    def __setitem__(self, name: str, png: bytes) -> None:
+        self._held[name] = png
+        self._stored.pop(name, None)
+
+    def __delitem__(self, name: str) -> None:
+        if self._held.pop(name, None) is None:
+            del self._stored[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._held.keys() | self._stored.keys()))
+
+    def __len__(self) -> int:
+        return len(self._held.keys() | self._stored.keys())
 
 
 # --- the build stage ---------------------------------------------------------------------
@@ -97,12 +139,13 @@ def card_text(site: Site, out: Output) -> tuple[str, str]:
 
 
 def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs: int = 1
-                  ) -> tuple[Site, dict[str, bytes]]:
+                  ) -> tuple[Site, CardFiles]:
     """A card for every indexable page without an image; the pages point og:image at it.
     Cards not in the cache are drawn together, in `jobs` forked processes when many."""
-    if not site.config.social_images:
-        return site, {}
     fonts = fonts or Fonts()
+    files = CardFiles(cache, fonts)
+    if not site.config.social_images:
+        return site, files
     profile = site.content.profile
     avatar = b""
     if profile.avatar.lower().endswith(_RASTER) and not profile.avatar.startswith("http"):
@@ -111,7 +154,6 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         except OSError:
             avatar = b""
     host = (site.urls.base_url.split("://", 1)[-1]).rstrip("/")
-    files: dict[str, bytes] = {}
     outputs: list[Output] = []
     todo: dict[str, tuple[Card, list[str]]] = {}  # cache key -> card, its file names
     avatar_key = cache_key(avatar)  # hashed once, not once per card
@@ -130,15 +172,17 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         found = cache.get(key) if key not in todo else None
         if found is not None:
             cache.hits += 1
-            files[name] = found
+            files.add(name, key, card, found, cache.on_disk(key))
         else:
             todo.setdefault(key, (card, []))[1].append(name)
         alt = f"{profile.name}: {profile.headline}" if home else f"{title} — {profile.name}"
         outputs.append(replace(out, image_url=site.urls.path(name), image_size=SIZE,
                                image_alt=alt))
     drawn = draw_cards([card for card, _ in todo.values()], fonts, jobs)
-    for (key, (_, names)), png in zip(todo.items(), drawn, strict=True):
+    for (key, (card, names)), png in zip(todo.items(), drawn, strict=True):
         cache.misses += 1
         cache.put(key, png)
-        files.update(dict.fromkeys(names, png))
-    return replace(site, outputs=tuple(outputs)), {name: files[name] for name in sorted(files)}
+        stored = cache.on_disk(key)
+        for name in names:
+            files.add(name, key, card, png, stored)
+    return replace(site, outputs=tuple(outputs)), files
