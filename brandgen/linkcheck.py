@@ -1,8 +1,8 @@
 """Internal link check: every local href/src of every output must be a file the build made.
 
-A page's links are parsed once per distinct page content: the list is memoized in the cache
-under the page's hash, so an unchanged page is not parsed again; only the (cheap) lookup of
-its links against today's files is redone.
+A page's links are parsed and resolved to output files once per distinct page content: the
+list is memoized in the cache under the page's hash, so an unchanged page is not parsed
+again; only the (cheap) lookup of its targets among today's files is redone.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from brandgen.urls import Urls
 # Our own output always quotes attributes with '"' (a value never holds one), so finding
 # ` href="` is exact; bytes.find is ~3x faster than a regex and ~50x faster than html.parser.
 _SPACE = frozenset(b" \t\n\r\f\v")
-ENGINE = b"links-1"
+ENGINE = b"links-2"
 
 
 def _values(page: bytes, attr: bytes) -> list[bytes]:
@@ -63,37 +63,56 @@ def resolve(link: str, urls: Urls) -> str | None:
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
-def _page_links(files: Mapping[str, bytes], cache: Cache | None) -> dict[str, tuple[str, ...]]:
-    keys = {name: hashlib.blake2b(files[name], key=ENGINE, digest_size=20).hexdigest()
-            for name in sorted(files) if name.endswith(".html")}
-    known: dict[str, tuple[str, ...]] = {}
+def _page_targets(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
+                  digests: Mapping[str, str] | None) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per HTML page: its internal links and the output file each points at. Memoized in
+    the cache by the page's content and the base path (all that `resolve` reads)."""
+    salt = ENGINE + b"\0" + urls.base_path.encode() + b"\0"
+    keys: dict[str, str] = {}
+    for name in sorted(files):
+        if name.endswith(".html"):
+            digest = digests.get(name) if digests is not None else None
+            if digest is None:
+                digest = hashlib.sha256(files[name]).hexdigest()
+            keys[name] = hashlib.blake2b(salt + digest.encode(), digest_size=20).hexdigest()
+    known: dict[str, tuple[tuple[str, str], ...]] = {}
     if cache is not None:
         for key, data in cache.get_many("links", sorted(set(keys.values()))).items():
             try:
                 value = pickle.loads(data)  # our own cache
             except Exception:
                 continue
-            if isinstance(value, tuple) and all(isinstance(x, str) for x in value):
+            if isinstance(value, tuple) and all(
+                    isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str)
+                    and isinstance(x[1], str) for x in value):
                 known[key] = value
-    fresh = {key: parse_links(files[name]) for name, key in keys.items() if key not in known}
+    fresh: dict[str, tuple[tuple[str, str], ...]] = {}
+    verdicts: dict[str, str | None] = {}  # the same menu and asset links recur on every page
+    for name, key in keys.items():
+        if key in known or key in fresh:
+            continue
+        pairs = []
+        for link in parse_links(files[name]):
+            if link not in verdicts:
+                verdicts[link] = resolve(link, urls)
+            target = verdicts[link]
+            if target is not None:
+                pairs.append((link, target))
+        fresh[key] = tuple(pairs)
     if cache is not None and fresh:
         cache.put_many("links", {k: pickle.dumps(v, protocol=5) for k, v in fresh.items()})
     known.update(fresh)
     return {name: known[key] for name, key in keys.items()}
 
 
-def check_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None = None
-                ) -> list[SourceError]:
-    """Warnings for internal links to files that the build did not produce."""
+def check_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None = None,
+                digests: Mapping[str, str] | None = None) -> list[SourceError]:
+    """Warnings for internal links to files that the build did not produce; `digests`
+    (name -> sha256 hex of the bytes) save hashing the pages again."""
     problems: list[SourceError] = []
-    verdicts: dict[str, bool] = {}  # the same menu and asset links recur on every page
-    for name, links in _page_links(files, cache).items():
-        for link in links:
-            ok = verdicts.get(link)
-            if ok is None:
-                target = resolve(link, urls)
-                ok = verdicts[link] = target is None or target in files
-            if not ok:
+    for name, pairs in _page_targets(files, urls, cache, digests).items():
+        for link, target in pairs:
+            if target not in files:
                 problems.append(SourceError(
                     f"broken link {link!r}: no such file in the site", f"site/public/{name}",
                     severity="warning",
