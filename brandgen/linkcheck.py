@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from collections.abc import Mapping
 from html import unescape
 from urllib.parse import unquote, urlsplit
@@ -21,6 +22,8 @@ from brandgen.urls import Urls
 # ` href="` is exact; bytes.find is ~3x faster than a regex and ~50x faster than html.parser.
 _SPACE = frozenset(b" \t\n\r\f\v")
 ENGINE = b"links-2"
+# A root-relative path with no query, fragment, escape or character urlsplit strips.
+_PLAIN_PATH = re.compile(r"/(?:[^/?#%\t\r\n][^?#%\t\r\n]*)?")
 
 
 def _values(page: bytes, attr: bytes) -> list[bytes]:
@@ -53,18 +56,25 @@ def parse_links(html: bytes) -> tuple[str, ...]:
 
 def resolve(link: str, urls: Urls) -> str | None:
     """The output file an internal link points at, or None for external links."""
-    parts = urlsplit(link)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    path, base = unquote(parts.path), unquote(urls.base_path)
+    if _PLAIN_PATH.fullmatch(link):  # what urlsplit and unquote would leave as it is
+        path = link
+    else:
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            return None
+        path = unquote(parts.path)
+    base = unquote(urls.base_path)
     if not path.startswith(base):
         return path  # outside the site: never resolvable
     rel = path[len(base):]
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
+Targets = tuple[tuple[str, ...], tuple[str, ...]]  # a page's internal links, their files
+
+
 def _page_targets(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
-                  digests: Mapping[str, str] | None) -> dict[str, tuple[tuple[str, str], ...]]:
+                  digests: Mapping[str, str] | None) -> dict[str, Targets]:
     """Per HTML page: its internal links and the output file each points at. Memoized in
     the cache by the page's content and the base path (all that `resolve` reads)."""
     salt = ENGINE + b"\0" + urls.base_path.encode() + b"\0"
@@ -75,30 +85,30 @@ def _page_targets(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
             if digest is None:
                 digest = hashlib.sha256(files[name]).hexdigest()
             keys[name] = hashlib.blake2b(salt + digest.encode(), digest_size=20).hexdigest()
-    known: dict[str, tuple[tuple[str, str], ...]] = {}
+    known: dict[str, Targets] = {}
     if cache is not None:
         for key, data in cache.get_many("links", sorted(set(keys.values()))).items():
             try:
-                value = pickle.loads(data)  # our own cache
+                links, targets = pickle.loads(data)  # our own cache
             except Exception:
                 continue
-            if isinstance(value, tuple) and all(
-                    isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], str)
-                    and isinstance(x[1], str) for x in value):
-                known[key] = value
-    fresh: dict[str, tuple[tuple[str, str], ...]] = {}
+            if type(links) is tuple and type(targets) is tuple and len(links) == len(targets):
+                known[key] = (links, targets)
+    fresh: dict[str, Targets] = {}
     verdicts: dict[str, str | None] = {}  # the same menu and asset links recur on every page
     for name, key in keys.items():
         if key in known or key in fresh:
             continue
-        pairs = []
+        links: list[str] = []
+        targets: list[str] = []
         for link in parse_links(files[name]):
             if link not in verdicts:
                 verdicts[link] = resolve(link, urls)
             target = verdicts[link]
             if target is not None:
-                pairs.append((link, target))
-        fresh[key] = tuple(pairs)
+                links.append(link)
+                targets.append(target)
+        fresh[key] = (tuple(links), tuple(targets))
     if cache is not None and fresh:
         cache.put_many("links", {k: pickle.dumps(v, protocol=5) for k, v in fresh.items()})
     known.update(fresh)
@@ -110,8 +120,8 @@ def check_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None = No
     """Warnings for internal links to files that the build did not produce; `digests`
     (name -> sha256 hex of the bytes) save hashing the pages again."""
     problems: list[SourceError] = []
-    for name, pairs in _page_targets(files, urls, cache, digests).items():
-        for link, target in pairs:
+    for name, (links, targets) in _page_targets(files, urls, cache, digests).items():
+        for link, target in zip(links, targets, strict=True):
             if target not in files:
                 problems.append(SourceError(
                     f"broken link {link!r}: no such file in the site", f"site/public/{name}",
