@@ -216,10 +216,12 @@ def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
                 made.add(folder)
                 folder = folder.rpartition("/")[0]
         entry = previous.get(name)
-        if not (entry and entry[0] == digest and _link_unchanged(f"{old}/{name}", dest, entry,
-                                                                 data, written_ns)):
-            with open(dest, "wb") as f:
-                f.write(data)
+        if entry and entry[0] == digest and _link_unchanged(f"{old}/{name}", dest, entry,
+                                                            data, written_ns):
+            manifest[name] = list(entry)  # a hard link: the very inode, size and mtime
+            continue
+        with open(dest, "wb") as f:
+            f.write(data)
         st = os.lstat(dest)
         manifest[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
     return manifest
