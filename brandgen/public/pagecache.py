@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
@@ -149,7 +150,7 @@ class _KeyPickler(pickle.Pickler):
         super().__init__(file, protocol=5)
         self.views = memo
 
-    def reducer_override(self, obj: object) -> object:
+    def reducer_override(self, obj: object) -> Any:
         if isinstance(obj, _VIEWS):
             return _view_ref, (_view_digest(obj, self.views),)
         return NotImplemented
