@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
@@ -67,6 +68,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     site: Site | None = None
     scan_key: str = ""  # the privacy scan's key: outputs in the manifest were clean under it
+    digests: dict[str, str] = field(default_factory=dict)  # public name -> sha256 hex
 
     @property
     def page_count(self) -> int:
@@ -200,8 +202,9 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
                           hint="remove the file to get brandgen's version back")
     public.update(static)
     problems.raise_if_any()
-    with timer.stage("link check"):
-        problems.warnings.extend(check_links(public, site.urls, cache))
+    with timer.stage("link check"):  # each output hashed once: link check, scan and writer
+        digests = {name: hashlib.sha256(data).hexdigest() for name, data in public.items()}
+        problems.warnings.extend(check_links(public, site.urls, cache, digests))
     if cache is not None:
         cache.close()
     with timer.stage("privacy scan"):
@@ -213,12 +216,12 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
         scan = PrivacyScan(secrets, published_text) if secrets else None
         if scan and known_clean:
             scan.remember(*known_clean)
-        leaks = scan.scan(public) if scan else []
+        leaks = scan.scan(public, digests) if scan else []
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
-                       timer.timings, site, scan.key if scan else "")
+                       timer.timings, site, scan.key if scan else "", digests)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -236,7 +239,8 @@ def build(options: BuildOptions) -> BuildResult:
     writer.prepare()
     result = render_all(options, writer.clean_outputs())
     start = time.perf_counter()
-    writer.write({"public": result.public, "private": result.private}, result.scan_key)
+    writer.write({"public": result.public, "private": result.private}, result.scan_key,
+                 {"public": result.digests})
     result.timings["write"] = time.perf_counter() - start
     result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
                                        severity="warning") for note in writer.notes]

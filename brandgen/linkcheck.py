@@ -1,14 +1,15 @@
 """Internal link check: every local href/src of every output must be a file the build made.
 
-A page's links are parsed once per distinct page content: the list is memoized in the cache
-under the page's hash, so an unchanged page is not parsed again; only the (cheap) lookup of
-its links against today's files is redone.
+A page's internal links are parsed once per distinct page content: the list is memoized in
+the cache under the page's hash, so an unchanged page is not parsed again; only the (cheap)
+lookup of each distinct link among today's files is redone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import re
 from collections.abc import Mapping
 from html import unescape
 from urllib.parse import unquote, urlsplit
@@ -20,7 +21,9 @@ from brandgen.urls import Urls
 # Our own output always quotes attributes with '"' (a value never holds one), so finding
 # ` href="` is exact; bytes.find is ~3x faster than a regex and ~50x faster than html.parser.
 _SPACE = frozenset(b" \t\n\r\f\v")
-ENGINE = b"links-1"
+ENGINE = b"links-3"
+# A root-relative path with no query, fragment, escape or character urlsplit strips.
+_PLAIN_PATH = re.compile(r"/(?:[^/?#%\t\r\n][^?#%\t\r\n]*)?")
 
 
 def _values(page: bytes, attr: bytes) -> list[bytes]:
@@ -53,19 +56,32 @@ def parse_links(html: bytes) -> tuple[str, ...]:
 
 def resolve(link: str, urls: Urls) -> str | None:
     """The output file an internal link points at, or None for external links."""
-    parts = urlsplit(link)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    path, base = unquote(parts.path), unquote(urls.base_path)
+    if _PLAIN_PATH.fullmatch(link):  # what urlsplit and unquote would leave as it is
+        path = link
+    else:
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            return None
+        path = unquote(parts.path)
+    base = unquote(urls.base_path)
     if not path.startswith(base):
         return path  # outside the site: never resolvable
     rel = path[len(base):]
     return rel + "index.html" if rel == "" or rel.endswith("/") else rel
 
 
-def _page_links(files: Mapping[str, bytes], cache: Cache | None) -> dict[str, tuple[str, ...]]:
-    keys = {name: hashlib.blake2b(files[name], key=ENGINE, digest_size=20).hexdigest()
-            for name in sorted(files) if name.endswith(".html")}
+def _page_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
+                digests: Mapping[str, str] | None) -> dict[str, tuple[str, ...]]:
+    """Per HTML page: its internal links (those `resolve` maps to a file). Memoized in the
+    cache by the page's content and the base path (all that `resolve` reads)."""
+    salt = ENGINE + b"\0" + urls.base_path.encode() + b"\0"
+    keys: dict[str, str] = {}
+    for name in sorted(files):
+        if name.endswith(".html"):
+            digest = digests.get(name) if digests is not None else None
+            if digest is None:
+                digest = hashlib.sha256(files[name]).hexdigest()
+            keys[name] = hashlib.blake2b(salt + digest.encode(), digest_size=20).hexdigest()
     known: dict[str, tuple[str, ...]] = {}
     if cache is not None:
         for key, data in cache.get_many("links", sorted(set(keys.values()))).items():
@@ -73,21 +89,26 @@ def _page_links(files: Mapping[str, bytes], cache: Cache | None) -> dict[str, tu
                 value = pickle.loads(data)  # our own cache
             except Exception:
                 continue
-            if isinstance(value, tuple) and all(isinstance(x, str) for x in value):
+            if type(value) is tuple and set(map(type, value)) <= {str}:  # C-speed check
                 known[key] = value
-    fresh = {key: parse_links(files[name]) for name, key in keys.items() if key not in known}
+    fresh: dict[str, tuple[str, ...]] = {}
+    for name, key in keys.items():
+        if key not in known and key not in fresh:
+            fresh[key] = tuple(link for link in parse_links(files[name])
+                               if resolve(link, urls) is not None)
     if cache is not None and fresh:
         cache.put_many("links", {k: pickle.dumps(v, protocol=5) for k, v in fresh.items()})
     known.update(fresh)
     return {name: known[key] for name, key in keys.items()}
 
 
-def check_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None = None
-                ) -> list[SourceError]:
-    """Warnings for internal links to files that the build did not produce."""
+def check_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None = None,
+                digests: Mapping[str, str] | None = None) -> list[SourceError]:
+    """Warnings for internal links to files that the build did not produce; `digests`
+    (name -> sha256 hex of the bytes) save hashing the pages again."""
     problems: list[SourceError] = []
     verdicts: dict[str, bool] = {}  # the same menu and asset links recur on every page
-    for name, links in _page_links(files, cache).items():
+    for name, links in _page_links(files, urls, cache, digests).items():
         for link in links:
             ok = verdicts.get(link)
             if ok is None:

@@ -3,12 +3,21 @@ not parsed and validated again (YAML with positions is most of reading 4000 post
 
 Only posts that parsed without any error or warning are stored, so a hit never hides a
 message. Checks that span files (duplicate slugs) are still made on every build.
+
+A file is not even read when its stat is the one recorded at the last build (an index of
+path -> size, mtime, ctime, inode, device, mode and key): the recorded key says which parse
+to reuse. As in stamp.py, a file changed within RACY_NS of the time its stat was taken is
+"racily clean" (a second edit in the same clock tick would keep its stat) and is never
+recorded, so it is read again; and ctime, which no tool can set back, changes on any write.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,9 +25,12 @@ from brandgen import __version__
 from brandgen.cache import Cache
 from brandgen.errors import Problems
 from brandgen.model import Post
-from brandgen.sources import content_files, read_text
+from brandgen.sources import read_text
 
 ENGINE = "posts-1"
+RACY_NS = 2_000_000_000  # as stamp.RACY_SECONDS
+FOLDER = "content/posts"
+StatKey = tuple[int, int, int, int, int, int]  # size, mtime, ctime, inode, device, mode
 _HERE = Path(__file__).resolve().parent
 # The code that turns a post file into a Post: an edit to it (in a checkout) is a new key.
 _CODE = ("documents.py", "fields.py", "yamlfile.py", "model.py", "sources.py", "urls.py")
@@ -51,35 +63,97 @@ def _decode(data: bytes | None) -> Post | None:
     return post if isinstance(post, Post) else None
 
 
+def _stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, st.st_mode)
+
+
+def _listing(root: Path) -> list[tuple[str, StatKey | None]]:
+    """(name, stat) of every post file, by name: what `content_files` lists, hidden files
+    and folders left out; the stat is None when it cannot be taken (then the read reports)."""
+    try:
+        entries = list(os.scandir(root / FOLDER))
+    except OSError:
+        return []
+    found: list[tuple[str, StatKey | None]] = []
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") or not name.endswith(".md"):
+            continue
+        try:
+            if not entry.is_file():
+                continue
+            found.append((name, _stat_key(entry.stat())))
+        except OSError:
+            found.append((name, None))
+    found.sort()
+    return found
+
+
+def _index_key(fingerprint: bytes) -> str:
+    return "index:" + hashlib.blake2b(fingerprint, digest_size=24).hexdigest()
+
+
+def _read_index(cache: Cache, key: str) -> dict[str, tuple[StatKey, str]]:
+    data = cache.get_many("posts", [key]).get(key)
+    try:
+        index = pickle.loads(data) if data is not None else {}  # our own cache
+    except Exception:
+        return {}
+    return index if isinstance(index, dict) else {}
+
+
 def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: frozenset[str],
                       cache: Cache | None, parse: ParsePost) -> list[Post]:
     """Every post of content/posts/ in file-name order; `parse(path, rel, text, seen)`
     parses one file (reporting problems, recording its slug in `seen`)."""
-    files: list[tuple[Path, str, str]] = []
-    for path in content_files(root / "content/posts", ".md"):
-        rel = path.relative_to(root).as_posix()
-        text = read_text(path, rel, problems)
-        if text is not None:
-            files.append((path, rel, text))
+    taken = time.time_ns()  # before the listing: a later edit is newer than this
+    listing = _listing(root)
     fingerprint = _fingerprint(timezone, statics) if cache is not None else b""
-    keys = [_key(fingerprint, rel, text) for _, rel, text in files] if cache else []
-    hits = cache.get_many("posts", sorted(set(keys))) if cache is not None else {}
+    index_key = _index_key(fingerprint)
+    index = _read_index(cache, index_key) if cache is not None else {}
+    # Per file: the key known from its unchanged stat, else its text (read now).
+    files: list[tuple[str, StatKey | None, str, str | None]] = []
+    for name, st in listing:
+        rel = f"{FOLDER}/{name}"
+        known = index.get(rel) if st is not None else None
+        if isinstance(known, tuple) and len(known) == 2 and known[0] == st \
+                and isinstance(known[1], str):
+            files.append((rel, st, known[1], None))
+            continue
+        text = read_text(root / rel, rel, problems)
+        if text is not None:
+            files.append((rel, st, _key(fingerprint, rel, text) if cache else "", text))
+    hits = cache.get_many("posts", sorted({key for _, _, key, _ in files})) \
+        if cache is not None else {}
     posts: list[Post] = []
     fresh: dict[str, bytes] = {}
     seen: dict[str, str] = {}
-    for i, (path, rel, text) in enumerate(files):
-        post = _decode(hits.get(keys[i])) if keys else None
+    recorded: dict[str, tuple[StatKey, str]] = {}
+    for rel, st, key, text in files:
+        post = _decode(hits.get(key)) if cache is not None else None
+        if text is None and (post is None or post.slug in seen):
+            text = read_text(root / rel, rel, problems)  # the entry is gone: read after all
+            if text is None:
+                continue
+            key = _key(fingerprint, rel, text)
+            post = _decode(cache.get_many("posts", [key]).get(key)) if cache else None
         if post is not None and post.slug not in seen:
             seen[post.slug] = rel
             posts.append(post)
-            continue
-        before = len(problems.errors) + len(problems.warnings)
-        post = parse(path, rel, text, seen)
-        if post is None:
-            continue
-        posts.append(post)
-        if keys and len(problems.errors) + len(problems.warnings) == before:
-            fresh[keys[i]] = pickle.dumps(post, protocol=5)
-    if cache is not None and fresh:
+        else:
+            assert text is not None
+            before = len(problems.errors) + len(problems.warnings)
+            post = parse(root / rel, rel, text, seen)
+            if post is None:
+                continue
+            posts.append(post)
+            if cache is None or len(problems.errors) + len(problems.warnings) != before:
+                continue
+            fresh[key] = pickle.dumps(post, protocol=5)
+        if st is not None and stat.S_ISREG(st[5]) and max(st[1], st[2]) + RACY_NS < taken:
+            recorded[rel] = (st, key)
+    if cache is not None:
+        if recorded != index:
+            fresh[index_key] = pickle.dumps(recorded, protocol=5)
         cache.put_many("posts", fresh)
     return posts

@@ -187,15 +187,19 @@ class PrivacyScan:
             _CLEAN.clear()
         return _CLEAN.setdefault(self.key, set())
 
-    def scan(self, files: Mapping[str, bytes]) -> list[Leak]:
-        """Leaks in `files` (name -> bytes): each content once, file names always."""
+    def scan(self, files: Mapping[str, bytes], digests: Mapping[str, str] | None = None
+             ) -> list[Leak]:
+        """Leaks in `files` (name -> bytes): each content once, file names always;
+        `digests` (name -> sha256 hex) save hashing the files again."""
         if not self.candidates:
             return []
         clean = self.clean
         leaks: set[Leak] = set()
         for name in sorted(files):
             forms = [canonical(name)]
-            digest = hashlib.sha256(files[name]).hexdigest()
+            digest = digests.get(name) if digests is not None else None
+            if digest is None:
+                digest = hashlib.sha256(files[name]).hexdigest()
             text_file = name.endswith(TEXT_SUFFIXES) or "." not in name.rsplit("/", 1)[-1]
             if text_file and digest not in clean:
                 forms.append(canonical(files[name].decode("utf-8", "replace")))

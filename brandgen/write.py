@@ -124,13 +124,17 @@ class OutputWriter:
                               "brandgen, so it is not replaced", dest,
                               "move its files away, or choose another output folder")
 
-    def write(self, trees: Mapping[str, Mapping[str, bytes]], scan_key: str = "") -> None:
-        """Stage every tree beside its destination, then swap all of them in together."""
+    def write(self, trees: Mapping[str, Mapping[str, bytes]], scan_key: str = "",
+              digests: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        """Stage every tree beside its destination, then swap all of them in together.
+
+        `digests` (per tree, name -> sha256 hex) are used instead of hashing again."""
         with self._locked():
             self._check_ownership()
-            self._write(trees, scan_key)
+            self._write(trees, scan_key, digests or {})
 
-    def _write(self, trees: Mapping[str, Mapping[str, bytes]], scan_key: str) -> None:
+    def _write(self, trees: Mapping[str, Mapping[str, bytes]], scan_key: str,
+               digests: Mapping[str, Mapping[str, str]]) -> None:
         old_outputs = self.state.get("outputs", {})
         staged: dict[str, Path] = {}
         manifests: dict[str, Any] = {}
@@ -141,7 +145,8 @@ class OutputWriter:
                 os.mkdir(staged[name], 0o777)  # the umask applies: normal permissions
                 previous = old_outputs.get(self._key(name), {}).get("files", {})
                 manifests[self._key(name)] = {"files": stage_tree(
-                    staged[name], trees[name], dest, previous, self.state.get("written", 0))}
+                    staged[name], trees[name], dest, previous, self.state.get("written", 0),
+                    digests.get(name))}
         except OSError as e:
             for path in staged.values():
                 shutil.rmtree(path, ignore_errors=True)
@@ -188,29 +193,41 @@ class OutputWriter:
 
 
 def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
-               previous: Mapping[str, list[Any]], written_ns: int) -> dict[str, list[Any]]:
+               previous: Mapping[str, list[Any]], written_ns: int,
+               digests: Mapping[str, str] | None = None) -> dict[str, list[Any]]:
     """Write `files` under `target`; a file unchanged since the last build is hard-linked
-    from `live` instead. Returns the new manifest {name: [sha256, size, mtime_ns, inode]}."""
+    from `live` instead. Returns the new manifest {name: [sha256, size, mtime_ns, inode]}.
+
+    `digests` are the files' sha256 hex digests when the caller has them already."""
     manifest: dict[str, list[Any]] = {}
-    made: set[Path] = {target}
+    top, old = os.fspath(target), os.fspath(live)
+    made: set[str] = {top}  # folders known to exist (paths as strings: 5000 pathlib
+    sha256 = hashlib.sha256  # parents per build cost more than the writes)
     for name in sorted(files):
         data = files[name]
-        digest = hashlib.sha256(data).hexdigest()
-        dest = target / name
-        if dest.parent not in made:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            made.update(dest.parents)
+        digest = digests.get(name) if digests is not None else None
+        if digest is None:
+            digest = sha256(data).hexdigest()
+        dest = f"{top}/{name}"
+        folder = dest.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            while folder not in made:
+                made.add(folder)
+                folder = folder.rpartition("/")[0]
         entry = previous.get(name)
-        if not (entry and entry[0] == digest and _link_unchanged(live / name, dest, entry,
-                                                                 data, written_ns)):
-            with open(dest, "wb") as f:
-                f.write(data)
+        if entry and entry[0] == digest and _link_unchanged(f"{old}/{name}", dest, entry,
+                                                            data, written_ns):
+            manifest[name] = list(entry)  # a hard link: the very inode, size and mtime
+            continue
+        with open(dest, "wb") as f:
+            f.write(data)
         st = os.lstat(dest)
         manifest[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
     return manifest
 
 
-def _link_unchanged(live: Path, dest: Path, entry: list[Any], data: bytes, written_ns: int
+def _link_unchanged(live: str, dest: str, entry: list[Any], data: bytes, written_ns: int
                     ) -> bool:
     """Hard-link `live` to `dest` when it still holds exactly `data`; False to write anew."""
     try:
@@ -219,8 +236,10 @@ def _link_unchanged(live: Path, dest: Path, entry: list[Any], data: bytes, writt
         return False
     if not stat.S_ISREG(st.st_mode) or [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:]:
         return False
-    if st.st_mtime_ns + RACY_NS >= written_ns and live.read_bytes() != data:
-        return False
+    if st.st_mtime_ns + RACY_NS >= written_ns:
+        with open(live, "rb") as f:
+            if f.read() != data:
+                return False
     try:
         os.link(live, dest)
     except OSError:  # a filesystem without hard links: write the file instead

@@ -19,12 +19,14 @@ pickled makes the page uncacheable: it is rendered every time.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
@@ -134,24 +136,24 @@ def _view_digest(view: object, memo: dict[int, tuple[object, bytes]]) -> bytes:
     return found[1]
 
 
-_PLAIN = frozenset({str, int, float, bool, type(None), bytes})
+def _view_ref(digest: bytes) -> None:
+    """What a view stands for in a key's pickle (never called: keys are not unpickled)."""
 
 
-def _shallow(value: object, memo: dict[int, tuple[object, bytes]]) -> object:
-    """Views shared by many pages (a post shows in 30 lists) are pickled once per build,
-    then stand in by their digest; the tag marks the stand-in apart from any plain value."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return value
-    if isinstance(value, _VIEWS):
-        return ("view", _view_digest(value, memo))
-    if kind is list or kind is tuple:  # every sequence tagged: no stand-in collides
-        return (kind.__name__, [v if type(v) in _PLAIN else _shallow(v, memo)
-                                for v in value])  # type: ignore[attr-defined]
-    if kind is dict:
-        return {k: v if type(v) in _PLAIN else _shallow(v, memo)
-                for k, v in value.items()}  # type: ignore[attr-defined]
-    return value
+class _KeyPickler(pickle.Pickler):
+    """Pickles a page's values with each view (a post shows in 30 lists) replaced by the
+    digest of its own pickle, made once per build. Builtin containers and strings take
+    pickle's C paths; only other objects come here, and the stand-in's reference to
+    `_view_ref` sets it apart from any value a template sees."""
+
+    def __init__(self, file: io.BytesIO, memo: dict[int, tuple[object, bytes]]) -> None:
+        super().__init__(file, protocol=5)
+        self.views = memo
+
+    def reducer_override(self, obj: object) -> Any:
+        if isinstance(obj, _VIEWS):
+            return _view_ref, (_view_digest(obj, self.views),)
+        return NotImplemented
 
 
 class PageKeys:
@@ -171,7 +173,9 @@ class PageKeys:
 
     def _dumps(self, value: object) -> bytes | None:
         try:
-            return pickle.dumps(_shallow(value, self._views), protocol=5)
+            buffer = io.BytesIO()
+            _KeyPickler(buffer, self._views).dump(value)
+            return buffer.getvalue()
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return None
 
