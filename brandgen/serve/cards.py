@@ -40,11 +40,11 @@ class CardMemo:
                 if _card_key(site, last) != _card_key(site, out):
                     todo.append(out)
                     continue
-                after = self.after[out.route]  # the same card: only the image fields differ
+                kept = self.after[out.route]  # the same card: only the image fields differ
                 self.before[out.route], self.after[out.route] = out, out \
-                    if after is last else replace(out, image_url=after.image_url,
-                                                    image_size=after.image_size,
-                                                    image_alt=after.image_alt)
+                    if kept is last else replace(out, image_url=kept.image_url,
+                                                   image_size=kept.image_size,
+                                                   image_alt=kept.image_alt)
         done, cards = social_images(replace(site, outputs=tuple(todo)), cache)
         made: dict[str, dict[str, bytes]] = {out.route: {} for out in done.outputs}
         for name, data in cards.items():  # a card lives beside its page: <route><file>
