@@ -70,7 +70,16 @@ class Sources:
 
 
 OPS = ("create", "delete", "rename", "body", "title", "tags", "date", "draft", "template",
-       "css", "static", "config", "private", "profile")
+       "css", "static", "config", "private", "profile", "newest", "avatar")
+
+
+def png(shade: int) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+    out = BytesIO()
+    Image.new("RGB", (16, 16), (shade % 256, 40, 90)).save(out, "PNG")
+    return out.getvalue()
 
 
 def edit(rng: random.Random, src: Sources, step: int, op: str) -> str:
@@ -86,6 +95,17 @@ def edit(rng: random.Random, src: Sources, step: int, op: str) -> str:
         text = (src.root / old).read_text()
         src.delete(old)
         src.write(f"content/posts/renamed-{step}.md", text)
+    elif op == "avatar":  # the same profile, another picture: every card is redrawn
+        if "avatar:" not in (src.root / "content/profile.yaml").read_text():
+            src.write("content/profile.yaml", "name: Ada Example\nheadline: Engineer\n"
+                      "value_proposition: I help teams ship calmly.\navatar: avatar.png\n")
+        (src.root / "content/static").mkdir(parents=True, exist_ok=True)
+        (src.root / "content/static/avatar.png").write_bytes(png(step * 37))
+        src.touched(src.root / "content/static/avatar.png")
+    elif op == "newest":  # the post on the first list page and in most related lists
+        rel = max(posts, key=lambda r: ((src.root / r).read_text().split("date: ")[1][:10], r))
+        text = (src.root / rel).read_text()
+        src.write(rel, text.replace("title: ", f"title: Newer {step} ", 1))
     elif op in ("body", "title", "tags", "date", "draft"):
         rel = rng.choice(posts)
         text = (src.root / rel).read_text()
@@ -133,7 +153,7 @@ def assert_same(built: Built, reference: BuildResult) -> None:
         sorted(w.format() for w in reference.warnings)
 
 
-@pytest.mark.parametrize("seed", [7, 2026])
+@pytest.mark.parametrize("seed", [7, 2026, 11, 404])
 def test_random_edits_serve_what_build_writes(make_site: SiteMaker, seed: int) -> None:
     rng = random.Random(seed)
     root = make_site({"brandgen.yaml": "base_url: https://ada.github.io/brand/\n"
@@ -237,3 +257,36 @@ def test_the_bundled_theme_never_reads_the_list_of_posts(make_site: SiteMaker) -
     reads = template_reads(site._env)
     assert WHOLE not in reads and ("posts",) not in reads
     assert ("content", "posts") not in reads and ("content", "roles") in reads
+
+
+def test_a_new_avatar_picture_redraws_the_cards(make_site: SiteMaker) -> None:
+    rng = random.Random(5)
+    root = make_site({"content/profile.yaml": "name: Ada Example\nheadline: Engineer\n"
+                      "value_proposition: I help teams ship calmly.\navatar: avatar.png\n",
+                      "content/posts/2026-01-01-first.md": post_text(rng, "First", 0)})
+    (root / "content/static").mkdir(parents=True, exist_ok=True)
+    (root / "content/static/avatar.png").write_bytes(png(10))
+    site, src = IncrementalSite(root, LOCAL), Sources(root)
+    site.rebuild([], NOW)
+    (root / "content/static/avatar.png").write_bytes(png(200))  # the profile stays the same
+    src.touched(root / "content/static/avatar.png")
+    built = site.rebuild(src.changes, NOW)
+    assert "blog/first/social.png" in built.changed
+    assert_same(built, render(root, base_url=built.config.base_url))
+
+
+def test_a_retitled_post_keeps_the_cards_of_pages_that_list_it(make_site: SiteMaker) -> None:
+    rng = random.Random(8)
+    root = make_site({f"content/posts/2026-01-{d:02d}-p{d}.md":
+                      post_text(rng, f"P{d}", d).replace("tags: [", "tags: [python, ", 1)
+                      .replace("See [the other](2026-01-01-first.md).", "")
+                      for d in range(1, 9)})
+    site, src = IncrementalSite(root, LOCAL), Sources(root)
+    site.rebuild([], NOW)
+    rel = "content/posts/2026-01-08-p8.md"
+    src.write(rel, (root / rel).read_text().replace("title: P8", "title: Renamed", 1))
+    built = site.rebuild(src.changes, NOW)
+    # The pages whose related posts show the new title change; their cards do not.
+    assert {"blog/p8/social.png"} == {n for n in built.changed if n.endswith(".png")}
+    assert sum(1 for n in built.changed if n.startswith("blog/p")) > 2
+    assert_same(built, render(root, base_url=built.config.base_url))

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, LinkTargets, resolve_doc
-from brandgen.errors import Problems
+from brandgen.errors import Problems, SourceError
 from brandgen.markdown import ImageRenderer, RenderedDoc, excerpt
 from brandgen.model import Content, Document, Post
 from brandgen.public.reading import related_posts, table_of_contents
@@ -32,8 +32,8 @@ from brandgen.public.views import (
 from brandgen.routes import Routes
 from brandgen.urls import tag_slug
 
-__all__ = ["Site", "assemble_site", "is_published", "local_today", "published_posts",
-           "site_documents"]
+__all__ = ["AssemblyMemo", "Site", "assemble_site", "is_published", "local_today",
+           "published_posts", "site_documents"]
 Docs = Mapping[DocInput, RenderedDoc]
 
 
@@ -76,12 +76,35 @@ def site_documents(content: Content, published: Sequence[Post]) -> list[DocInput
     return docs
 
 
+@dataclass
+class AssemblyMemo:
+    """Pieces of the last assembly, for the next one to reuse (the dev server keeps one;
+    `brandgen build` passes none). A piece is reused only when the objects it was made from
+    are the same objects again (`is`, never a deep comparison), or, for small values, equal:
+    what it would make again is then exactly what it made."""
+
+    views_base: tuple[object, ...] = ()
+    views: dict[str, tuple[Post, RenderedDoc, PostView, tuple[SourceError, ...]]] = \
+        field(default_factory=dict)
+    outputs_base: tuple[object, ...] = ()
+    outputs: dict[str, tuple[tuple[object, ...], tuple[object, ...], Output]] = \
+        field(default_factory=dict)
+    related: tuple[object, dict[str, tuple[str, ...]]] | None = None
+    ranked_by: dict[str, tuple[Post, tuple[object, ...]]] = field(default_factory=dict)
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Identity first, element by element (a tuple's == does that), then equality: equal
+    inputs make an equal piece."""
+    return a == b
+
+
 class _Resolver:
     """Final HTML of each document against today's routes; link errors go to `problems`."""
 
     def __init__(self, routes: Routes, docs: Docs, problems: Problems,
                  images: ImageRenderer | None = None) -> None:
-        self.docs, self.problems = docs, problems
+        self.docs, self.problems, self.images = docs, problems, images
         self.targets = LinkTargets(routes.urls, {s: r.route for s, r in routes.documents.items()},
                                    routes.unpublished, images)
 
@@ -93,33 +116,53 @@ class _Resolver:
         return html, rendered
 
 
-def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver
-                ) -> tuple[PostView, ...]:
+def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver,
+                memo: AssemblyMemo | None = None) -> tuple[PostView, ...]:
+    """A view per post; with a memo, a post whose Post and rendered document are the same
+    objects under the same routes and images keeps its view (its link errors replayed)."""
     views = []
     urls = routes.urls
+    base = (routes, resolve.images)
+    known = memo.views if memo is not None and _same(memo.views_base, base) else {}
+    fresh: dict[str, tuple[Post, RenderedDoc, PostView, tuple[SourceError, ...]]] = {}
     for post in published:
-        html, r = resolve(_doc_input(post.doc))
-        unique: dict[str, str] = {}
-        for tag in post.tags:
-            unique.setdefault(tag_slug(tag), tag)  # "Python" and "python" are one topic
-        tags = tuple(TagLink(t, slug, routes.tag(slug).url) for slug, t in unique.items())
-        route = routes.documents[post.doc.source]
-        image = urls.link(post.image) if post.image else ""
-        views.append(PostView(post, route.url, route.abs_url, html, r.text, r.reading_minutes,
-                              tags, post.summary or excerpt(r.text), image,
-                              table_of_contents(r.sections) if post.toc else ()))
+        doc = _doc_input(post.doc)
+        r = resolve.docs[doc]
+        last = known.get(doc.source)
+        if last is not None and last[0] is post and last[1] is r:
+            view, errors = last[2], last[3]
+        else:
+            html, found = resolve_doc(r, doc.source, doc.body_line, resolve.targets)
+            errors = tuple(found)
+            unique: dict[str, str] = {}
+            for tag in post.tags:
+                unique.setdefault(tag_slug(tag), tag)  # "Python" and "python" are one topic
+            tags = tuple(TagLink(t, slug, routes.tag(slug).url) for slug, t in unique.items())
+            route = routes.documents[post.doc.source]
+            image = urls.link(post.image) if post.image else ""
+            view = PostView(post, route.url, route.abs_url, html, r.text, r.reading_minutes,
+                            tags, post.summary or excerpt(r.text), image,
+                            table_of_contents(r.sections) if post.toc else ())
+        for err in errors:
+            resolve.problems.add(err)
+        fresh[doc.source] = (post, r, view, errors)
+        views.append(view)
+    if memo is not None:
+        memo.views_base, memo.views = base, fresh
     return tuple(views)
 
 
 def assemble_site(config: SiteConfig, content: Content, routes: Routes, published: Sequence[Post],
                   docs: Docs, today: dt.date, problems: Problems,
-                  images: ImageRenderer | None = None) -> Site:
+                  images: ImageRenderer | None = None, memo: AssemblyMemo | None = None
+                  ) -> Site:
     """Decide every output of the public site; link errors go to `problems`; `images`
-    gives Markdown images their responsive markup."""
+    gives Markdown images their responsive markup; `memo` (kept between calls by the dev
+    server) lets unchanged pieces be reused: the same Site either way."""
     urls = routes.urls
     profile = content.profile
     resolve = _Resolver(routes, docs, problems, images)
-    posts = _post_views(published, routes, resolve)
+    posts = _post_views(published, routes, resolve, memo)
     projects = tuple(
         ProjectView(p, routes[f"projects/{p.slug}/"].url,
                     resolve(_doc_input(p.writeup))[0] if p.writeup else "",
@@ -151,7 +194,7 @@ def assemble_site(config: SiteConfig, content: Content, routes: Routes, publishe
     title = config.title or profile.name
     site = Site(config, content, routes, today, title, profile.value_proposition, summary_html,
                 posts, projects, pages, tags, tuple(menu), (), fields_html)
-    return replace(site, outputs=tuple(_outputs(site)))
+    return replace(site, outputs=tuple(_outputs(site, memo)))
 
 
 def _paginated(site: Site, items: tuple[PostView, ...], route: str, pages: int
@@ -167,9 +210,68 @@ def _paginated(site: Site, items: tuple[PostView, ...], route: str, pages: int
         for i, chunk in enumerate(chunks)]
 
 
-def _outputs(site: Site) -> list[Output]:
+class _Reuse:
+    """Outputs of the memo's last assembly, by route: one is reused when the objects it was
+    made from are the same (`idents`) and its small inputs equal (`values`), under the same
+    site-wide records (config, profile, routes, title)."""
+
+    def __init__(self, site: Site, memo: AssemblyMemo | None) -> None:
+        self.memo = memo
+        base = (site.config, site.content.profile, site.routes, site.title)
+        self.known = memo.outputs if memo is not None and _same(memo.outputs_base, base) \
+            else {}
+        self.fresh: dict[str, tuple[tuple[object, ...], tuple[object, ...], Output]] = {}
+        if memo is not None:
+            memo.outputs_base = base
+
+    def __call__(self, route: str, idents: tuple[object, ...], values: tuple[object, ...],
+                 make: Callable[[], Output]) -> Output:
+        if self.memo is None:
+            return make()
+        last = self.known.get(route)
+        out = last[2] if last is not None and _same(last[0], idents) and last[1] == values \
+            else make()
+        self.fresh[route] = (idents, values, out)
+        return out
+
+    def done(self) -> None:
+        if self.memo is not None:
+            self.memo.outputs = self.fresh
+
+
+def _related(site: Site, memo: AssemblyMemo | None) -> dict[str, tuple[PostView, ...]]:
+    """related_posts, whose ranking reads only each post's source, slug, date, draft and
+    tags: with a memo, an equal key reuses the ranking (as sources) for today's views."""
+    if memo is None:
+        return related_posts(site.posts, site.today)
+    parts, ranked_by = [], {}
+    for view in site.posts:
+        post = view.post
+        last = memo.ranked_by.get(post.doc.source)
+        part = last[1] if last is not None and last[0] is post else (
+            post.doc.source, post.slug, post.date, post.draft, tuple(t.slug for t in view.tags))
+        ranked_by[post.doc.source] = (post, part)
+        parts.append(part)
+    memo.ranked_by = ranked_by
+    key = (site.today, tuple(parts))
+    if memo.related is None or memo.related[0] != key:
+        found = related_posts(site.posts, site.today)
+        memo.related = (key, {source: tuple(v.post.doc.source for v in views)
+                              for source, views in found.items()})
+    by_source = {p.post.doc.source: p for p in site.posts}
+    return {source: tuple(by_source[s] for s in others)
+            for source, others in memo.related[1].items()}
+
+
+def _with_jsonld(site: Site, out: Output) -> Output:
+    return out if out.jsonld is not None else replace(out, jsonld=page_jsonld(
+        site, _KINDS.get(out.template, "WebPage"), out.title, out.description, out.route))
+
+
+def _outputs(site: Site, memo: AssemblyMemo | None = None) -> list[Output]:
     p = site.content.profile
     person = person_jsonld(site)
+    reuse = _Reuse(site, memo)
     outs = [Output("", "home.html", site.title, site.description, "content/profile.yaml",
                    {"featured": [x for x in site.projects if x.project.featured][:4],
                     "recent_posts": site.posts[:3]}, "profile", jsonld=person)]
@@ -192,22 +294,34 @@ def _outputs(site: Site) -> list[Output]:
                            image_url=proj.image_url))
     blog = _paginated(site, site.posts, "blog/", site.routes.blog_pages) if site.posts else []
     for route, chunk, pagination in blog:
-        n = pagination.number
-        title = "Writing" + (f" — page {n}" if n > 1 else "")
-        outs.append(Output(route, "blog.html", f"{title} — {site.title}",
-                           f"Writing by {p.name}: {p.headline}", "content/posts",
-                           {"posts": chunk, "pagination": pagination}))
-    related = related_posts(site.posts, site.today)
+        def blog_page(route: str = route, chunk: tuple[PostView, ...] = chunk,
+                      pagination: Pagination = pagination) -> Output:
+            n = pagination.number
+            title = "Writing" + (f" — page {n}" if n > 1 else "")
+            return _with_jsonld(site, Output(
+                route, "blog.html", f"{title} — {site.title}",
+                f"Writing by {p.name}: {p.headline}", "content/posts",
+                {"posts": chunk, "pagination": pagination}))
+        outs.append(reuse(route, chunk, (pagination,), blog_page))
+    related = _related(site, memo)
     for i, post in enumerate(site.posts):
         newer_post = site.posts[i - 1] if i > 0 else None
         older_post = site.posts[i + 1] if i + 1 < len(site.posts) else None
-        outs.append(Output(site.routes.documents[post.post.doc.source].route, "post.html",
-                           f"{post.title} — {site.title}", post.description,
-                           post.post.doc.source,
-                           {"post": post, "newer": newer_post, "older": older_post,
-                            "related": related[post.post.doc.source]},
-                           "article", post.image_url, post_jsonld(site, post),
-                           lastmod=post.updated or post.date))
+        mine = related[post.post.doc.source]
+        route = site.routes.documents[post.post.doc.source].route
+
+        def post_page(route: str = route, post: PostView = post,
+                      newer_post: PostView | None = newer_post,
+                      older_post: PostView | None = older_post,
+                      mine: tuple[PostView, ...] = mine) -> Output:
+            return Output(route, "post.html", f"{post.title} — {site.title}", post.description,
+                          post.post.doc.source,
+                          {"post": post, "newer": newer_post, "older": older_post,
+                           "related": mine},
+                          "article", post.image_url, post_jsonld(site, post),
+                          lastmod=post.updated or post.date)
+        outs.append(reuse(route, (post, newer_post, older_post, *mine), (len(mine),),
+                          post_page))
     tagged: dict[str, list[PostView]] = {tag.slug: [] for tag in site.tags}
     for post in site.posts:
         for t in post.tags:
@@ -216,18 +330,21 @@ def _outputs(site: Site) -> list[Output]:
         pages = site.routes.tag_pages[tag.slug]
         for route, chunk, pagination in _paginated(site, tuple(tagged[tag.slug]),
                                                    f"tags/{tag.slug}/", pages):
-            n = pagination.number
-            outs.append(Output(route, "tag.html", f"Posts tagged “{tag.name}”"
-                               + (f" — page {n}" if n > 1 else "") + f" — {site.title}",
-                               f"{tag.count} posts about {tag.name}.", "",
-                               {"tag": tag, "posts": chunk, "pagination": pagination}))
+            def tag_page(route: str = route, chunk: tuple[PostView, ...] = chunk,
+                         pagination: Pagination = pagination, tag: TagLink = tag) -> Output:
+                n = pagination.number
+                return _with_jsonld(site, Output(
+                    route, "tag.html", f"Posts tagged “{tag.name}”"
+                    + (f" — page {n}" if n > 1 else "") + f" — {site.title}",
+                    f"{tag.count} posts about {tag.name}.", "",
+                    {"tag": tag, "posts": chunk, "pagination": pagination}))
+            outs.append(reuse(route, chunk, (pagination, tag), tag_page))
     for page in site.pages:
         outs.append(Output(f"{page.page.slug}/", "page.html", f"{page.title} — {site.title}",
                            page.page.summary or excerpt(page.text), page.page.doc.source,
                            {"doc": page}))
-    return [out if out.jsonld is not None else replace(out, jsonld=page_jsonld(
-        site, _KINDS.get(out.template, "WebPage"), out.title, out.description, out.route))
-        for out in outs]
+    reuse.done()
+    return [_with_jsonld(site, out) for out in outs]
 
 
 _KINDS = {"blog.html": "Blog", "projects.html": "CollectionPage", "tags.html": "CollectionPage",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -93,15 +94,23 @@ def atom_feed(site: Site) -> bytes:
 
 
 def sitemap(site: Site) -> bytes:
+    entries = tuple((site.routes[out.route].abs_url, out.lastmod.isoformat() if out.lastmod
+                     else "") for out in sorted(site.outputs, key=lambda o: o.route)
+                    if out.in_sitemap)
+    return _sitemap_xml(entries)
+
+
+@functools.lru_cache(maxsize=2)
+def _sitemap_xml(entries: tuple[tuple[str, str], ...]) -> bytes:
+    """The sitemap of (absolute URL, lastmod or '') entries; the dev server asks again after
+    each edit, and most edits leave every entry as it was."""
     ET.register_namespace("", SITEMAP)
     urlset = ET.Element(f"{{{SITEMAP}}}urlset")
-    for out in sorted(site.outputs, key=lambda o: o.route):
-        if not out.in_sitemap:
-            continue
+    for loc, lastmod in entries:
         url = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = site.routes[out.route].abs_url
-        if out.lastmod:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = out.lastmod.isoformat()
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = loc
+        if lastmod:
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod
     return _xml(urlset)
 
 

@@ -7,6 +7,7 @@ lists exactly the pages a visitor can open; the privacy scan reads it like every
 
 from __future__ import annotations
 
+import functools
 import re
 
 from brandgen.public.views import Site
@@ -19,6 +20,7 @@ def _text(value: str) -> str:
     return _MARKDOWN_TEXT.sub(r"\\\1", " ".join(value.split()))
 
 
+@functools.lru_cache(maxsize=16384)  # the dev server makes the index again after each edit
 def _item(title: str, url: str, summary: str) -> str:
     # The URLs come from the route table: absolute and percent-encoded, never with ( ) or
     # spaces that would end the link early.

@@ -2,7 +2,10 @@
 
 `social_images` decides each page's card from the page's Output and site-wide facts (the
 profile, the accent, the host). An Output equal to last time, under equal site-wide facts,
-gets last time's card and the same image fields; the rest go through the stage itself.
+gets last time's card and the same image fields. So does an Output that changed where the
+card cannot tell (a post page whose list of related posts changed): the stage reads only its
+route, template, own image, noindex and `card_text`, and adds only the image fields. The rest
+go through the stage itself.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from brandgen.blobcache import BlobCache
-from brandgen.public.social import FILE_NAME, social_images
+from brandgen.public.social import FILE_NAME, card_text, social_images
 from brandgen.public.views import Output, Site
 
 
@@ -26,10 +29,22 @@ class CardMemo:
     def run(self, site: Site, cache: BlobCache) -> tuple[Site, dict[str, bytes]]:
         """What social_images(site, cache) returns, computing only what changed."""
         shared = (site.config.social_images, site.config.accent, site.config.base_url,
-                  site.content.profile)
+                  site.content.profile, _avatar(site))
         same = shared == self.shared
-        todo = [out for out in site.outputs
-                if not same or self.before.get(out.route) != out]
+        todo = []
+        for out in site.outputs:
+            last = self.before.get(out.route) if same else None
+            if last is None:
+                todo.append(out)
+            elif last is not out and last != out:
+                if _card_key(site, last) != _card_key(site, out):
+                    todo.append(out)
+                    continue
+                kept = self.after[out.route]  # the same card: only the image fields differ
+                self.before[out.route], self.after[out.route] = out, out \
+                    if kept is last else replace(out, image_url=kept.image_url,
+                                                   image_size=kept.image_size,
+                                                   image_alt=kept.image_alt)
         done, cards = social_images(replace(site, outputs=tuple(todo)), cache)
         made: dict[str, dict[str, bytes]] = {out.route: {} for out in done.outputs}
         for name, data in cards.items():  # a card lives beside its page: <route><file>
@@ -51,3 +66,19 @@ class CardMemo:
                 del memo[route]
         self.shared = shared
         return replace(site, outputs=tuple(outputs)), dict(sorted(files.items()))
+
+
+def _card_key(site: Site, out: Output) -> object:
+    """Everything of an Output the stage reads, under equal site-wide facts."""
+    return (out.route, out.template, out.image_url, out.noindex, card_text(site, out))
+
+
+def _avatar(site: Site) -> bytes:
+    """The avatar's bytes, which cards are drawn with (a changed file redraws them all)."""
+    avatar = site.content.profile.avatar
+    if not avatar or avatar.startswith("http"):
+        return b""
+    try:
+        return (site.config.content_dir / "static" / avatar).read_bytes()
+    except OSError:
+        return b""

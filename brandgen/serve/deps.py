@@ -79,7 +79,8 @@ def stale_outputs(site: Site, previous: Mapping[str, PageMemo], same_shared: boo
     stale = []
     for out in site.outputs:
         memo = previous.get(out.route)
-        if memo is None or memo.file != site.routes[out.route].file or memo.output != out:
+        if memo is None or memo.file != site.routes[out.route].file \
+                or (memo.output is not out and memo.output != out):
             stale.append(out)
     return stale
 

@@ -18,7 +18,7 @@ privacy scan on changed files (all files when the private strings change).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -32,10 +32,16 @@ from brandgen.config import SiteConfig, load_config
 from brandgen.docs import DocInput, render_docs
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.load import load_content
-from brandgen.markdown import RenderedDoc
+from brandgen.markdown import ImageRenderer, RenderedDoc
 from brandgen.model import Content, Post
 from brandgen.privacy import PrivacyScan, leak_errors, record_texts
-from brandgen.public.assemble import assemble_site, local_today, published_posts, site_documents
+from brandgen.public.assemble import (
+    AssemblyMemo,
+    assemble_site,
+    local_today,
+    published_posts,
+    site_documents,
+)
 from brandgen.public.render import render_pages, site_files
 from brandgen.public.views import Site
 from brandgen.responsive import ImageSet, markdown_renderer, responsive_images
@@ -64,11 +70,21 @@ class Built:
     config: SiteConfig
     public: dict[str, bytes]
     private: dict[str, bytes]
-    warnings: list[SourceError]
+    build_warnings: list[SourceError]  # the stages' own; the link check's come on demand
     changed: frozenset[str]  # public files added, changed or removed
     private_changed: frozenset[str]
     rendered: int  # pages rendered this time
     timings: dict[str, float] = field(default_factory=dict)
+    link_check: Callable[[], list[SourceError]] = list
+    _links: list[SourceError] | None = field(default=None, repr=False)
+
+    @property
+    def warnings(self) -> list[SourceError]:
+        """Every warning of the rebuild; the link check (warnings only, it never stops a
+        build) runs on first use, so the server can publish the pages before it."""
+        if self._links is None:
+            self._links = self.link_check()
+        return self.build_warnings + self._links
 
     @property
     def page_count(self) -> int:
@@ -143,8 +159,11 @@ class IncrementalSite:
         self._scan_key = ""
         self._blobs: dict[str, BlobCache] = {}
         self._cards = CardMemo()
+        self._assembly = AssemblyMemo()
+        self._renderer: tuple[dict[str, ImageSet], Urls, ImageRenderer] | None = None
         self._generated: tuple[tuple[object, ...], tuple[Site, dict[str, bytes], Problems]] \
             | None = None
+        self._last: Built | None = None  # whose link check may not have run yet
 
     def blobs(self, name: str) -> BlobCache:
         if name not in self._blobs:
@@ -207,7 +226,7 @@ class IncrementalSite:
             gprob = Problems()
             site = timer.run("assemble", lambda: assemble_site(
                 config, content, routes, published, {d: self._docs[d] for d in docs}, today,
-                gprob, markdown_renderer(images, routes.urls)))
+                gprob, self._image_renderer(images, routes), self._assembly))
             case_clashes(site, gprob)
             site, cards = timer.run("social images", lambda: self._cards.run(
                 site, self.blobs("social")))
@@ -232,19 +251,29 @@ class IncrementalSite:
             config, theme.static_dirs, content, kinds, problems)))
         problems.raise_if_any()
         changed = _changed(self._public, public)
-        warnings = problems.warnings
-        with timer.stage("link check"):
-            warnings += self._check_links(public, changed, site.urls, site)
         with timer.stage("privacy scan"):
             self._scan(config, content, site, public, changed, kinds)
-        built = Built(config, public, private, warnings, changed,
-                      _changed(self._private_files, private), len(stale), timer.timings)
+        if self._last is not None:
+            self._last.warnings  # noqa: B018 -- its link check, before this one builds on it
+        names_changed = public.keys() != self._public.keys()
+        built = Built(config, public, private, problems.warnings, changed,
+                      _changed(self._private_files, private), len(stale), timer.timings,
+                      lambda: self._check_links(public, changed, names_changed, site))
+        self._last = built
         # Committed only now: a failed rebuild leaves the last good state to compare with.
         self.config, self._pages, self._shared = config, pages, shared
         self._generated = generated
         self._public, self._private_files = public, private
         self._pending.clear()
         return built
+
+    def _image_renderer(self, images: dict[str, ImageSet], routes: Routes) -> ImageRenderer:
+        """One renderer while the images and URLs are equal (it reads nothing else): the
+        assembly memo reuses the post views made with it."""
+        if self._renderer is None or self._renderer[0] != images \
+                or self._renderer[1] != routes.urls:
+            self._renderer = (images, routes.urls, markdown_renderer(images, routes.urls))
+        return self._renderer[2]
 
     def _load_config(self, problems: Problems) -> SiteConfig:
         config = load_config(self.root, problems, self.base_url)
@@ -324,8 +353,7 @@ class IncrementalSite:
         return files
 
     def _check_links(self, public: Mapping[str, bytes], changed: frozenset[str],
-                     urls: Urls, site: object) -> list[SourceError]:
-        names_changed = public.keys() != self._public.keys()
+                     names_changed: bool, site: object) -> list[SourceError]:
         pages = sorted(name for name in public if name.endswith(".html"))
         for name in pages:
             if names_changed or name in changed or name not in self._link_warnings:
