@@ -290,3 +290,18 @@ def test_a_retitled_post_keeps_the_cards_of_pages_that_list_it(make_site: SiteMa
     assert {"blog/p8/social.png"} == {n for n in built.changed if n.endswith(".png")}
     assert sum(1 for n in built.changed if n.startswith("blog/p")) > 2
     assert_same(built, render(root, base_url=built.config.base_url))
+
+
+def test_a_site_in_another_language_is_served_with_its_quotes(make_site: SiteMaker) -> None:
+    root = make_site({"brandgen.yaml": "base_url: https://ada.github.io/brand/\nlanguage: de\n",
+                      "content/posts/2026-01-01-first.md":
+                          '---\ntitle: Erster\ndate: 2026-01-01\n---\nEr sagte "Hallo".\n'})
+    site, src = IncrementalSite(root, LOCAL), Sources(root)
+    built = site.rebuild([], NOW)
+    assert "„Hallo“" in built.public["blog/first/index.html"].decode()
+    assert_same(built, render(root, base_url=built.config.base_url))
+    src.write("content/posts/2026-01-01-first.md",
+              '---\ntitle: Erster\ndate: 2026-01-01\n---\nSie sagte "Tschüss".\n')
+    built = site.rebuild(src.changes, NOW)
+    assert "„Tschüss“" in built.public["blog/first/index.html"].decode()
+    assert_same(built, render(root, base_url=built.config.base_url))

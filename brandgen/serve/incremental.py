@@ -58,6 +58,7 @@ from brandgen.serve.deps import (
 from brandgen.serve.posts import reload_posts, routes_key
 from brandgen.serve.watch import Change
 from brandgen.themes import Theme, find_theme, make_environment
+from brandgen.typography import markdown_settings
 from brandgen.urls import Urls
 
 FEW_DOCS = 64  # fewer Markdown misses render without opening the disk cache
@@ -335,7 +336,8 @@ class IncrementalSite:
         if misses:
             cache = open_cache(config.root, self.cache) if len(misses) > FEW_DOCS else None
             try:
-                self._docs.update(zip(misses, render_docs(misses, cache), strict=True))
+                self._docs.update(zip(misses, render_docs(
+                    misses, cache, settings=markdown_settings(config.language)), strict=True))
             finally:
                 if cache is not None:
                     cache.close()
