@@ -203,7 +203,9 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     public.update(static)
     problems.raise_if_any()
     with timer.stage("link check"):  # each output hashed once: link check, scan and writer
-        digests = {name: hashlib.sha256(data).hexdigest() for name, data in public.items()}
+        # A card's digest was taken when it was drawn or read from the blob cache.
+        digests = {name: (None if name in pages else cards.digest(name))
+                   or hashlib.sha256(public[name]).hexdigest() for name in public}
         problems.warnings.extend(check_links(public, site.urls, cache, digests))
     if cache is not None:
         cache.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import shutil
@@ -11,10 +12,11 @@ import pytest
 from PIL import Image
 
 from brandgen.blobcache import BlobCache
+from brandgen.build import BuildResult
 from brandgen.colors import parse_hex
 from brandgen.public.carddraw import Card, Fonts, render_card
 from brandgen.public.cardtext import ELLIPSIS, cover, fit, truncate_lines, wrap
-from tests.conftest import SiteMaker, render, run_build
+from tests.conftest import NOW, SiteMaker, render, run_build
 
 POST = """\
     ---
@@ -190,6 +192,30 @@ def test_cards_are_cached_byte_identical_and_corrupt_entries_ignored(
     shutil.rmtree(root / ".brandgen-cache")
     assert run_build(root).public == first
     assert cached.get("0" * 64) is None
+
+
+def test_recorded_digests_are_those_of_the_files_written(make_site: SiteMaker) -> None:
+    """Card digests are taken when a card is drawn or read from the cache, not by reading it
+    back; the writer and the checks trust them, so they must be the written bytes'."""
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(title="Hello"),
+                      "content/posts/2026-11-03-two.md": POST.format(title="Two")})
+
+    def check(result: BuildResult) -> None:
+        written = {p.relative_to(result.public_dir).as_posix(): p.read_bytes()
+                   for p in result.public_dir.rglob("*") if p.is_file()}
+        cards = [name for name in result.digests if name.endswith("social.png")]
+        assert cards
+        for name, digest in result.digests.items():
+            assert hashlib.sha256(written[name]).hexdigest() == digest, name
+
+    check(run_build(root))  # drawn
+    check(run_build(root, now=NOW.replace(hour=NOW.hour + 1)))  # read from the cache
+    static = root / "content/static/blog/hello"
+    static.mkdir(parents=True)
+    (static / "social.png").write_bytes(b"not a card")  # a static file wins over the card
+    result = run_build(root)
+    assert (result.public_dir / "blog/hello/social.png").read_bytes() == b"not a card"
+    check(result)
 
 
 def test_changed_title_draws_a_new_card(make_site: SiteMaker, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ drawn twice.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing
 import sys
 import threading
@@ -76,8 +77,10 @@ class CardFiles(MutableMapping[str, bytes]):
         self._cache, self._fonts = cache, fonts
         self._held: dict[str, bytes] = {}
         self._stored: dict[str, tuple[str, Card]] = {}  # name -> cache key, card
+        self._digests: dict[str, str] = {}  # name -> sha256 hex of the card as added
 
     def add(self, name: str, key: str, card: Card, png: bytes, stored: bool) -> None:
+        self._digests[name] = hashlib.sha256(png).hexdigest()
         if stored:
             self._stored[name] = (key, card)
             self._held.pop(name, None)
@@ -91,11 +94,17 @@ class CardFiles(MutableMapping[str, bytes]):
         found = self._cache.get(key)
         return found if found is not None else render_card(card, self._fonts)
 
+    def digest(self, name: str) -> str | None:
+        """The sha256 hex of card `name`, known without reading it back (None: unknown)."""
+        return self._digests.get(name)
+
     def __setitem__(self, name: str, png: bytes) -> None:
+        self._digests.pop(name, None)
         self._held[name] = png
         self._stored.pop(name, None)
 
     def __delitem__(self, name: str) -> None:
+        self._digests.pop(name, None)
         if self._held.pop(name, None) is None:
             del self._stored[name]
 
