@@ -204,9 +204,11 @@ def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
     made: set[str] = {top}  # folders known to exist (paths as strings: 5000 pathlib
     sha256 = hashlib.sha256  # parents per build cost more than the writes)
     for name in sorted(files):
-        data = files[name]
+        # Bytes are fetched only when needed: a card is read back from the blob cache.
+        data: bytes | None = None
         digest = digests.get(name) if digests is not None else None
         if digest is None:
+            data = files[name]
             digest = sha256(data).hexdigest()
         dest = f"{top}/{name}"
         folder = dest.rpartition("/")[0]
@@ -217,19 +219,20 @@ def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
                 folder = folder.rpartition("/")[0]
         entry = previous.get(name)
         if entry and entry[0] == digest and _link_unchanged(f"{old}/{name}", dest, entry,
-                                                            data, written_ns):
+                                                            files, name, written_ns):
             manifest[name] = list(entry)  # a hard link: the very inode, size and mtime
             continue
         with open(dest, "wb") as f:
-            f.write(data)
+            f.write(files[name] if data is None else data)
         st = os.lstat(dest)
         manifest[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
     return manifest
 
 
-def _link_unchanged(live: str, dest: str, entry: list[Any], data: bytes, written_ns: int
-                    ) -> bool:
-    """Hard-link `live` to `dest` when it still holds exactly `data`; False to write anew."""
+def _link_unchanged(live: str, dest: str, entry: list[Any], files: Mapping[str, bytes],
+                    name: str, written_ns: int) -> bool:
+    """Hard-link `live` to `dest` when it still holds exactly `files[name]`; False to write
+    anew."""
     try:
         st = os.lstat(live)
     except OSError:
@@ -238,7 +241,7 @@ def _link_unchanged(live: str, dest: str, entry: list[Any], data: bytes, written
         return False
     if st.st_mtime_ns + RACY_NS >= written_ns:
         with open(live, "rb") as f:
-            if f.read() != data:
+            if f.read() != files[name]:
                 return False
     try:
         os.link(live, dest)
