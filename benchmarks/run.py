@@ -53,11 +53,16 @@ class Row:
         return [b.wall / h.wall for b, h in zip(self.brandgen, self.hugo, strict=False)]
 
 
+# A user's install has brandgen's bytecode cached; an environment that forbids writing it
+# (PYTHONDONTWRITEBYTECODE, set on some CI images) would make every run recompile brandgen.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str], cwd: Path) -> Sample:
     load = os.getloadavg()[0]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, env=CHILD_ENV)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - start
     err = proc.stderr.read().decode() if proc.stderr else ""
