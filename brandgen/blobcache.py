@@ -58,6 +58,22 @@ class BlobCache:
             return None  # corrupt: ignored, and overwritten by the next put
         return payload
 
+    def digest(self, key: str) -> str | None:
+        """The sha256 hex of the payload stored for `key`, from the entry's header alone
+        (its payload is not read or checked: `get` checks it when the bytes are needed);
+        None when there is no entry or it is too short to hold one."""
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as f:
+                if os.fstat(f.fileno()).st_size <= _DIGEST:
+                    return None
+                head = f.read(_DIGEST)
+        except OSError:
+            return None
+        return head.hex() if len(head) == _DIGEST else None
+
     def on_disk(self, key: str) -> bool:
         """Whether an entry for `key` is on disk (get still checks that it is intact)."""
         path = self._path(key)

@@ -30,7 +30,9 @@ from brandgen.swap import (
     read_state,
     remove_leftovers,
     rename_hint,
+    sweep_leftovers,
     uninstall,
+    wait_for_sweeps,
     write_state,
 )
 
@@ -49,9 +51,10 @@ def _show(path: Path, root: Path) -> str:
 class OutputWriter:
     """The outputs of one build: {'public': folder, 'private': folder}."""
 
-    def __init__(self, root: Path, dests: Mapping[str, Path], lock_timeout: float = 60.0
-                 ) -> None:
+    def __init__(self, root: Path, dests: Mapping[str, Path], lock_timeout: float = 60.0,
+                 background_sweep: bool = False) -> None:
         self.root = root
+        self.background_sweep = background_sweep  # the CLI: old trees go after it returns
         self.dests = {name: Path(os.path.abspath(p)) for name, p in dests.items()}
         self.folder = self.dests["public"].parent  # state and lock live here
         self.notes: list[str] = []
@@ -72,6 +75,7 @@ class OutputWriter:
     def _locked(self) -> Iterator[None]:
         """An exclusive flock on the folder holding the outputs (waits up to lock_timeout),
         then recovery; every write happens inside it."""
+        wait_for_sweeps()  # a sweeper of ours holds the lock until it is done
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.folder, os.O_RDONLY)
@@ -170,8 +174,8 @@ class OutputWriter:
         self.state = {"outputs": manifests, "written": time.time_ns(), "scan_key": scan_key}
         write_state(self.folder, self.state)
         checkpoint("state-written")
-        for dest in self.dests.values():
-            remove_leftovers(dest)
+        # The previous trees (~10,000 files at 4000 posts) go after the command returns.
+        sweep_leftovers(self.dests.values(), self.background_sweep)
 
     def _order(self) -> list[str]:
         """Private first: until public is swapped too, the deployable tree is the old one."""
