@@ -188,7 +188,7 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         fields = {**vars(card), "avatar": avatar_key}
         key = cache_key("social", RECIPE, brandgen.__version__, fonts.fingerprint, fields)
         name = f"{out.route}{FILE_NAME}"
-        # A hit costs the entry's 32-byte header: the bytes are read only to be written.
+        # A hit costs a look-up in the digest index: the bytes are read only to be written.
         found = cache.digest(key) if key not in todo else None
         if found is not None:
             cache.hits += 1
@@ -205,4 +205,5 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         stored = cache.on_disk(key)
         for name in names:
             files.add(name, key, card, png, stored)
+    cache.save_index()
     return replace(site, outputs=tuple(outputs)), files
