@@ -72,10 +72,11 @@ def brandgen_cmd() -> list[str]:
 
 
 def _touch_text(path: Path, marker: str, counter: list[int]) -> None:
-    """Change `path` for real (new bytes every time), as an editor would."""
+    """Change `path` for real (new bytes every time, in every run: a text seen before
+    would be a cache hit), as an editor would."""
     counter[0] += 1
     text = path.read_text(encoding="utf-8").split(marker)[0]
-    path.write_text(f"{text}{marker}{counter[0]}\n", encoding="utf-8")
+    path.write_text(f"{text}{marker}{counter[0]}-{time.time_ns()}\n", encoding="utf-8")
 
 
 @dataclass
