@@ -77,10 +77,11 @@ def brandgen_cmd() -> list[str]:
 
 
 def _touch_text(path: Path, marker: str, counter: list[int]) -> None:
-    """Change `path` for real (new bytes every time), as an editor would."""
+    """Change `path` for real (new bytes every time, in every run: a text seen before
+    would be a cache hit), as an editor would."""
     counter[0] += 1
     text = path.read_text(encoding="utf-8").split(marker)[0]
-    path.write_text(f"{text}{marker}{counter[0]}\n", encoding="utf-8")
+    path.write_text(f"{text}{marker}{counter[0]}-{time.time_ns()}\n", encoding="utf-8")
 
 
 @dataclass
@@ -115,11 +116,12 @@ def measure(root: Path, n: int, runs: int, hugo: bool, out: Path,
     def edit_template() -> None:
         template.parent.mkdir(parents=True, exist_ok=True)
         base = bundled.read_text(encoding="utf-8")
-        counter[0] += 1
-        template.write_text(base + f"<!-- edit {counter[0]} -->\n", encoding="utf-8")
+        counter[0] += 1  # unique across runs too: an edit seen before is a page-cache hit
+        mark = f"{counter[0]}-{time.time_ns()}"
+        template.write_text(base + f"<!-- edit {mark} -->\n", encoding="utf-8")
         layout = root / "hugo/layouts/_default/baseof.html"
         text = layout.read_text(encoding="utf-8").split("<!-- edit ")[0]
-        layout.write_text(f"{text}<!-- edit {counter[0]} -->\n", encoding="utf-8")
+        layout.write_text(f"{text}<!-- edit {mark} -->\n", encoding="utf-8")
 
     scenarios = [Scenario("cold", cold), Scenario("no-change", lambda: None),
                  Scenario("one post edited", edit_post),

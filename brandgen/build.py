@@ -55,6 +55,7 @@ class BuildOptions:
     smart_warnings: bool = False  # `brandgen check` lists every SMART gap of every goal
     jobs: int = 1  # processes rendering Markdown and pages; 1 stays in this process
     cache: bool = True  # .brandgen-cache/ (never changes what is built, only how fast)
+    background_sweep: bool = False  # the CLI: the previous output trees go after it returns
 
 
 @dataclass
@@ -237,7 +238,8 @@ def build(options: BuildOptions) -> BuildResult:
     if probe.errors or placement_errors(config.root, public_dir, private_dir,
                                         options.out is None):
         render_all(options)  # reports these errors together with the content's
-    writer = OutputWriter(config.root, {"public": public_dir, "private": private_dir})
+    writer = OutputWriter(config.root, {"public": public_dir, "private": private_dir},
+                          background_sweep=options.background_sweep)
     writer.prepare()
     result = render_all(options, writer.clean_outputs())
     start = time.perf_counter()

@@ -190,7 +190,8 @@ def _run_build(args: argparse.Namespace, write: bool, listing: Listing | None = 
     options = BuildOptions(root=args.root.resolve(), now=now_of(args), drafts=args.drafts,
                            base_url=args.base_url, out=getattr(args, "out", None),
                            clean=getattr(args, "clean", False), smart_warnings=not write,
-                           jobs=args.jobs or default_jobs(), cache=not args.no_cache)
+                           jobs=args.jobs or default_jobs(), cache=not args.no_cache,
+                           background_sweep=write)
     # A build allocates millions of objects that live until it ends: collecting them on the
     # way is wasted work (measured ~7% at 4000 posts).
     gc.disable()

@@ -9,13 +9,16 @@ trees, the new ones, or a plan the next run completes.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import json
 import os
 import secrets
 import shutil
-from collections.abc import Callable
+import sys
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -148,18 +151,64 @@ def finish_plan(folder: Path, state: dict[str, Any]) -> list[str]:
     return notes
 
 
-def remove_leftovers(dest: Path) -> None:
-    """Delete `.NAME.tmp-*` and `.NAME.old-*` beside `dest`, and a half-written state file
-    (only with the lock held)."""
+def leftovers(dest: Path) -> list[Path]:
+    """`.NAME.tmp-*` and `.NAME.old-*` beside `dest`, and half-written state files."""
     if not dest.parent.is_dir():
+        return []
+    return [entry for entry in sorted(dest.parent.iterdir())
+            if entry.name.startswith((f".{dest.name}.tmp-", f".{dest.name}.old-",
+                                      f"{STATE}.tmp-"))]
+
+
+def remove_leftovers(dest: Path) -> None:
+    """Delete the `leftovers` of `dest` (only with the lock held)."""
+    for entry in leftovers(dest):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+# Sweepers this process forked and has not reaped yet (see `sweep_leftovers`).
+_SWEEPERS: list[int] = []
+
+
+def sweep_leftovers(dests: Iterable[Path], background: bool) -> None:
+    """`remove_leftovers` for every dest, after a successful swap; `background`: off the
+    command's path, in a forked child that inherits the output lock (an open file
+    description) and holds it until the trees are gone, so the next build, in any
+    process, waits for the sweep and never sees it half done. Without fork (or with
+    threads running), here."""
+    dests = [dest for dest in dests if leftovers(dest)]
+    if not dests:
         return
-    for entry in sorted(dest.parent.iterdir()):
-        if entry.name.startswith((f".{dest.name}.tmp-", f".{dest.name}.old-",
-                                  f"{STATE}.tmp-")):
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+    if not background or sys.platform != "linux" or threading.active_count() != 1:
+        for dest in dests:
+            remove_leftovers(dest)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        _SWEEPERS.append(pid)
+        return
+    try:  # the child: nothing of the parent's output or exit handlers, only the sweep
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # a reader of the command's output must not wait for us
+            os.dup2(devnull, fd)
+        checkpoint("sweeping")
+        for dest in dests:
+            remove_leftovers(dest)
+    finally:
+        os._exit(0)
+
+
+def wait_for_sweeps() -> None:
+    """Reap this process's sweepers (before taking the output lock: they hold it)."""
+    while _SWEEPERS:
+        pid = _SWEEPERS.pop()
+        with contextlib.suppress(ChildProcessError):  # reaped elsewhere
+            os.waitpid(pid, 0)
 
 
 def rename_hint(error: OSError) -> str:

@@ -9,6 +9,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,14 @@ def version(root: Path, side: str) -> str:
 
 
 def leftovers(root: Path) -> list[str]:
+    """What is left beside the outputs once the lock is free (a build's sweeper, forked
+    after the swap, holds the lock until the previous trees are gone)."""
+    swap.wait_for_sweeps()
+    fd = os.open(root / "site", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    finally:
+        os.close(fd)
     return sorted(p.name for p in (root / "site").iterdir() if ".tmp-" in p.name
                   or ".old-" in p.name)
 
@@ -198,3 +207,57 @@ def test_a_failed_build_leaves_site_byte_identical(make_site: SiteMaker) -> None
     after = {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
              for p in sorted((root / "site").rglob("*")) if p.is_file()}
     assert after == before
+
+
+def test_the_previous_tree_is_swept_after_the_build_under_the_lock(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The swap's old tree is deleted by a forked sweeper that holds the output lock until
+    it is done: the build returns first, and no other build can start meanwhile."""
+    root = make_site()
+    run_build(root)
+    go = tmp_path / "go"
+
+    def hook(name: str) -> None:  # runs in the sweeper: wait until the test says go
+        if name == "sweeping":
+            for _ in range(400):
+                if go.exists():
+                    return
+                time.sleep(0.025)
+
+    monkeypatch.setattr(swap.threading, "active_count", lambda: 1)  # pytest has threads
+    monkeypatch.setattr(swap, "checkpoint_hook", hook)
+    (root / "content/profile.yaml").write_text(profile("New Name"))
+    run_build(root, background_sweep=True)
+    assert version(root, "public") == "New"
+    assert swap._SWEEPERS, "the sweep was forked"
+    assert [p.name for p in (root / "site").iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+    fd = os.open(root / "site", os.O_RDONLY)
+    try:
+        with pytest.raises(BlockingIOError):  # the sweeper holds the lock
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
+    go.touch()
+    assert leftovers(root) == []
+    assert version(root, "public") == "New"
+
+
+def test_a_build_waits_for_its_own_sweeper(make_site: SiteMaker,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(swap.threading, "active_count", lambda: 1)
+    root = make_site()
+    for name in ("Old Name", "New Name", "Third Name"):
+        (root / "content/profile.yaml").write_text(profile(name))
+        run_build(root, background_sweep=True)  # each reaps the last one's sweeper first
+        assert len(swap._SWEEPERS) <= 1
+    assert leftovers(root) == []
+    assert "Third Name" in (root / "site/public/index.html").read_text()
+
+
+def test_without_background_sweep_the_old_tree_is_gone_on_return(
+        make_site: SiteMaker) -> None:
+    root = make_site()
+    run_build(root)
+    run_build(root)
+    assert not swap._SWEEPERS
+    assert not [p for p in (root / "site").iterdir() if ".tmp-" in p.name or ".old-" in p.name]

@@ -291,3 +291,85 @@ def test_cards_are_the_same_bytes_with_any_jobs_and_from_the_cache(
     assert cards(jobs=2) == alone  # every card from the cache
     for png in alone.values():
         assert _image(png).size == (1200, 630)
+
+
+def test_blob_digest_is_read_from_the_entry_header(tmp_path: Path) -> None:
+    cache = BlobCache(tmp_path / "blobs")
+    assert cache.digest("ab" * 32) is None  # no entry
+    cache.put("ab" * 32, b"card bytes")
+    assert cache.digest("ab" * 32) == hashlib.sha256(b"card bytes").hexdigest()
+    entry = next((tmp_path / "blobs").rglob("*.bin"))
+    entry.write_bytes(entry.read_bytes()[:32])  # a header without a payload
+    assert cache.digest("ab" * 32) is None
+    assert BlobCache(None).digest("ab" * 32) is None
+
+
+@pytest.mark.parametrize("damage", ["payload", "header", "truncated"])
+def test_a_damaged_card_entry_never_reaches_the_written_site(
+        make_site: SiteMaker, damage: str) -> None:
+    """A cache hit trusts the entry's header for the digest; the bytes written are checked
+    when read, so a damaged entry is drawn again (and stored again), never written."""
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(title="Hello")})
+    uncached = run_build(root, cache=False)
+    expected = {p.relative_to(uncached.public_dir).as_posix(): p.read_bytes()
+                for p in uncached.public_dir.rglob("*") if p.is_file()}
+    run_build(root)  # fills the cache
+    entries = sorted((root / ".brandgen-cache" / "social").rglob("*.bin"))
+    assert entries
+    for entry in entries:
+        data = entry.read_bytes()
+        entry.write_bytes({"payload": data[:-10] + b"corrupted!",
+                           "header": bytes(32) + data[32:],
+                           "truncated": data[:20]}[damage])
+    for _ in range(2):  # the second build starts from what the first wrote and repaired
+        shutil.rmtree(root / "site")  # every card must be read, not linked
+        result = run_build(root)
+        written = {p.relative_to(result.public_dir).as_posix(): p.read_bytes()
+                   for p in result.public_dir.rglob("*") if p.is_file()}
+        assert written == expected
+    cache = BlobCache(root / ".brandgen-cache" / "social")
+    for entry in entries:  # repaired: each entry holds its card again
+        assert cache.get(entry.stem) is not None
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "not a map", "bad digests",
+                                    "wrong digests", "entries gone"])
+def test_a_missing_or_damaged_digest_index_is_rebuilt_never_trusted_for_bytes(
+        make_site: SiteMaker, damage: str) -> None:
+    """The card digests of a warm build come from .brandgen-cache/social/digests.json;
+    whatever happened to it, the written site is the uncached one and the index is
+    written again."""
+    import json
+
+    from brandgen.blobcache import INDEX
+
+    root = make_site({"content/posts/2026-11-02-hello.md": POST.format(title="Hello")})
+    uncached = run_build(root, cache=False)
+    expected = {p.relative_to(uncached.public_dir).as_posix(): p.read_bytes()
+                for p in uncached.public_dir.rglob("*") if p.is_file()}
+    run_build(root)
+    folder = root / ".brandgen-cache" / "social"
+    index = folder / INDEX
+    good = json.loads(index.read_text())
+    assert good and all(len(v) == 64 for v in good.values())
+    if damage == "missing":
+        index.unlink()
+    elif damage == "garbage":
+        index.write_bytes(b"\x00{not json")
+    elif damage == "not a map":
+        index.write_text("[1, 2]")
+    elif damage == "bad digests":
+        index.write_text(json.dumps({k: "zz" for k in good}))
+    elif damage == "wrong digests":
+        index.write_text(json.dumps({k: "0" * 64 for k in good}))
+    else:
+        for entry in folder.rglob("*.bin"):
+            entry.unlink()
+    for _ in range(2):
+        shutil.rmtree(root / "site")  # every card is read back, none linked
+        result = run_build(root)
+        written = {p.relative_to(result.public_dir).as_posix(): p.read_bytes()
+                   for p in result.public_dir.rglob("*") if p.is_file()}
+        assert written == expected
+    assert json.loads(index.read_text()) == good  # corrected once the bytes were read
+    assert all(BlobCache(folder).get(k) is not None for k in good)

@@ -68,10 +68,11 @@ def draw_cards(cards: Sequence[Card], fonts: Fonts, jobs: int = 1) -> Iterator[b
 
 
 class CardFiles(MutableMapping[str, bytes]):
-    """Card files by name. A card the blob cache holds on disk is read back from it when
-    asked, so a build does not keep thousands of ~20 KB cards in memory until they are
-    written; any other card (no cache, a cache that cannot be written) is held here. A card
-    whose entry has gone meanwhile is drawn again: the same bytes."""
+    """Card files by name. A card the blob cache holds on disk is read back from it only
+    when asked (a warm build hard-links most cards from the last build, never reading
+    them), so a build does not keep thousands of ~20 KB cards in memory; any other card
+    (no cache, a cache that cannot be written) is held here. A card whose entry has gone
+    or is corrupt when it is read is drawn again, the same bytes, and stored again."""
 
     def __init__(self, cache: BlobCache, fonts: Fonts) -> None:
         self._cache, self._fonts = cache, fonts
@@ -87,12 +88,21 @@ class CardFiles(MutableMapping[str, bytes]):
         else:
             self[name] = png
 
+    def add_stored(self, name: str, key: str, card: Card, digest: str) -> None:
+        """A card already in the blob cache, by the digest its entry records."""
+        self._digests[name] = digest
+        self._stored[name] = (key, card)
+        self._held.pop(name, None)
+
     def __getitem__(self, name: str) -> bytes:
         if name in self._held:
             return self._held[name]
         key, card = self._stored[name]
         found = self._cache.get(key)
-        return found if found is not None else render_card(card, self._fonts)
+        if found is None:  # gone or corrupt since its digest was read: the same bytes
+            found = render_card(card, self._fonts)
+            self._cache.put(key, found)
+        return found
 
     def digest(self, name: str) -> str | None:
         """The sha256 hex of card `name`, known without reading it back (None: unknown)."""
@@ -178,10 +188,11 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         fields = {**vars(card), "avatar": avatar_key}
         key = cache_key("social", RECIPE, brandgen.__version__, fonts.fingerprint, fields)
         name = f"{out.route}{FILE_NAME}"
-        found = cache.get(key) if key not in todo else None
+        # A hit costs a look-up in the digest index: the bytes are read only to be written.
+        found = cache.digest(key) if key not in todo else None
         if found is not None:
             cache.hits += 1
-            files.add(name, key, card, found, cache.on_disk(key))
+            files.add_stored(name, key, card, found)
         else:
             todo.setdefault(key, (card, []))[1].append(name)
         alt = f"{profile.name}: {profile.headline}" if home else f"{title} — {profile.name}"
@@ -194,4 +205,5 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         stored = cache.on_disk(key)
         for name in names:
             files.add(name, key, card, png, stored)
+    cache.save_index()
     return replace(site, outputs=tuple(outputs)), files
