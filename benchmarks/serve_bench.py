@@ -37,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 HUGO_TWIN = Path("/work/shared/bench/peers/hugo-site")
-WORK = Path("/dev/shm/brandgen-serve-bench")
+WORK = Path(os.environ.get("BRANDGEN_SERVE_BENCH_DIR", "/dev/shm/brandgen-serve-bench"))
 KINDS = ("body", "title", "template", "css")
 READY_SECONDS = 1800.0
 EDIT_SECONDS = 120.0
