@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
+import os
 import datetime as dt
 import re
 import statistics
@@ -39,7 +41,18 @@ def edit(root: Path, kind: str, step: int) -> Path:
     return path
 
 
+GC_SPENT = [0.0, 0.0]
+
+
+def _gc_timer(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        GC_SPENT[1] = time.process_time()
+    else:
+        GC_SPENT[0] += time.process_time() - GC_SPENT[1]
+
+
 def main() -> None:
+    gc.callbacks.append(_gc_timer)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--edits", type=int, default=5)
@@ -64,6 +77,7 @@ def main() -> None:
                 served = f"blog/{path.stem}/index.html"
             profiler = cProfile.Profile() if args.profile and step == args.edits else None
             start = time.process_time()
+            GC_SPENT[0] = 0.0
             if profiler:
                 profiler.enable()
             built = site.rebuild([("content", path)], now, lazy=not args.eager)
@@ -72,15 +86,19 @@ def main() -> None:
                 profiler.disable()
                 profiler.dump_stats(f"{args.profile}-{kind}.prof")
             spent = time.process_time() - start
+            in_gc = GC_SPENT[0]
             assert marker(step) in page.decode()
             start = time.process_time()
             built.warnings  # noqa: B018 -- finish() and the link check
             links = time.process_time() - start
+            if os.environ.get("GCFREEZE"):
+                gc.collect()
+                gc.freeze()
             if step:  # the first is a warm-up
                 cpu.append(spent)
                 rendered = built.rendered
             print(f"  {kind} {step}: {spent * 1000:.0f} ms CPU to the served page (+"
-                  f"{links * 1000:.0f} ms to finish and check links), {built.rendered} rendered, "
+                  f"{links * 1000:.0f} ms to finish and check links; {in_gc * 1000:.0f} ms in gc), {built.rendered} rendered, "
                   + " ".join(f"{k}={v * 1000:.0f}" for k, v in built.timings.items()))
         print(f"{kind}: median {statistics.median(cpu) * 1000:.0f} ms CPU, {rendered} pages "
               "rendered")

@@ -356,10 +356,10 @@ class IncrementalSite:
                 render_all: Callable[[Problems], None]) -> frozenset[str]:
         """Built.finish of a lazy rebuild: the files left for later made and checked, the
         memos completed; on an error the state before the rebuild is restored."""
-        made, withheld = files.complete()
         old_public = undo[4]
         assert isinstance(old_public, dict)
         try:
+            made, withheld = files.complete()
             if lazy.failed:  # a template error: the build's own words, in the build's order
                 problems = Problems()
                 render_all(problems)
