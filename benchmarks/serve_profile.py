@@ -4,7 +4,7 @@ Runs `IncrementalSite.rebuild` on a corpus (benchmarks/gen_corpus.py) with the w
 changes made by hand, so what is measured is the rebuild alone, not the watcher or HTTP.
 
 usage: python benchmarks/serve_profile.py CORPUS [--edits 5] [--kinds body title]
-                                          [--profile FILE_PREFIX]
+                                          [--profile FILE_PREFIX] [--freeze-gc] [--eager]
 Nothing here asserts a time (STYLE.md rule 15).
 """
 
@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
-import os
 import datetime as dt
+import gc
 import re
 import statistics
 import time
@@ -58,6 +57,8 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--kinds", nargs="+", default=["body", "title"])
     parser.add_argument("--profile", help="write FILE_PREFIX-KIND.prof of the last edit")
+    parser.add_argument("--freeze-gc", action="store_true",
+                        help="gc.collect() and gc.freeze() after each edit, as the server")
     parser.add_argument("--eager", action="store_true",
                         help="render every changed page before returning, as a test does")
     args = parser.parse_args()
@@ -91,14 +92,15 @@ def main() -> None:
             start = time.process_time()
             built.warnings  # noqa: B018 -- finish() and the link check
             links = time.process_time() - start
-            if os.environ.get("GCFREEZE"):
+            if args.freeze_gc:  # as the server does after each rebuild
                 gc.collect()
                 gc.freeze()
             if step:  # the first is a warm-up
                 cpu.append(spent)
                 rendered = built.rendered
             print(f"  {kind} {step}: {spent * 1000:.0f} ms CPU to the served page (+"
-                  f"{links * 1000:.0f} ms to finish and check links; {in_gc * 1000:.0f} ms in gc), {built.rendered} rendered, "
+                  f"{links * 1000:.0f} ms to finish and check links; {in_gc * 1000:.0f} ms in gc), "
+                  f"{built.rendered} rendered, "
                   + " ".join(f"{k}={v * 1000:.0f}" for k, v in built.timings.items()))
         print(f"{kind}: median {statistics.median(cpu) * 1000:.0f} ms CPU, {rendered} pages "
               "rendered")
