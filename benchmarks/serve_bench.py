@@ -12,7 +12,8 @@ the page is fetched every 10 ms (both tools alike) until it shows the edit.
   CSS       the stylesheet gets a new rule                  -> the stylesheet
 
 usage: python benchmarks/serve_bench.py [--sizes 1000 4000] [--edits 20] [--kinds body css]
-                                       [--json FILE]
+                                       [--json FILE] [--no-hugo]
+BRANDGEN_SERVE_BENCH_DIR (default /dev/shm/brandgen-serve-bench) is where the corpora go.
 Nothing here asserts a time (STYLE.md rule 15).
 """
 
@@ -37,7 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 HUGO_TWIN = Path("/work/shared/bench/peers/hugo-site")
-WORK = Path("/dev/shm/brandgen-serve-bench")
+WORK = Path(os.environ.get("BRANDGEN_SERVE_BENCH_DIR", "/dev/shm/brandgen-serve-bench"))
 KINDS = ("body", "title", "template", "css")
 READY_SECONDS = 1800.0
 EDIT_SECONDS = 120.0
@@ -171,13 +172,14 @@ def p90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
-def run(sizes: list[int], edits: int, kinds: tuple[str, ...] = KINDS) -> dict[str, object]:
+def run(sizes: list[int], edits: int, kinds: tuple[str, ...] = KINDS, hugo_too: bool = True
+        ) -> dict[str, object]:
     results: dict[str, object] = {"load_before": os.getloadavg()[0], "sizes": {}}
     for n in sizes:
         root = corpus(n)
         brandgen, cold = start_brandgen(root)
         print(f"N={n}: brandgen's first (cold) build {cold:.1f} s", flush=True)
-        hugo = start_hugo(root)
+        hugo = start_hugo(root) if hugo_too else None
         tools = [t for t in (brandgen, hugo) if t is not None]
         samples: dict[str, dict[str, list[float]]] = {t.name: {k: [] for k in kinds}
                                                       for t in tools}
@@ -225,8 +227,9 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--no-hugo", action="store_true", help="measure brandgen alone")
     args = parser.parse_args()
-    results = run(args.sizes, args.edits, tuple(args.kinds))
+    results = run(args.sizes, args.edits, tuple(args.kinds), not args.no_hugo)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     print(table(results))

@@ -328,7 +328,9 @@ def test_builder_rewrites_base_url_and_keeps_the_last_good_build(
 
     (root / POST).write_text(GOOD_POST.replace("Hi there", "Hi again"))
     fixed = builder.rebuild([("content", root / POST)])
-    assert fixed.epoch == bad.epoch + 1 and not fixed.errors and not fixed.overlay
+    # one epoch for the pages, one more for the feed and sitemap made after publishing
+    assert fixed.epoch == bad.epoch + 2 and not fixed.errors and not fixed.overlay
+    assert fixed.changed == {"/brand/feed.xml", "/brand/llms.txt"}
     assert b"Hi again" in fixed.public["blog/hello/index.html"]
     out = capsys.readouterr().out
     assert out.startswith("Rebuilt in ") and f" s ({POST}; " in out
@@ -359,7 +361,7 @@ def test_a_failing_first_build_serves_the_overlay_page(make_site: SiteMaker,
 
 def test_builder_survives_a_bug_in_brandgen(make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    def boom(*args: object) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr(state_module.IncrementalSite, "rebuild", boom)

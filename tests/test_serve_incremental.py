@@ -3,7 +3,9 @@ what `brandgen build` renders from the same files, byte for byte. In-process, no
 
 from __future__ import annotations
 
+import io
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -11,9 +13,11 @@ import pytest
 
 from brandgen.build import BuildResult
 from brandgen.bundled import BUNDLED_THEMES
-from brandgen.errors import BuildError
+from brandgen.errors import BuildError, SourceError
 from brandgen.serve.deps import WHOLE, template_reads
-from brandgen.serve.incremental import Built, IncrementalSite
+from brandgen.serve.incremental import Built, IncrementalSite, _Later
+from brandgen.serve.lazy import LazyFiles, Withheld
+from brandgen.serve.state import Builder, SiteState
 from brandgen.serve.watch import Change, classify_change
 from tests.conftest import NOW, SiteMaker, render
 
@@ -153,8 +157,11 @@ def assert_same(built: Built, reference: BuildResult) -> None:
         sorted(w.format() for w in reference.warnings)
 
 
-@pytest.mark.parametrize("seed", [7, 2026, 11, 404])
-def test_random_edits_serve_what_build_writes(make_site: SiteMaker, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "lazy"), [(7, False), (2026, False), (11, True),
+                                            (404, True), (5, True)])
+def test_random_edits_serve_what_build_writes(make_site: SiteMaker, seed: int, lazy: bool
+                                              ) -> None:
+    """`lazy`: as the server rebuilds, one page read (rendered on request) before finish()."""
     rng = random.Random(seed)
     root = make_site({"brandgen.yaml": "base_url: https://ada.github.io/brand/\n"
                                        "posts_per_page: 2\n",
@@ -169,8 +176,13 @@ def test_random_edits_serve_what_build_writes(make_site: SiteMaker, seed: int) -
     ops = rng.sample(OPS, len(OPS)) + rng.choices(OPS, k=12)  # each kind at least once
     for step, op in enumerate(ops):
         done.append(edit(rng, src, step, op))
+        early: dict[str, bytes] = {}
         try:
-            built = site.rebuild(src.changes, NOW)
+            built = site.rebuild(src.changes, NOW, lazy=lazy)
+            pages = sorted(name for name in built.public if name.endswith(".html"))
+            for name in random.Random(step).sample(pages, 2):  # not rng: the same edits
+                early[name] = built.public[name]
+            built.finish()
         except BuildError as e:  # a link to a deleted post: the build must fail the same way
             with pytest.raises(BuildError) as reference:
                 render(root, base_url=built.config.base_url)
@@ -179,9 +191,92 @@ def test_random_edits_serve_what_build_writes(make_site: SiteMaker, seed: int) -
             continue
         finally:
             src.changes = []
-        assert_same(built, render(root, base_url=built.config.base_url))
+        reference_build = render(root, base_url=built.config.base_url)
+        assert_same(built, reference_build)
+        assert {name: reference_build.public[name] for name in early} == early
     assert set(OPS) - {"delete"} <= set(done)
     assert failed < len(ops) // 2
+
+
+def plain_post(title: str, day: int) -> str:
+    return f"---\ntitle: {title}\ndate: 2026-01-0{day}\ntags: [python]\n---\n\nText {day}.\n"
+
+
+def test_a_lazy_rebuild_keeps_its_own_snapshot(make_site: SiteMaker) -> None:
+    post = "content/posts/2026-01-02-p2.md"
+    root = make_site({f"content/posts/2026-01-0{d}-p{d}.md": plain_post(f"P{d}", d)
+                      for d in range(1, 6)})
+    site, src = IncrementalSite(root, LOCAL), Sources(root)
+    site.rebuild([], NOW)
+    src.write(post, (root / post).read_text().replace("title: P2", "title: Edition one"))
+    first = site.rebuild(src.changes, NOW, lazy=True)
+    src.changes = []
+    assert "blog/p2/index.html" in first.public and first.rendered > 0
+    assert "blog/p2/index.html" in first.announced  # told to browsers before it is rendered
+    reference = render(root, base_url=first.config.base_url)
+
+    src.write(post, (root / post).read_text().replace("Edition one", "Edition two"))
+    second = site.rebuild(src.changes, NOW, lazy=True)  # before anything of `first` was read
+    # `first` still answers with its own sources' pages, never a mix with the second's.
+    assert {name: first.public[name] for name in first.public} == reference.public
+    assert b"Edition two" in second.public["blog/index.html"]
+    assert b"Edition two" not in first.public["blog/index.html"]
+    assert_same(second, render(root, base_url=second.config.base_url))
+
+
+def test_a_lazy_rebuild_that_fails_its_checks_is_undone(make_site: SiteMaker,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    post = "content/posts/2026-01-02-p2.md"
+    root = make_site({f"content/posts/2026-01-0{d}-p{d}.md": plain_post(f"P{d}", d)
+                      for d in range(1, 4)})
+    state = SiteState()
+    builder = Builder(root, state, port=8123, today=NOW.date(), out=io.StringIO(),
+                      err=io.StringIO())
+    good = builder.rebuild()
+    (root / post).write_text(plain_post("Leaky", 2))
+    monkeypatch.setattr(_Later, "checked", lambda self, name, make: leaky(name))
+    bad = builder.rebuild([("content", root / post)])
+    assert bad.errors and bad.errors[0].message == "private text"
+    assert bad.public is good.public  # the pages of the failed rebuild are gone again
+    assert builder.site is not None and builder.site._pending  # and it is redone next time
+    monkeypatch.undo()
+    (root / post).write_text(plain_post("Fine", 2))
+    fixed = builder.rebuild([("content", root / post)])
+    assert not fixed.errors and b"Fine" in fixed.public["blog/p2/index.html"]
+    assert builder.site is not None and builder.site._last is not None
+    assert_same(builder.site._last, render(root, base_url=builder.site._last.config.base_url))
+
+
+def leaky(name: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        raise BuildError([SourceError("private text", f"site/public/{name}")])
+    return make
+
+
+def test_lazy_files_make_each_file_once_and_withhold_failures() -> None:
+    made: list[str] = []
+
+    def maker(name: str) -> Callable[[], bytes]:
+        def make() -> bytes:
+            made.append(name)
+            if name == "bad.html":
+                raise Withheld(name)
+            return name.encode()
+        return make
+
+    files = LazyFiles({"a.html": b"a"}, {n: maker(n) for n in ("b.html", "bad.html", "c.xml")})
+    assert list(files) == ["a.html", "b.html", "bad.html", "c.xml"] and len(files) == 4
+    assert "bad.html" in files and "nope" not in files
+    assert files["b.html"] == b"b.html" and files["b.html"] == b"b.html"
+    with pytest.raises(KeyError):
+        files["bad.html"]
+    with pytest.raises(KeyError):
+        files["bad.html"]  # not made again
+    assert files.pending == {"c.xml"}
+    assert files.complete() == ({"a.html": b"a", "b.html": b"b.html", "c.xml": b"c.xml"},
+                                {"bad.html"})
+    assert made == ["b.html", "bad.html", "c.xml"]
 
 
 def test_a_failed_rebuild_is_redone_with_the_next_change(make_site: SiteMaker) -> None:

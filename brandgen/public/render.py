@@ -87,9 +87,10 @@ def _common(site: Site, images: Mapping[str, ImageSet]) -> dict[str, object]:
 
 
 def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output],
-                  images: Mapping[str, ImageSet]) -> tuple[dict[str, bytes], list[SourceError]]:
+                  images: Mapping[str, ImageSet], common: dict[str, object] | None = None
+                  ) -> tuple[dict[str, bytes], list[SourceError]]:
     """Pages of `outputs`; a template error is reported once per template, with its line."""
-    common = _common(site, images)
+    common = common if common is not None else _common(site, images)
     files: dict[str, bytes] = {}
     errors: list[SourceError] = []
     failed: set[str] = set()
@@ -105,6 +106,14 @@ def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output]
             continue
         files[site.routes[out.route].file] = html.encode()
     return files, errors
+
+
+def page_renderer(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet]
+                  ) -> Callable[[Sequence[Output]], tuple[dict[str, bytes], list[SourceError]]]:
+    """Renders some outputs of `site` at a time (the dev server's pages on request), with the
+    template globals made once: the same bytes as render_pages."""
+    common = _common(site, images)
+    return lambda outputs: _render_range(site, env, outputs, images, common)
 
 
 # What forked page renderers inherit: set just before the pool forks, cleared after.
@@ -178,20 +187,28 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
 
 def site_files(site: Site, env: jinja2.Environment, problems: Problems) -> dict[str, bytes]:
     """The files made from the whole site rather than one output: feed, sitemap, CV PDF..."""
-    files: dict[str, bytes] = {}
-    files["feed.xml"] = atom_feed(site)
-    files["sitemap.xml"] = sitemap(site)
-    files["robots.txt"] = robots_txt(site)
-    files["resume.json"] = resume_json(site)
+    return {name: make() for name, make in site_file_makers(site, env, problems).items()}
+
+
+def site_file_makers(site: Site, env: jinja2.Environment, problems: Problems
+                     ) -> dict[str, Callable[[], bytes]]:
+    """site_files, each file as a function that makes it (the dev server makes some only
+    when asked for); what reports problems (the CV PDF) is made now."""
     pdf = cv_pdf(site, env, problems)
+    makers: dict[str, Callable[[], bytes]] = {
+        "feed.xml": lambda: atom_feed(site),
+        "sitemap.xml": lambda: sitemap(site),
+        "robots.txt": lambda: robots_txt(site),
+        "resume.json": lambda: resume_json(site),
+    }
     if pdf is not None:
-        files["cv.pdf"] = pdf
-    files["llms.txt"] = llms_txt(site, pdf is not None)
-    files[".nojekyll"] = b""
-    files["assets/syntax.css"] = syntax_css().encode()
-    files["assets/favicon.svg"] = favicon_svg(site.content.profile.name,
-                                              site.config.accent).encode()
-    return files
+        makers["cv.pdf"] = lambda: pdf
+    makers["llms.txt"] = lambda: llms_txt(site, pdf is not None)
+    makers[".nojekyll"] = lambda: b""
+    makers["assets/syntax.css"] = lambda: syntax_css().encode()
+    makers["assets/favicon.svg"] = lambda: favicon_svg(site.content.profile.name,
+                                                       site.config.accent).encode()
+    return makers
 
 
 def accent_css(accent: str | None) -> Markup:

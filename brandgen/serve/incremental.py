@@ -17,8 +17,9 @@ privacy scan on changed files (all files when the private strings change).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.load import load_content
 from brandgen.markdown import ImageRenderer, RenderedDoc
 from brandgen.model import Content, Post
-from brandgen.privacy import PrivacyScan, leak_errors, record_texts
+from brandgen.privacy import Leak, PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import (
     AssemblyMemo,
     assemble_site,
@@ -42,8 +43,8 @@ from brandgen.public.assemble import (
     published_posts,
     site_documents,
 )
-from brandgen.public.render import render_pages, site_files
-from brandgen.public.views import Site
+from brandgen.public.render import page_renderer, render_pages, site_file_makers
+from brandgen.public.views import Output, Site
 from brandgen.responsive import ImageSet, markdown_renderer, responsive_images
 from brandgen.routes import Routes, plan_routes
 from brandgen.serve.cards import CardMemo
@@ -55,35 +56,60 @@ from brandgen.serve.deps import (
     stale_outputs,
     template_reads,
 )
+from brandgen.serve.lazy import LazyFiles, Withheld
 from brandgen.serve.posts import reload_posts, routes_key
 from brandgen.serve.watch import Change
 from brandgen.themes import Theme, find_theme, make_environment
 from brandgen.typography import markdown_settings
 from brandgen.urls import Urls
 
+# Whole-site files no page uses (a changed one never reloads a page): made after publishing.
+LATER_FILES = frozenset({"feed.xml", "sitemap.xml", "llms.txt"})
 FEW_DOCS = 64  # fewer Markdown misses render without opening the disk cache
 
 
 @dataclass
 class Built:
-    """One successful rebuild: every output in memory, and what changed since the last."""
+    """One successful rebuild: every output in memory, and what changed since the last.
+
+    A rebuild in lazy mode returns before the pages that changed are rendered: `public`
+    makes them when read, `announced` names them (with every file known to have changed),
+    and `finish()` renders the rest and runs their checks; `changed` is exact after it."""
 
     config: SiteConfig
-    public: dict[str, bytes]
+    public: Mapping[str, bytes]
     private: dict[str, bytes]
     build_warnings: list[SourceError]  # the stages' own; the link check's come on demand
-    changed: frozenset[str]  # public files added, changed or removed
+    announced: frozenset[str]  # files that changed or may have (pages not rendered yet);
+    # not the LATER_FILES, which no page shows: changed ones are told after finish()
     private_changed: frozenset[str]
-    rendered: int  # pages rendered this time
+    rendered: int  # pages rendered (or to be rendered on request) this time
     timings: dict[str, float] = field(default_factory=dict)
     link_check: Callable[[], list[SourceError]] = list
+    finisher: Callable[[], frozenset[str]] | None = None  # raises BuildError
     _links: list[SourceError] | None = field(default=None, repr=False)
+    _changed: frozenset[str] | None = field(default=None, repr=False)
+
+    def finish(self) -> None:
+        """Render what was left for later and check it; raises BuildError (the server then
+        keeps the build before this one, like any failed rebuild)."""
+        if self._changed is None:
+            finisher, self.finisher = self.finisher, None
+            self._changed = finisher() if finisher is not None else self.announced
+
+    @property
+    def changed(self) -> frozenset[str]:
+        """Public files added, changed or removed (after finish())."""
+        self.finish()
+        assert self._changed is not None
+        return self._changed
 
     @property
     def warnings(self) -> list[SourceError]:
         """Every warning of the rebuild; the link check (warnings only, it never stops a
         build) runs on first use, so the server can publish the pages before it."""
         if self._links is None:
+            self.finish()
             self._links = self.link_check()
         return self.build_warnings + self._links
 
@@ -172,8 +198,16 @@ class IncrementalSite:
             self._blobs[name] = MemoryBlobs(inner)
         return self._blobs[name]
 
-    def rebuild(self, changes: Iterable[Change], now: dt.datetime) -> Built:
-        """Apply the changes (and those of failed rebuilds before); raises BuildError."""
+    def rebuild(self, changes: Iterable[Change], now: dt.datetime, lazy: bool = False
+                ) -> Built:
+        """Apply the changes (and those of failed rebuilds before); raises BuildError.
+
+        `lazy`: after a content edit, leave the changed pages to be rendered on request or
+        by `Built.finish()`, which the caller must call before serving the next rebuild."""
+        if self._last is not None:
+            with contextlib.suppress(BuildError):  # then its state was rolled back and its
+                self._last.finish()  # changes kept: redone here
+        changes = list(changes)
         self._pending.update(changes)
         # content/static/ is content (listings, image sizes); a theme's static/ is not.
         kinds = {"site-static" if kind == "static" and path.is_relative_to(self.root / "content")
@@ -216,6 +250,10 @@ class IncrementalSite:
         timer.run("markdown", lambda: self._render_docs(config, docs))
         key = (content, routes, env, self._images, today, published)
         last = self._generated
+        lazy_pages: dict[str, Output] = {}
+        makers: dict[str, Callable[[], bytes]] = {}
+        renderer: Callable[[Sequence[Output]], tuple[dict[str, bytes], list[SourceError]]] \
+            | None = None
         if last is not None and all(a is b for a, b in zip(last[0][:4], key[:4], strict=True)) \
                 and last[0][4:] == key[4:]:
             # Nothing the pages are made of changed (a stylesheet, a private file): reuse.
@@ -233,40 +271,115 @@ class IncrementalSite:
                 site, self.blobs("social")))
             shared = shared_key(site, self._reads, images)
             stale = stale_outputs(site, self._pages, shared == self._shared)
+            # Pages are left for later only after a content edit: a template edit can fail
+            # in any page, and the build then reports its first error per template.
+            lazy = lazy and bool(self._pages) and not kinds & {"config", "template"}
             with timer.stage("render"):
-                fresh = render_pages(replace(site, outputs=tuple(stale)), env, gprob, 1, images)
-                fresh.update(site_files(site, env, gprob))  # every output, not just the stale
+                fresh: dict[str, bytes] = {}
+                if lazy:
+                    lazy_pages = {routes[out.route].file: out for out in stale}
+                    renderer = page_renderer(site, env, images)
+                else:
+                    fresh = render_pages(replace(site, outputs=tuple(stale)), env, gprob, 1,
+                                         images)
+                makers = site_file_makers(site, env, gprob)  # every one, not just the stale
+                fresh.update({name: make() for name, make in makers.items()
+                              if not lazy or name not in LATER_FILES})
+                makers = {name: make for name, make in makers.items()
+                          if lazy and name in LATER_FILES}
             pages = dict(self._pages)
             for out in stale:
                 file = routes[out.route].file
                 if file in fresh:
                     pages[out.route] = PageMemo(out, file, fresh.pop(file))
             pages = {out.route: pages[out.route] for out in site.outputs if out.route in pages}
-            public = {memo.file: memo.data for memo in pages.values()}
+            public = {memo.file: memo.data for memo in pages.values()
+                      if memo.file not in lazy_pages}
             public.update(fresh)
             public.update(cards)
             problems.extend(gprob)
-        generated = (key, (site, dict(public), gprob))
+        generated = {name: data for name, data in public.items()}  # before static files
         public.update(image_files)
         public.update(timer.run("static files", lambda: self._static_files(
             config, theme.static_dirs, content, kinds, problems)))
         problems.raise_if_any()
-        changed = _changed(self._public, public)
         with timer.stage("privacy scan"):
-            self._scan(config, content, site, public, changed, kinds)
-        if self._last is not None:
-            self._last.warnings  # noqa: B018 -- its link check, before this one builds on it
-        names_changed = public.keys() != self._public.keys()
-        built = Built(config, public, private, problems.warnings, changed,
-                      _changed(self._private_files, private), len(stale), timer.timings,
-                      lambda: self._check_links(public, changed, names_changed, site))
-        self._last = built
+            scan = self._privacy(config, content, site, kinds)
+            if scan is not None and scan.key != self._scan_key and (lazy_pages or makers):
+                for name, make in makers.items():  # the private strings changed: scan all
+                    public.setdefault(name, make())
+                if lazy_pages:
+                    assert renderer is not None
+                    done, errors = renderer(list(lazy_pages.values()))
+                    for error in errors:
+                        problems.add(error)
+                    problems.raise_if_any()
+                    public.update(done)
+                    generated.update(done)
+                    for name, out in lazy_pages.items():
+                        pages[out.route] = PageMemo(out, name, done[name])
+                generated.update({n: public[n] for n in makers})
+                lazy_pages, makers = {}, {}
+            self._scan(scan, public, _changed(self._public, public))
+        after = _Later(scan)
+        lazy_pages = {name: out for name, out in lazy_pages.items() if name not in public}
+        later = {name: after.checked(name, make) for name, make in makers.items()
+                 if name not in public}
+        if renderer is not None:
+            later.update({name: after.checked(name, _page_maker(out, name, renderer, after))
+                          for name, out in lazy_pages.items()})
+        files = LazyFiles(public, later)
+        names_changed = files.keys() != self._public.keys()
+        undo = (self.config, self._pages, self._shared, self._generated, self._public,
+                self._private_files, self._scan_key, self._last)
+        built = Built(config, files, private, problems.warnings,
+                      (_changed(self._public, public) - later.keys()) | frozenset(lazy_pages),
+                      _changed(self._private_files, private), len(stale), timer.timings)
+        built.link_check = lambda: self._check_links(files, built.changed, names_changed, site)
         # Committed only now: a failed rebuild leaves the last good state to compare with.
         self.config, self._pages, self._shared = config, pages, shared
-        self._generated = generated
+        self._generated = (key, (site, generated, gprob))
         self._public, self._private_files = public, private
+        self._scan_key = scan.key if scan is not None else self._scan_key
         self._pending.clear()
+        self._last = built
+        if later:
+            def render_all(into: Problems) -> None:
+                render_pages(replace(site, outputs=tuple(lazy_pages.values())), env, into, 1,
+                             images)
+            built.finisher = lambda: self._finish(files, after, lazy_pages, undo, changes,
+                                                  render_all)
         return built
+
+    def _finish(self, files: LazyFiles, lazy: _Later, lazy_pages: Mapping[str, Output],
+                undo: tuple[object, ...], changes: list[Change],
+                render_all: Callable[[Problems], None]) -> frozenset[str]:
+        """Built.finish of a lazy rebuild: the files left for later made and checked, the
+        memos completed; on an error the state before the rebuild is restored."""
+        old_public = undo[4]
+        assert isinstance(old_public, dict)
+        try:
+            made, withheld = files.complete()
+            if lazy.failed:  # a template error: the build's own words, in the build's order
+                problems = Problems()
+                render_all(problems)
+                problems.raise_if_any()
+            if lazy.leaks:
+                raise BuildError(leak_errors(sorted(set(lazy.leaks), key=lambda leak: (
+                    leak.output, leak.text)), "site/public"))
+            assert not withheld, withheld
+        except BuildError:
+            (self.config, self._pages, self._shared, self._generated, self._public,
+             self._private_files, self._scan_key, self._last) = undo  # type: ignore[assignment]
+            self._pending.update(changes)
+            raise
+        for name, out in lazy_pages.items():
+            self._pages[out.route] = PageMemo(out, name, made[name])
+        assert self._generated is not None
+        generated = self._generated[1][1]
+        generated.update({name: made[name] for name in files.keys() - self._public.keys()})
+        self._public = made
+        return _changed(old_public, made)
 
     def _image_renderer(self, images: dict[str, ImageSet], routes: Routes) -> ImageRenderer:
         """One renderer while the images and URLs are equal (it reads nothing else): the
@@ -366,22 +479,58 @@ class IncrementalSite:
             self._links.pop(name, None)
         return [w for name in pages for w in self._link_warnings[name]]
 
-    def _scan(self, config: SiteConfig, content: Content, site: object,
-              public: dict[str, bytes], changed: frozenset[str], kinds: set[str]) -> None:
+    def _privacy(self, config: SiteConfig, content: Content, site: Site, kinds: set[str]
+                 ) -> PrivacyScan | None:
+        """The privacy scan of this rebuild, or None when nothing private has text."""
         if self._secrets is None or "private" in kinds:
             self._secrets = private_side.private_strings(config, Problems())
         if not self._secrets:
-            return
-        posts, pages = site.posts, site.pages  # type: ignore[attr-defined]
+            return None
+        posts, pages = site.posts, site.pages
         published = record_texts(replace(content, posts=tuple(p.post for p in posts)),
                                  [p.text for p in posts], [p.text for p in pages])
-        scan = PrivacyScan(self._secrets, published)
+        return PrivacyScan(self._secrets, published)
+
+    def _scan(self, scan: PrivacyScan | None, public: Mapping[str, bytes],
+              changed: frozenset[str]) -> None:
+        if scan is None:
+            return
         todo = public if scan.key != self._scan_key else {
             name: public[name] for name in changed if name in public}
         leaks = scan.scan(todo)
         if leaks:
             raise BuildError(leak_errors(leaks, "site/public"))
-        self._scan_key = scan.key
+
+
+class _Later:
+    """What the files made after publishing found: they are withheld, not served."""
+
+    def __init__(self, scan: PrivacyScan | None) -> None:
+        self.scan = scan
+        self.failed = False  # a template error
+        self.leaks: list[Leak] = []
+
+    def checked(self, name: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+        def made() -> bytes:
+            data = make()
+            leaks = self.scan.scan({name: data}) if self.scan is not None else []
+            if leaks:
+                self.leaks.extend(leaks)
+                raise Withheld(name)
+            return data
+        return made
+
+
+def _page_maker(out: Output, name: str, renderer: Callable[
+        [Sequence[Output]], tuple[dict[str, bytes], list[SourceError]]], later: _Later
+                ) -> Callable[[], bytes]:
+    def make() -> bytes:
+        files, errors = renderer([out])
+        if errors or name not in files:
+            later.failed = True
+            raise Withheld(name)
+        return files[name]
+    return make
 
 
 def _changed(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> frozenset[str]:

@@ -121,7 +121,11 @@ def lookup(files: Mapping[str, bytes], rel: str, prefix: str, snapshot: Snapshot
         return text(404, "Not found (the build failed)")
     name = rel + "index.html" if rel == "" or rel.endswith("/") else rel
     if name in files:
-        return page(200, name, files[name], snapshot, prefix)
+        try:
+            data = files[name]
+        except KeyError:  # made on request, and it failed: the overlay follows at once
+            return text(503, "This page could not be built: see the errors brandgen prints")
+        return page(200, name, data, snapshot, prefix)
     if rel + "/index.html" in files:
         return redirect(prefix + rel + "/")
     return not_found(snapshot)

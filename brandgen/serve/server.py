@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import gc
 import socket
 import sys
 import threading
@@ -23,6 +24,9 @@ from brandgen.serve.watch import Change, Watcher
 
 HOST = "127.0.0.1"  # never anything else: the dashboard is served because this is loopback
 HEARTBEAT_SECONDS = 15.0
+# Every this many rebuilds the garbage collector looks at the whole heap again (in the idle
+# time after a rebuild): the frozen objects' reference cycles are freed then.
+FULL_COLLECT_EVERY = 16
 QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 
 
@@ -167,6 +171,7 @@ class DevServer:
         self.builder: Builder | None = None
         self.watcher: Watcher | None = None
         self._thread: threading.Thread | None = None
+        self._rebuilds = 0
 
     @property
     def url(self) -> str:
@@ -185,6 +190,7 @@ class DevServer:
         self.builder = Builder(self.root, self.state, self.httpd.port, self.drafts,
                                self.base_url, self.today, self.verbose, self._out, self._err)
         self.builder.rebuild()
+        self._settle()
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="brandgen-http",
                                         kwargs={"poll_interval": 0.1}, daemon=True)
         self._thread.start()
@@ -197,6 +203,18 @@ class DevServer:
         self.builder.rebuild(changes)
         if self.state.snapshot.base_path != before:
             print(f"The base path changed: now serving {self.url}", file=self._out, flush=True)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Keep the collector's full passes off the next rebuild: the kept state (hundreds of
+        MB at 4000 posts) is frozen, so a rebuild's collections look at its own objects
+        only; every FULL_COLLECT_EVERY rebuilds, now that the server is idle, it looks at
+        everything (one full pass cost 150-250 ms inside every other rebuild)."""
+        self._rebuilds += 1
+        if self._rebuilds % FULL_COLLECT_EVERY == 1:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
 
     def stop(self) -> None:
         """Stop watching and serving; returns when every thread it started has ended."""
@@ -209,6 +227,7 @@ class DevServer:
                 self._thread.join()
             self.httpd.close_connections()
             self.httpd.server_close()  # joins the request threads
+        gc.unfreeze()
 
 
 def bind_error(port: int, e: OSError) -> str:

@@ -98,6 +98,13 @@ class SiteState:
                                      errors=errors, overlay=overlay,
                                      changed=frozenset() if old.has_build else None))
 
+    def restore(self, good: Snapshot, changed: frozenset[str]) -> Snapshot:
+        """The pages of `good` again (a rebuild published too early failed its checks);
+        `changed`: the URLs that rebuild had announced."""
+        old = self._snapshot
+        return self._publish(replace(good, epoch=old.epoch + 1, instance=old.instance,
+                                     changed=changed if good.has_build else None))
+
     def changes_since(self, epoch: int) -> frozenset[str] | None:
         """The URLs changed after `epoch` up to now; None when not known (reload all)."""
         with self._changed:
@@ -164,8 +171,23 @@ class Builder:
         start = time.perf_counter()
         reason = None if changes is None else describe(changes, self.root)
         assert self.site is not None
+        before = self.state.snapshot
         try:
-            result = self.site.rebuild(changes or [], self.now())
+            # After an edit, publish before the changed pages are rendered: a request renders
+            # its own page, finish() the rest and checks them.
+            result = self.site.rebuild(changes or [], self.now(), lazy=changes is not None)
+            base_path = result.config.base_path
+            announced = changed_urls(result.announced, result.private_changed, base_path)
+            self.state.publish_good(result.public, result.private, base_path, announced)
+            try:
+                result.finish()
+            except BuildError:
+                self.state.restore(before, announced)  # the pages served meanwhile go away
+                raise
+            late = result.changed - result.announced  # a feed, the sitemap: told now
+            if late:
+                self.state.publish_good(result.public, result.private, base_path,
+                                        changed_urls(late, (), base_path))
         except BuildError as e:
             errors = tuple(e.errors)
         except Exception as e:  # a bug in brandgen must not take the server down
@@ -177,10 +199,7 @@ class Builder:
             self.site = IncrementalSite(self.root, self.site.local_url, drafts=self.drafts,
                                         base_url=self.base_url)  # start over from the files
         else:
-            base_path = result.config.base_path
-            snapshot = self.state.publish_good(
-                result.public, result.private, base_path,
-                changed_urls(result.changed, result.private_changed, base_path))
+            snapshot = self.state.snapshot
             self._report_warnings(result.warnings)
             seconds = time.perf_counter() - start
             if reason is None:
