@@ -4,6 +4,7 @@ order, as parsing them one by one here (a file with any message is parsed again 
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,18 @@ def _load(root: Path, jobs: int) -> tuple[tuple[object, ...], list[str], list[st
     return posts, [e.format() for e in problems.errors], [w.format() for w in problems.warnings]
 
 
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist runs a thread beside each test, so the fork would be refused; the
+    forked workers never touch it."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
 def test_forked_parse_gives_the_same_posts_and_messages(
         make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_site(FILES)
     alone = _load(root, 1)
     monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
+    single_threaded(monkeypatch)
     monkeypatch.setattr(documents, "_CHUNK", 7)
     ready = documents.parse_clean(root, [(rel, (root / rel).read_text()) for rel in FILES],
                                   "Europe/Berlin", 2)
@@ -59,4 +67,5 @@ def test_small_sites_and_one_job_parse_here(make_site: SiteMaker,
     assert documents.parse_clean(root, todo, "UTC", 1) == {}
     assert documents.parse_clean(root, todo, "UTC", 2) == {}  # below PARALLEL_POSTS
     monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
+    single_threaded(monkeypatch)
     assert len(documents.parse_clean(root, todo, "UTC", 2)) == len(FILES) - 3

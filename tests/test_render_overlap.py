@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 
 import pytest
 
@@ -15,6 +16,12 @@ from tests.test_engine import POSTS
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers: Linux only")
 MANY = {**POSTS, **{f"content/posts/2026-02-{i + 1:02d}-n{i}.md":
                     f"---\ntitle: N{i}\ntags: [x]\n---\nBody {i}.\n" for i in range(12)}}
+
+
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist runs a thread beside each test, so the fork would be refused; the
+    forked workers never touch it."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
 
 
 def test_site_files_made_while_pages_render_are_the_same(
@@ -31,6 +38,7 @@ def test_site_files_made_while_pages_render_are_the_same(
 
     monkeypatch.setattr(render_module, "site_files", site_files)
     monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
     forked = render(root, jobs=2, cache=False)
     assert calls == []  # made in a worker
     assert dict(forked.public) == dict(alone.public)
@@ -46,5 +54,6 @@ def test_an_error_made_in_the_worker_is_reported_as_in_one_process(
     root = make_site({**MANY, "themes/default/templates/cv.typ": "#let x = (\n"})
     alone = errors_of(root, jobs=1, cache=False)
     monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
     assert errors_of(root, jobs=2, cache=False) == alone
     assert any("cv.pdf" in e for e in alone)
