@@ -157,7 +157,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
         raise BuildError(problems.errors)
     # A build refused for where it would write leaves no trace, not even a cache.
     cache = open_cache(config.root, options.cache and not misplaced)  # closed on return
-    content = timer.run("read content", lambda: load_content(config, problems, cache))
+    content = timer.run("read content", lambda: load_content(config, problems, cache,
+                                                                  options.jobs))
     today = local_today(options.now, config.timezone)
     # The private side is validated before rendering so one run reports every error.
     private = timer.run("private dashboard", lambda: private_side.build_private(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import re
+import sys
+import threading
 import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,16 +99,56 @@ def _instant(value: object, timezone: str) -> dt.datetime | None:
 
 
 def load_posts(root: Path, problems: Problems, timezone: str = "UTC",
-               cache: Cache | None = None, statics: frozenset[str] = frozenset()
-               ) -> tuple[Post, ...]:
-    """content/posts/*.md, newest first; unchanged files come from the cache."""
+               cache: Cache | None = None, statics: frozenset[str] = frozenset(),
+               jobs: int = 1) -> tuple[Post, ...]:
+    """content/posts/*.md, newest first; unchanged files come from the cache, and with
+    `jobs` > 1 many new ones are parsed in forked processes (the same posts either way)."""
 
     def parse(path: Path, rel: str, text: str, seen: dict[str, str]) -> Post | None:
         return parse_post(root, path, rel, text, problems, timezone, seen)
 
-    posts = load_posts_cached(root, problems, timezone, statics, cache, parse)
+    def prefetch(todo: list[tuple[str, str]]) -> dict[str, Post]:
+        return parse_clean(root, todo, timezone, jobs)
+
+    posts = load_posts_cached(root, problems, timezone, statics, cache, parse, prefetch)
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return tuple(posts)
+
+
+# What forked post parsers inherit: set just before the pool forks, cleared after.
+_FORKED: tuple[Path, list[tuple[str, str]], str] | None = None
+PARALLEL_POSTS = 500  # below this, forking costs more than parsing here
+_CHUNK = 100
+
+
+def _parse_chunk(bounds: tuple[int, int]) -> list[tuple[str, Post]]:
+    assert _FORKED is not None, "only called in a forked worker"
+    root, todo, timezone = _FORKED
+    done: list[tuple[str, Post]] = []
+    for rel, text in todo[bounds[0]:bounds[1]]:
+        quiet = Problems()  # a file with any message is parsed again in order, in the parent
+        post = parse_post(root, root / rel, rel, text, quiet, timezone, {})
+        if post is not None and not quiet.errors and not quiet.warnings:
+            done.append((rel, post))
+    return done
+
+
+def parse_clean(root: Path, todo: list[tuple[str, str]], timezone: str, jobs: int
+                ) -> dict[str, Post]:
+    """The posts of (rel, text) pairs that parse without a message, by forked workers; {}
+    where forking is not worth it or not safe (not Linux, another thread running)."""
+    global _FORKED
+    if not (jobs > 1 and len(todo) >= PARALLEL_POSTS and sys.platform == "linux"
+            and threading.active_count() == 1):
+        return {}
+    bounds = [(i, min(i + _CHUNK, len(todo))) for i in range(0, len(todo), _CHUNK)]
+    _FORKED = (root, todo, timezone)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_parse_chunk, bounds, chunksize=1)
+    finally:
+        _FORKED = None
+    return {rel: post for part in parts for rel, post in part}
 
 
 def parse_post(root: Path, path: Path, rel: str, text: str, problems: Problems,

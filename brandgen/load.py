@@ -216,8 +216,10 @@ def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tup
     return tuple(projects)
 
 
-def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = None) -> Content:
-    """Every public source, validated; errors are collected, never raised here."""
+def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = None,
+                 jobs: int = 1) -> Content:
+    """Every public source, validated; errors are collected, never raised here. With
+    `jobs` > 1 many new posts are parsed in forked processes (the same content)."""
     root = config.root
     profile = load_profile(root, problems)
     skills, known = load_skills(root, problems)
@@ -235,6 +237,6 @@ def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = N
         degrees=degrees,
         certifications=certs,
         projects=load_projects(root, problems, known),
-        posts=load_posts(root, problems, config.timezone, cache, statics),
+        posts=load_posts(root, problems, config.timezone, cache, statics, jobs),
         pages=load_pages(root, problems),
     )

@@ -36,6 +36,9 @@ _HERE = Path(__file__).resolve().parent
 _CODE = ("documents.py", "fields.py", "yamlfile.py", "model.py", "sources.py", "urls.py")
 
 ParsePost = Callable[[Path, str, str, dict[str, str]], "Post | None"]
+# (rel, text) of every file the cache misses -> the posts that parsed with no message at
+# all; a file it leaves out (or whose slug is taken by then) is parsed by ParsePost.
+Prefetch = Callable[[list[tuple[str, str]]], dict[str, Post]]
 
 
 def _fingerprint(timezone: str, statics: frozenset[str]) -> bytes:
@@ -103,9 +106,11 @@ def _read_index(cache: Cache, key: str) -> dict[str, tuple[StatKey, str]]:
 
 
 def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: frozenset[str],
-                      cache: Cache | None, parse: ParsePost) -> list[Post]:
+                      cache: Cache | None, parse: ParsePost, prefetch: Prefetch | None = None
+                      ) -> list[Post]:
     """Every post of content/posts/ in file-name order; `parse(path, rel, text, seen)`
-    parses one file (reporting problems, recording its slug in `seen`)."""
+    parses one file (reporting problems, recording its slug in `seen`); `prefetch` may
+    parse the misses ahead, all at once (in other processes)."""
     taken = time.time_ns()  # before the listing: a later edit is newer than this
     listing = _listing(root)
     fingerprint = _fingerprint(timezone, statics) if cache is not None else b""
@@ -125,6 +130,8 @@ def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: fr
             files.append((rel, st, _key(fingerprint, rel, text) if cache else "", text))
     hits = cache.get_many("posts", sorted({key for _, _, key, _ in files})) \
         if cache is not None else {}
+    ready = prefetch([(rel, text) for rel, _, key, text in files
+                      if text is not None and key not in hits]) if prefetch else {}
     posts: list[Post] = []
     fresh: dict[str, bytes] = {}
     seen: dict[str, str] = {}
@@ -143,7 +150,11 @@ def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: fr
         else:
             assert text is not None
             before = len(problems.errors) + len(problems.warnings)
-            post = parse(root / rel, rel, text, seen)
+            post = ready.get(rel)
+            if post is not None and post.slug not in seen:
+                seen[post.slug] = rel  # as parse records it
+            else:
+                post = parse(root / rel, rel, text, seen)
             if post is None:
                 continue
             posts.append(post)

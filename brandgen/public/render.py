@@ -6,6 +6,7 @@ import multiprocessing
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 from xml.sax.saxutils import escape
 
 import jinja2
@@ -108,6 +109,9 @@ def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output]
     return files, errors
 
 
+T = TypeVar("T")
+
+
 def page_renderer(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet]
                   ) -> Callable[[Sequence[Output]], tuple[dict[str, bytes], list[SourceError]]]:
     """Renders some outputs of `site` at a time (the dev server's pages on request), with the
@@ -118,6 +122,7 @@ def page_renderer(site: Site, env: jinja2.Environment, images: Mapping[str, Imag
 
 # What forked page renderers inherit: set just before the pool forks, cleared after.
 _FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet], Sequence[Output]] | None = None
+_SIDE: Callable[[], object] | None = None
 PARALLEL_PAGES = 400  # below this, forking costs more than it saves
 _CHUNK = 64
 
@@ -126,6 +131,11 @@ def _render_chunk(bounds: tuple[int, int]) -> tuple[dict[str, bytes], list[Sourc
     assert _FORKED is not None, "only called in a forked worker"
     site, env, images, outputs = _FORKED
     return _render_range(site, env, outputs[bounds[0]:bounds[1]], images)
+
+
+def _side_task(_: object) -> object:
+    assert _SIDE is not None, "only called in a forked worker"
+    return _SIDE()
 
 
 def _can_fork(jobs: int, count: int) -> bool:
@@ -153,35 +163,55 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: 
                  ) -> dict[str, bytes]:
     """Every HTML page, in `jobs` forked processes for large sites; the same bytes either way.
     With a cache, only pages whose inputs changed are rendered (brandgen/public/pagecache.py)."""
-    global _FORKED
+    return render_pages_and(site, env, problems, lambda: None, jobs, images, cache)[0]
+
+
+def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
+                     side: Callable[[], T], jobs: int = 1,
+                     images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
+                     ) -> tuple[dict[str, bytes], T]:
+    """render_pages, and side() with them: in a forked worker when the pages are, so what
+    it allocates (the CV PDF's library and fonts, ~30 MB) never weighs on this process;
+    its result must pickle."""
+    global _FORKED, _SIDE
     images = images or {}
     cached = page_cache(site, env, images, cache)
     outputs = cached.misses(site.outputs)
     files: dict[str, bytes] = {}
     if _can_fork(jobs, len(outputs)):
         bounds = [(i, min(i + _CHUNK, len(outputs))) for i in range(0, len(outputs), _CHUNK)]
-        _FORKED = (site, env, images, outputs)
+        _FORKED, _SIDE = (site, env, images, outputs), side
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                extra = pool.map_async(_side_task, [None])  # first: it is the longest task
                 parts = pool.map(_render_chunk, bounds, chunksize=1)
+                made: T = extra.get()[0]  # type: ignore[assignment]
         finally:
-            _FORKED = None
+            _FORKED, _SIDE = None, None
         if not any(errors for _, errors in parts):
             files = {name: data for part, _ in parts for name, data in part.items()}
-            return cached.complete(files)
+            return cached.complete(files), made
         # An error: render again in order here, so each template's error is reported once.
+    else:
+        made = side()
     files, errors = _render_range(site, env, outputs, images)
     for error in errors:
         problems.add(error)
-    return cached.complete(files)
+    return cached.complete(files), made
 
 
 def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
                 images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
                 ) -> dict[str, bytes]:
     """All generated files of the public site (static files are added by the writer)."""
-    files = render_pages(site, env, problems, jobs, images, cache)
-    files.update(site_files(site, env, problems))
+    def whole_site() -> tuple[dict[str, bytes], Problems]:
+        found = Problems()  # reported after the pages', as when made one after the other
+        return site_files(site, env, found), found
+
+    files, (whole, found) = render_pages_and(site, env, problems, whole_site, jobs, images,
+                                             cache)
+    files.update(whole)
+    problems.extend(found)
     return files
 
 

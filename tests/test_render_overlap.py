@@ -1,0 +1,59 @@
+"""The whole-site files (feed, sitemap, CV PDF, llms.txt) are made by a forked worker while
+the others render the pages: the same files and messages as one after the other."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import pytest
+
+from brandgen.public import render as render_module
+from tests.conftest import SiteMaker, errors_of, render
+from tests.test_engine import POSTS
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers: Linux only")
+MANY = {**POSTS, **{f"content/posts/2026-02-{i + 1:02d}-n{i}.md":
+                    f"---\ntitle: N{i}\ntags: [x]\n---\nBody {i}.\n" for i in range(12)}}
+
+
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist runs a thread beside each test, so the fork would be refused; the
+    forked workers never touch it."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+def test_site_files_made_while_pages_render_are_the_same(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site(MANY)
+    alone = render(root, jobs=1, cache=False)
+    calls: list[bool] = []  # in a worker, the call is recorded in the worker's copy only
+    parent = os.getpid()
+    real = render_module.site_files
+
+    def site_files(*args: object) -> dict[str, bytes]:
+        calls.append(os.getpid() == parent)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_module, "site_files", site_files)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
+    forked = render(root, jobs=2, cache=False)
+    assert calls == []  # made in a worker
+    assert dict(forked.public) == dict(alone.public)
+    assert {"feed.xml", "sitemap.xml", "llms.txt"} <= forked.public.keys()
+    assert [w.format() for w in forked.warnings] == [w.format() for w in alone.warnings]
+    render(root, jobs=1, cache=False)
+    assert calls == [True]  # in one process: here
+
+
+
+def test_an_error_made_in_the_worker_is_reported_as_in_one_process(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site({**MANY, "themes/default/templates/cv.typ": "#let x = (\n"})
+    alone = errors_of(root, jobs=1, cache=False)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
+    assert errors_of(root, jobs=2, cache=False) == alone
+    assert any("cv.pdf" in e for e in alone)
