@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import textwrap
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -115,3 +116,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         vnu.stop(Path(folder))
         shutil.rmtree(folder, ignore_errors=True)
         del os.environ[shared_run.RUN_ENV]
+
+
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest-xdist runs a thread beside each test, so the fork would be refused; the
+    forked workers never touch it."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)

@@ -4,7 +4,6 @@ order, as parsing them one by one here (a file with any message is parsed again 
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from brandgen import documents
 from brandgen.documents import load_posts
 from brandgen.errors import Problems
-from tests.conftest import SiteMaker
+from tests.conftest import SiteMaker, single_threaded
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers: Linux only")
 
@@ -34,12 +33,6 @@ def _load(root: Path, jobs: int) -> tuple[tuple[object, ...], list[str], list[st
     problems = Problems()
     posts = load_posts(root, problems, "Europe/Berlin", None, frozenset(), jobs)
     return posts, [e.format() for e in problems.errors], [w.format() for w in problems.warnings]
-
-
-def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pytest-xdist runs a thread beside each test, so the fork would be refused; the
-    forked workers never touch it."""
-    monkeypatch.setattr(threading, "active_count", lambda: 1)
 
 
 def test_forked_parse_gives_the_same_posts_and_messages(

@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 
 import pytest
 
 from brandgen.public import render as render_module
-from tests.conftest import SiteMaker, errors_of, render
+from tests.conftest import SiteMaker, errors_of, render, single_threaded
 from tests.test_engine import POSTS
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers: Linux only")
 MANY = {**POSTS, **{f"content/posts/2026-02-{i + 1:02d}-n{i}.md":
                     f"---\ntitle: N{i}\ntags: [x]\n---\nBody {i}.\n" for i in range(12)}}
-
-
-def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pytest-xdist runs a thread beside each test, so the fork would be refused; the
-    forked workers never touch it."""
-    monkeypatch.setattr(threading, "active_count", lambda: 1)
 
 
 def test_site_files_made_while_pages_render_are_the_same(
