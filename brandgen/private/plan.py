@@ -277,11 +277,10 @@ def alignment(career: Career, content: Content, settings: PrivateSettings, today
     """`done`: ids of goals that reached their target (they need no more evidence)."""
     drafts = sorted((p for p in content.posts if p.draft), key=lambda p: p.slug)
     published = [p for p in content.posts if not p.draft and p.date <= today]
-    months = []
-    for back in range(ALIGNMENT_MONTHS - 1, -1, -1):
-        start = _month_start(today, back)
-        months.append((start, sum(1 for p in published
-                                  if (p.date.year, p.date.month) == (start.year, start.month))))
+    per_month = Counter((p.date.year, p.date.month) for p in published)
+    months = [(start, per_month[start.year, start.month])
+              for back in range(ALIGNMENT_MONTHS - 1, -1, -1)
+              for start in [_month_start(today, back)]]
     recent = sorted((p for p in published
                      if p.date >= today - dt.timedelta(days=ALIGNMENT_DAYS)),
                     key=lambda p: (p.date, p.slug), reverse=True)

@@ -177,7 +177,7 @@ def assemble_site(config: SiteConfig, content: Content, routes: Routes, publishe
                                                False))[0]
                    for r in content.roles if r.summary}
 
-    counts = Counter(t.slug for p in posts for t in set(p.tags))
+    counts = Counter(t.slug for p in posts for t in p.tags)  # a post's tags are unique
     names: dict[str, str] = {}
     for tag in (t for p in posts for t in p.tags):
         names.setdefault(tag.slug, tag.name)  # the newest post's spelling wins

@@ -26,6 +26,7 @@ class CardMemo:
     before: dict[str, Output] = field(default_factory=dict)
     after: dict[str, Output] = field(default_factory=dict)
     files: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    merged: dict[str, bytes] | None = None  # every route's files, sorted by name
     # One for the server's life: its character map and fingerprint are read once (the
     # cmap alone cost ~55 ms in every rebuild that drew a card).
     fonts: Fonts = field(default_factory=Fonts)
@@ -56,20 +57,33 @@ class CardMemo:
         before = {out.route: out for out in todo}
         after = {out.route: out for out in done.outputs}
         outputs = []
-        files: dict[str, bytes] = {}
         for out in site.outputs:
             if out.route in after:
                 self.before[out.route], self.after[out.route] = before[out.route], \
                     after[out.route]
-                self.files[out.route] = made[out.route]
             outputs.append(self.after[out.route])
-            files.update(self.files[out.route])
         routes = {out.route for out in site.outputs}
+        gone = set(self.files) - routes
         for memo in (self.before, self.after, self.files):
-            for route in set(memo) - routes:
-                del memo[route]
+            for route in gone:
+                memo.pop(route, None)
         self.shared = shared
-        return replace(site, outputs=tuple(outputs)), dict(sorted(files.items()))
+        return replace(site, outputs=tuple(outputs)), self._merged(made, bool(gone))
+
+    def _merged(self, made: dict[str, dict[str, bytes]], gone: bool) -> dict[str, bytes]:
+        """Every card file by name, sorted; remade only when a route's file names changed
+        (a rebuild that redraws one card swaps its bytes in a copy)."""
+        renamed = gone or any(self.files.get(route, {}).keys() != files.keys()
+                              for route, files in made.items())
+        self.files.update(made)
+        if renamed or self.merged is None:
+            self.merged = dict(sorted((name, data) for files in self.files.values()
+                                      for name, data in files.items()))
+        elif made:
+            self.merged = dict(self.merged)
+            for files in made.values():
+                self.merged.update(files)
+        return self.merged
 
 
 def _card_key(site: Site, out: Output) -> object:

@@ -264,7 +264,7 @@ class IncrementalSite:
         else:
             gprob = Problems()
             site = timer.run("assemble", lambda: assemble_site(
-                config, content, routes, published, {d: self._docs[d] for d in docs}, today,
+                config, content, routes, published, self._docs, today,
                 gprob, self._image_renderer(images, routes), self._assembly))
             case_clashes(site, gprob)
             site, cards = timer.run("social images", lambda: self._cards.run(
@@ -298,7 +298,7 @@ class IncrementalSite:
             public.update(fresh)
             public.update(cards)
             problems.extend(gprob)
-        generated = {name: data for name, data in public.items()}  # before static files
+        generated = dict(public)  # before static files
         public.update(image_files)
         public.update(timer.run("static files", lambda: self._static_files(
             config, theme.static_dirs, content, kinds, problems)))
@@ -323,11 +323,14 @@ class IncrementalSite:
             self._scan(scan, public, _changed(self._public, public))
         after = _Later(scan)
         lazy_pages = {name: out for name, out in lazy_pages.items() if name not in public}
-        later = {name: after.checked(name, make) for name, make in makers.items()
-                 if name not in public}
+        # The pages first: finish() makes them in this order, and a browser asks for a
+        # page, never for the feed (the whole-site files take the longest to make).
+        later: dict[str, Callable[[], bytes]] = {}
         if renderer is not None:
             later.update({name: after.checked(name, _page_maker(out, name, renderer, after))
                           for name, out in lazy_pages.items()})
+        later.update({name: after.checked(name, make) for name, make in makers.items()
+                      if name not in public})
         files = LazyFiles(public, later)
         names_changed = files.keys() != self._public.keys()
         undo = (self.config, self._pages, self._shared, self._generated, self._public,
@@ -445,7 +448,7 @@ class IncrementalSite:
         return self._routes[1].value  # type: ignore[return-value]
 
     def _render_docs(self, config: SiteConfig, docs: list[DocInput]) -> None:
-        misses = [d for d in dict.fromkeys(docs) if d not in self._docs]
+        misses = list(dict.fromkeys(d for d in docs if d not in self._docs))
         if misses:
             cache = open_cache(config.root, self.cache) if len(misses) > FEW_DOCS else None
             try:

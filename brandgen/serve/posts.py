@@ -47,6 +47,9 @@ def reload_posts(content: Content, changes: Iterable[Change], config: SiteConfig
         posts[rel] = post
     if not todo:
         return content
+    if all((posts[rel].date, posts[rel].slug) == (by_source[rel].date, by_source[rel].slug)
+           for rel in todo):  # the order holds: no sort (most saves change neither)
+        return replace(content, posts=tuple(posts[p.doc.source] for p in content.posts))
     ordered = sorted(posts.values(), key=lambda p: (p.date, p.slug), reverse=True)
     return replace(content, posts=tuple(ordered))
 
