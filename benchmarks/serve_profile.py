@@ -33,7 +33,9 @@ def edit(root: Path, kind: str, step: int) -> Path:
     posts = sorted((root / "content/posts").glob("*.md"))
     if kind == "body":
         path = posts[len(posts) // 2]
-        path.write_text(path.read_text() + f"\n{marker(step)}.\n")
+        # the last edit's sentence replaced, so that runs do not make the post grow
+        text = re.sub(r"\nprofile edit \d+\.\n\Z", "", path.read_text())
+        path.write_text(text + f"\n{marker(step)}.\n")
     else:
         path = posts[-1]
         path.write_text(re.sub(r"(?m)^title: .*$", f"title: {marker(step)}",

@@ -11,6 +11,7 @@ and tests/data/markdown hold the cases where the two paths meet.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from typing import Any, Literal
@@ -77,9 +78,14 @@ class _Builder:
         self.md = md
         self.source = source
         self.tokens: list[Token] = []
+        self._newlines: list[int] | None = None  # offsets of b"\n", made on first use
 
     def line(self, offset: int) -> int:
-        return self.source.count(b"\n", 0, offset)
+        """The 0-based line of a byte offset (a count of newlines before it: bisected, not
+        counted from the start, so a long document costs no more per block)."""
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer(b"\n", self.source)]
+        return bisect.bisect_left(self._newlines, offset)
 
     def map(self, node: Node) -> list[int]:
         start, end = node.srcmap or (0, 0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import _thread
 import re
 import socket
+import sys
 import threading
 import time
 import urllib.error
@@ -16,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from brandgen.serve import DevServer, run_server
+from brandgen.serve.server import SWITCH_SECONDS
 from tests.conftest import SiteMaker
 from tests.tools import chromium_path
 
@@ -58,6 +60,7 @@ def test_serve_over_loopback(make_site: SiteMaker, capsys: pytest.CaptureFixture
         try:
             url = server.url
             seen["url"] = url
+            seen["switch"] = sys.getswitchinterval()
             status, body = fetch(url + "blog/hello/")
             assert status == 200 and "Hi there" in body
             assert f'href="{url}blog/hello/"' in body  # base_url rewritten, sub-path kept
@@ -85,9 +88,14 @@ def test_serve_over_loopback(make_site: SiteMaker, capsys: pytest.CaptureFixture
         threading.Thread(target=drive, args=(server,), name="test-driver").start()
 
     before = brandgen_threads()
+    switch = sys.getswitchinterval()
     assert run_server(root, port=0, ready=ready) == 0
     if failure:
         raise failure[0]
+    # While serving, a request thread gets the interpreter within 1 ms of asking (at the
+    # default 5 ms a page asked for during a rebuild's tail waited ~30 ms); given back after.
+    assert seen["switch"] == SWITCH_SECONDS < switch
+    assert sys.getswitchinterval() == switch
     out, err = capsys.readouterr()
     url = str(seen["url"])
     port = int(url.split(":")[2].split("/")[0])
