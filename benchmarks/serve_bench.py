@@ -4,7 +4,9 @@ For each corpus size N (benchmarks/gen_corpus.py, with its Hugo twin) both serve
 once; each edit writes a file and then fetches the page that must change until the answer
 contains the edit's marker. The time from just before the write to that answer is one sample.
 Edits alternate between the tools (B H B H ...), one warm-up edit per kind is not counted;
-the page is fetched every 10 ms (both tools alike) until it shows the edit.
+before each edit both servers are idle (no CPU used for 150 ms: what the last save started,
+a feed or Go's collector, is done); the page is fetched every 10 ms (both tools alike)
+until it shows the edit.
 
   body      one post's body gets a new sentence            -> that post's page
   title     the newest post gets a new title                -> the first blog list page
@@ -45,6 +47,10 @@ EDIT_SECONDS = 120.0
 # How often the changed page is asked for: about what a browser's reload costs a server; a
 # tighter loop measures how the server copes with a flood of requests instead.
 POLL_SECONDS = 0.01
+# Between two edits, both servers are let finish what the last save started (a feed, the
+# other pages, Go's collector): an edit is timed on a quiet machine, as a writer's next save.
+QUIET_SECONDS = 0.15
+QUIET_TIMEOUT = 15.0
 
 
 def free_port() -> int:
@@ -59,6 +65,29 @@ def fetch(url: str) -> str:
             return str(response.read().decode("utf-8", "replace"))
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return ""
+
+
+def cpu_ticks(process: subprocess.Popen[bytes]) -> int:
+    """User + system CPU of a process so far, in clock ticks (0 once it is gone)."""
+    try:
+        stat = Path(f"/proc/{process.pid}/stat").read_text()
+    except OSError:
+        return 0
+    fields = stat.rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+
+
+def settle(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Return once no process has used a clock tick in QUIET_SECONDS (or after a timeout)."""
+    deadline = time.perf_counter() + QUIET_TIMEOUT
+    last, quiet_since = [cpu_ticks(p) for p in processes], time.perf_counter()
+    while time.perf_counter() < deadline:
+        time.sleep(0.05)
+        now = [cpu_ticks(p) for p in processes]
+        if now != last:
+            last, quiet_since = now, time.perf_counter()
+        elif time.perf_counter() - quiet_since >= QUIET_SECONDS:
+            return
 
 
 def wait_for(url: str, ok: Callable[[str], bool], seconds: float,
@@ -96,8 +125,9 @@ class Tool:
     def edit(self, kind: str, marker: str) -> tuple[Path, str, str]:
         """(file, new text, URL that must change); the caller writes and times it."""
         if kind == "body":
-            return self.post_file, self.post_file.read_text() + f"\n{marker} was added.\n", \
-                self.post_url
+            # the last edit's sentence replaced: the post does not grow over the run
+            text = re.sub(r"\n\S+ was added\.\n\Z", "", self.post_file.read_text())
+            return self.post_file, text + f"\n{marker} was added.\n", self.post_url
         if kind == "title":
             text = re.sub(r"(?m)^title: .*$", f"title: {marker}", self.newest_file.read_text(),
                           count=1)
@@ -157,13 +187,13 @@ def start_hugo(root: Path) -> Tool | None:
                 f"{url}bench.css", proc)
 
 
-def measure(tool: Tool, kind: str, marker: str) -> float:
+def measure(tool: Tool, kind: str, marker: str, everyone: list[Tool]) -> float:
     path, text, url = tool.edit(kind, marker)
     path.parent.mkdir(parents=True, exist_ok=True)
+    settle([t.process for t in everyone if t.process is not None])
     start = time.perf_counter()
     path.write_text(text)
     seen = wait_for(url, lambda body: marker in body, EDIT_SECONDS)
-    time.sleep(0.3)  # let the server finish what the save started (feeds, other pages)
     return seen - start
 
 
@@ -187,7 +217,8 @@ def run(sizes: list[int], edits: int, kinds: tuple[str, ...] = KINDS, hugo_too: 
             for kind in kinds:
                 for i in range(edits + 1):
                     for tool in tools:
-                        seconds = measure(tool, kind, f"bench{kind}{n}x{i}x{time.time_ns()}")
+                        seconds = measure(tool, kind, f"bench{kind}{n}x{i}x{time.time_ns()}",
+                                          tools)
                         if i:  # the first edit of a kind is a warm-up
                             samples[tool.name][kind].append(seconds)
                 print(f"N={n} {kind} (load {os.getloadavg()[0]:.1f}): " + ", ".join(

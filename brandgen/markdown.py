@@ -7,7 +7,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -262,8 +262,11 @@ def excerpt(text: str, limit: int = 160) -> str:
     return cut.rstrip(",;:.") + "…"
 
 
+@cache
 def syntax_css() -> str:
-    """Pygments token colours for light and dark mode, scoped to `.highlight`."""
+    """Pygments token colours for light and dark mode, scoped to `.highlight` (made once a
+    process: the styles are fixed by the Pygments version, and a dev-server save would
+    otherwise spend ~2 ms on them)."""
     light = _strip_background(_style_defs("xcode"))
     dark = _strip_background(_style_defs("github-dark"))
     return f"{light}\n@media screen and (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

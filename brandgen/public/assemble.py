@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import is_not
 
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, LinkTargets, resolve_doc
@@ -64,9 +66,11 @@ def _doc_input(doc: Document) -> DocInput:
     return DocInput(doc.source, doc.body, doc.body_line)
 
 
-def site_documents(content: Content, published: Sequence[Post]) -> list[DocInput]:
+def site_documents(content: Content, published: Sequence[Post],
+                   memo: AssemblyMemo | None = None) -> list[DocInput]:
     """Every Markdown text the public site shows: posts, pages, write-ups, profile, CV roles."""
-    docs = [_doc_input(p.doc) for p in published]
+    make = memo.inputs_for(published) if memo is not None else _doc_input
+    docs = [make(p.doc) for p in published]
     docs += [_doc_input(p.doc) for p in content.pages]
     docs += [_doc_input(p.writeup) for p in content.projects if p.writeup]
     if content.profile.summary:
@@ -89,8 +93,50 @@ class AssemblyMemo:
     outputs_base: tuple[object, ...] = ()
     outputs: dict[str, tuple[tuple[object, ...], tuple[object, ...], Output]] = \
         field(default_factory=dict)
-    related: tuple[object, dict[str, tuple[str, ...]]] | None = None
-    ranked_by: dict[str, tuple[Post, tuple[object, ...]]] = field(default_factory=dict)
+    related: _Related | None = None
+    post_outputs: _PostOutputs | None = None
+    # made by an assembly, kept only once it is done (with `outputs`): the three agree
+    pending_related: _Related | None = None
+    pending_posts: _PostOutputs | None = None
+    inputs: dict[str, tuple[Document, DocInput]] = field(default_factory=dict)
+
+    def inputs_for(self, posts: Sequence[Post]) -> Callable[[Document], DocInput]:
+        """_doc_input, made once per Document object (the posts' are kept, others dropped)."""
+        known, self.inputs = self.inputs, {}
+
+        def make(doc: Document) -> DocInput:
+            last = known.get(doc.source)
+            made = last[1] if last is not None and last[0] is doc else _doc_input(doc)
+            self.inputs[doc.source] = (doc, made)
+            return made
+        return make
+
+    def input_of(self, doc: Document) -> DocInput:
+        """The DocInput inputs_for made for `doc` (or a new one)."""
+        last = self.inputs.get(doc.source)
+        return last[1] if last is not None and last[0] is doc else _doc_input(doc)
+
+
+@dataclass(frozen=True)
+class _PostOutputs:
+    """The last post pages' Outputs, in the order of the views they were made from."""
+
+    posts: tuple[PostView, ...]
+    outputs: list[Output]
+    index: dict[str, int]  # source -> position
+    routes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Related:
+    """The last related-posts lists: by source, as sources and as the views shown."""
+
+    today: dt.date
+    posts: tuple[PostView, ...]
+    parts: list[tuple[object, ...]]  # _rank_part of each post
+    sources: dict[str, tuple[str, ...]]
+    views: dict[str, tuple[PostView, ...]]
+    shown_in: dict[str, tuple[str, ...]]  # source -> sources whose list shows it
 
 
 def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
@@ -125,8 +171,9 @@ def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver,
     base = (routes, resolve.images)
     known = memo.views if memo is not None and _same(memo.views_base, base) else {}
     fresh: dict[str, tuple[Post, RenderedDoc, PostView, tuple[SourceError, ...]]] = {}
+    make = memo.input_of if memo is not None else _doc_input
     for post in published:
-        doc = _doc_input(post.doc)
+        doc = make(post.doc)
         r = resolve.docs[doc]
         last = known.get(doc.source)
         if last is not None and last[0] is post and last[1] is r:
@@ -234,33 +281,105 @@ class _Reuse:
         self.fresh[route] = (idents, values, out)
         return out
 
+    def keep(self, routes: Sequence[str]) -> None:
+        """Carry these routes' entries over unlooked-at (their outputs are reused as they are)."""
+        for route in routes:
+            self.fresh[route] = self.known[route]
+
     def done(self) -> None:
         if self.memo is not None:
-            self.memo.outputs = self.fresh
+            memo = self.memo
+            memo.outputs = self.fresh
+            memo.related, memo.post_outputs = memo.pending_related, memo.pending_posts
 
 
-def _related(site: Site, memo: AssemblyMemo | None) -> dict[str, tuple[PostView, ...]]:
-    """related_posts, whose ranking reads only each post's source, slug, date, draft and
-    tags: with a memo, an equal key reuses the ranking (as sources) for today's views."""
+def _rank_part(view: PostView) -> tuple[object, ...]:
+    """All that related_posts reads of a post."""
+    post = view.post
+    return (post.doc.source, post.slug, post.date, post.draft, tuple(t.slug for t in view.tags))
+
+
+def _related(site: Site, memo: AssemblyMemo | None
+             ) -> tuple[dict[str, tuple[PostView, ...]], set[str] | None]:
+    """related_posts, and the posts whose list changed (None: any). The ranking reads only
+    each post's source, slug, date, draft and tags (`_rank_part`): with a memo, when the
+    posts that are new objects since the last call kept those, the ranking holds and only
+    the lists showing them get today's views."""
+    posts = site.posts
     if memo is None:
-        return related_posts(site.posts, site.today)
-    parts, ranked_by = [], {}
-    for view in site.posts:
-        post = view.post
-        last = memo.ranked_by.get(post.doc.source)
-        part = last[1] if last is not None and last[0] is post else (
-            post.doc.source, post.slug, post.date, post.draft, tuple(t.slug for t in view.tags))
-        ranked_by[post.doc.source] = (post, part)
-        parts.append(part)
-    memo.ranked_by = ranked_by
-    key = (site.today, tuple(parts))
-    if memo.related is None or memo.related[0] != key:
-        found = related_posts(site.posts, site.today)
-        memo.related = (key, {source: tuple(v.post.doc.source for v in views)
-                              for source, views in found.items()})
-    by_source = {p.post.doc.source: p for p in site.posts}
-    return {source: tuple(by_source[s] for s in others)
-            for source, others in memo.related[1].items()}
+        return related_posts(posts, site.today), None
+    last = memo.related
+    if last is not None and last.today == site.today and len(last.posts) == len(posts):
+        changed = list(compress(range(len(posts)), map(is_not, posts, last.posts)))
+        if all(_rank_part(posts[i]) == last.parts[i] for i in changed):
+            views = dict(last.views)
+            fresh = {posts[i].post.doc.source: posts[i] for i in changed}
+            holders = {holder for source in fresh for holder in last.shown_in.get(source, ())}
+            for holder in holders:
+                views[holder] = tuple(fresh.get(v.post.doc.source, v) for v in views[holder])
+            memo.pending_related = replace(last, posts=posts, views=views)
+            return views, holders
+    parts = [_rank_part(view) for view in posts]
+    if last is not None and last.today == site.today and last.parts == parts:
+        sources = last.sources
+    else:
+        sources = {source: tuple(v.post.doc.source for v in views)
+                   for source, views in related_posts(posts, site.today).items()}
+    by_source = {p.post.doc.source: p for p in posts}
+    views = {source: tuple(by_source[s] for s in others) for source, others in sources.items()}
+    shown_in: dict[str, list[str]] = {}
+    for source, others in sources.items():
+        for other in others:
+            shown_in.setdefault(other, []).append(source)
+    memo.pending_related = _Related(site.today, posts, parts, sources, views,
+                                    {s: tuple(v) for s, v in shown_in.items()})
+    return views, None
+
+
+def _post_outputs(site: Site, related: Mapping[str, tuple[PostView, ...]],
+                  holders: Collection[str] | None, reuse: _Reuse) -> list[Output]:
+    """The post pages. With a memo under the same site-wide records, and `holders` known
+    (the posts whose related list shows other views than last time), only the posts that are
+    new objects, their neighbours and the holders are looked at: a save of one post at 4000
+    posts looks at about ten."""
+    posts = site.posts
+    memo = reuse.memo
+    last = memo.post_outputs if memo is not None and reuse.known else None
+    if last is not None and holders is not None and len(last.posts) == len(posts):
+        dirty = {last.index[source] for source in holders}
+        for i in compress(range(len(posts)), map(is_not, posts, last.posts)):
+            dirty.update((i - 1, i, i + 1))
+        outputs = list(last.outputs)
+        reuse.keep(last.routes)
+        for i in sorted(dirty):
+            if 0 <= i < len(posts):
+                outputs[i] = _post_output(site, i, related, reuse)
+        index = last.index
+    else:
+        outputs = [_post_output(site, i, related, reuse) for i in range(len(posts))]
+        index = {view.post.doc.source: i for i, view in enumerate(posts)}
+    if memo is not None:
+        memo.pending_posts = _PostOutputs(posts, outputs, index,
+                                          tuple(out.route for out in outputs))
+    return outputs
+
+
+def _post_output(site: Site, i: int, related: Mapping[str, tuple[PostView, ...]],
+                 reuse: _Reuse) -> Output:
+    post = site.posts[i]
+    newer_post = site.posts[i - 1] if i > 0 else None
+    older_post = site.posts[i + 1] if i + 1 < len(site.posts) else None
+    mine = related[post.post.doc.source]
+    route = site.routes.documents[post.post.doc.source].route
+
+    def post_page() -> Output:
+        return Output(route, "post.html", f"{post.title} — {site.title}", post.description,
+                      post.post.doc.source,
+                      {"post": post, "newer": newer_post, "older": older_post,
+                       "related": mine},
+                      "article", post.image_url, post_jsonld(site, post),
+                      lastmod=post.updated or post.date)
+    return reuse(route, (post, newer_post, older_post, *mine), (len(mine),), post_page)
 
 
 def _with_jsonld(site: Site, out: Output) -> Output:
@@ -303,25 +422,8 @@ def _outputs(site: Site, memo: AssemblyMemo | None = None) -> list[Output]:
                 f"Writing by {p.name}: {p.headline}", "content/posts",
                 {"posts": chunk, "pagination": pagination}))
         outs.append(reuse(route, chunk, (pagination,), blog_page))
-    related = _related(site, memo)
-    for i, post in enumerate(site.posts):
-        newer_post = site.posts[i - 1] if i > 0 else None
-        older_post = site.posts[i + 1] if i + 1 < len(site.posts) else None
-        mine = related[post.post.doc.source]
-        route = site.routes.documents[post.post.doc.source].route
-
-        def post_page(route: str = route, post: PostView = post,
-                      newer_post: PostView | None = newer_post,
-                      older_post: PostView | None = older_post,
-                      mine: tuple[PostView, ...] = mine) -> Output:
-            return Output(route, "post.html", f"{post.title} — {site.title}", post.description,
-                          post.post.doc.source,
-                          {"post": post, "newer": newer_post, "older": older_post,
-                           "related": mine},
-                          "article", post.image_url, post_jsonld(site, post),
-                          lastmod=post.updated or post.date)
-        outs.append(reuse(route, (post, newer_post, older_post, *mine), (len(mine),),
-                          post_page))
+    related, holders = _related(site, memo)
+    outs += _post_outputs(site, related, holders, reuse)
     tagged: dict[str, list[PostView]] = {tag.slug: [] for tag in site.tags}
     for post in site.posts:
         for t in post.tags:

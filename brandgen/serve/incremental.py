@@ -57,7 +57,7 @@ from brandgen.serve.deps import (
     template_reads,
 )
 from brandgen.serve.lazy import LazyFiles, Withheld
-from brandgen.serve.posts import reload_posts, routes_key
+from brandgen.serve.posts import RouteInputs, reload_posts, routes_key, same_route_inputs
 from brandgen.serve.watch import Change
 from brandgen.themes import Theme, find_theme, make_environment
 from brandgen.typography import markdown_settings
@@ -172,7 +172,7 @@ class IncrementalSite:
         self._content: Loaded | None = None
         self._images: Loaded | None = None
         self._static: Loaded | None = None
-        self._routes: tuple[object, Loaded] | None = None
+        self._routes: tuple[RouteInputs, object, Loaded] | None = None
         self._private: tuple[tuple[Content, dt.date], Loaded] | None = None
         self._git = Problems()
         self._secrets: dict[str, str] | None = None
@@ -246,7 +246,7 @@ class IncrementalSite:
         images, image_files = self._images.value  # type: ignore[misc]
         published = published_posts(content, today, self.drafts, now)
         routes = timer.run("routes", lambda: self._plan(config, content, published, problems))
-        docs = site_documents(content, published)
+        docs = site_documents(content, published, self._assembly)
         timer.run("markdown", lambda: self._render_docs(config, docs))
         key = (content, routes, env, self._images, today, published)
         last = self._generated
@@ -320,7 +320,8 @@ class IncrementalSite:
                         pages[out.route] = PageMemo(out, name, done[name])
                 generated.update({n: public[n] for n in makers})
                 lazy_pages, makers = {}, {}
-            self._scan(scan, public, _changed(self._public, public))
+            changed = _changed(self._public, public)
+            self._scan(scan, public, changed)
         after = _Later(scan)
         lazy_pages = {name: out for name, out in lazy_pages.items() if name not in public}
         # The pages first: finish() makes them in this order, and a browser asks for a
@@ -336,7 +337,7 @@ class IncrementalSite:
         undo = (self.config, self._pages, self._shared, self._generated, self._public,
                 self._private_files, self._scan_key, self._last)
         built = Built(config, files, private, problems.warnings,
-                      (_changed(self._public, public) - later.keys()) | frozenset(lazy_pages),
+                      (changed - later.keys()) | frozenset(lazy_pages),
                       _changed(self._private_files, private), len(stale), timer.timings)
         built.link_check = lambda: self._check_links(files, built.changed, names_changed, site)
         # Committed only now: a failed rebuild leaves the last good state to compare with.
@@ -438,14 +439,20 @@ class IncrementalSite:
     def _plan(self, config: SiteConfig, content: Content, published: list[Post],
               problems: Problems
               ) -> Routes:
-        key = routes_key(config, content, published)
-        if self._routes is None or self._routes[0] != key:
-            rprob = Problems()
-            routes = plan_routes(Urls(config.base_url), content, published,
-                                 config.posts_per_page, rprob)
-            self._routes = (key, Loaded(routes, rprob))
-        _replay(problems, self._routes[1])
-        return self._routes[1].value  # type: ignore[return-value]
+        inputs: RouteInputs = (config, content, published)
+        last = self._routes
+        if last is not None and same_route_inputs(last[0], inputs):
+            self._routes = (inputs, last[1], last[2])  # the cheap test: most saves
+        else:
+            key = routes_key(config, content, published)
+            if last is None or last[1] != key:
+                rprob = Problems()
+                last = (inputs, key, Loaded(plan_routes(
+                    Urls(config.base_url), content, published, config.posts_per_page, rprob),
+                    rprob))
+            self._routes = (inputs, key, last[2])
+        _replay(problems, self._routes[2])
+        return self._routes[2].value  # type: ignore[return-value]
 
     def _render_docs(self, config: SiteConfig, docs: list[DocInput]) -> None:
         misses = list(dict.fromkeys(d for d in docs if d not in self._docs))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from itertools import compress
+from operator import is_not
 
 from brandgen.config import SiteConfig
 from brandgen.documents import parse_post
@@ -52,6 +54,41 @@ def reload_posts(content: Content, changes: Iterable[Change], config: SiteConfig
         return replace(content, posts=tuple(posts[p.doc.source] for p in content.posts))
     ordered = sorted(posts.values(), key=lambda p: (p.date, p.slug), reverse=True)
     return replace(content, posts=tuple(ordered))
+
+
+RouteInputs = tuple[SiteConfig, Content, Sequence[Post]]
+
+
+def _changed_at(old: Sequence[object], new: Sequence[object]) -> list[int] | None:
+    """Indices of `new` holding another object than `old` there; None if the lengths differ."""
+    if len(old) != len(new):
+        return None
+    return list(compress(range(len(new)), map(is_not, old, new)))
+
+
+def same_route_inputs(old: RouteInputs, new: RouteInputs) -> bool:
+    """True when routes_key would be equal, told from the few records that are new objects
+    (a post edit replaces one Post), without making the key of thousands of posts."""
+    (old_config, old_content, old_published), (config, content, published) = old, new
+    if (old_config.base_url, old_config.posts_per_page) != (config.base_url,
+                                                            config.posts_per_page) \
+            or old_content.pages is not content.pages \
+            or old_content.projects is not content.projects:
+        return False
+    for before, after, facts in ((old_published, published, _routed),
+                                 (old_content.posts, content.posts, _source)):
+        changed = _changed_at(before, after)
+        if changed is None or any(facts(before[i]) != facts(after[i]) for i in changed):
+            return False
+    return True
+
+
+def _routed(post: Post) -> object:
+    return (post.doc.source, post.slug, post.tags)
+
+
+def _source(post: Post) -> object:
+    return post.doc.source
 
 
 def routes_key(config: SiteConfig, content: Content, published: Sequence[Post]) -> object:
