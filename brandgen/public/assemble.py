@@ -94,6 +94,9 @@ class AssemblyMemo:
     outputs: dict[str, tuple[tuple[object, ...], tuple[object, ...], Output]] = \
         field(default_factory=dict)
     related: _Related | None = None
+    post_views: _PostViews | None = None
+    pagination: tuple[object, dict[tuple[str, int], list[tuple[str, Pagination]]]] = \
+        (None, {})
     post_outputs: _PostOutputs | None = None
     # made by an assembly, kept only once it is done (with `outputs`): the three agree
     pending_related: _Related | None = None
@@ -115,6 +118,15 @@ class AssemblyMemo:
         """The DocInput inputs_for made for `doc` (or a new one)."""
         last = self.inputs.get(doc.source)
         return last[1] if last is not None and last[0] is doc else _doc_input(doc)
+
+
+@dataclass(frozen=True)
+class _PostViews:
+    """The last post views, in the order of the Posts they were made from."""
+
+    posts: tuple[Post, ...]
+    views: tuple[PostView, ...]
+    errors: dict[int, tuple[SourceError, ...]]  # position -> link errors (none: absent)
 
 
 @dataclass(frozen=True)
@@ -165,38 +177,61 @@ class _Resolver:
 def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver,
                 memo: AssemblyMemo | None = None) -> tuple[PostView, ...]:
     """A view per post; with a memo, a post whose Post and rendered document are the same
-    objects under the same routes and images keeps its view (its link errors replayed)."""
-    views = []
-    urls = routes.urls
+    objects under the same routes and images keeps its view (its link errors replayed).
+    When the posts are in the same places as last time, only the new objects are looked at
+    (a Post that is the same object has the same DocInput, so an equal rendering)."""
     base = (routes, resolve.images)
-    known = memo.views if memo is not None and _same(memo.views_base, base) else {}
-    fresh: dict[str, tuple[Post, RenderedDoc, PostView, tuple[SourceError, ...]]] = {}
-    make = memo.input_of if memo is not None else _doc_input
-    for post in published:
-        doc = make(post.doc)
-        r = resolve.docs[doc]
-        last = known.get(doc.source)
-        if last is not None and last[0] is post and last[1] is r:
-            view, errors = last[2], last[3]
-        else:
-            html, found = resolve_doc(r, doc.source, doc.body_line, resolve.targets)
-            errors = tuple(found)
-            unique: dict[str, str] = {}
-            for tag in post.tags:
-                unique.setdefault(tag_slug(tag), tag)  # "Python" and "python" are one topic
-            tags = tuple(TagLink(t, slug, routes.tag(slug).url) for slug, t in unique.items())
-            route = routes.documents[post.doc.source]
-            image = urls.link(post.image) if post.image else ""
-            view = PostView(post, route.url, route.abs_url, html, r.text, r.reading_minutes,
-                            tags, post.summary or excerpt(r.text), image,
-                            table_of_contents(r.sections) if post.toc else ())
-        for err in errors:
+    same_base = memo is not None and _same(memo.views_base, base)
+    last = memo.post_views if memo is not None and same_base else None
+    if memo is not None and last is not None and len(last.posts) == len(published):
+        views = list(last.views)
+        errors = dict(last.errors)
+        fresh = dict(memo.views)
+        for i in compress(range(len(published)), map(is_not, published, last.posts)):
+            views[i], errors[i] = _post_view(published[i], routes, resolve, memo, fresh)
+    else:
+        known = memo.views if memo is not None and same_base else {}
+        fresh = {}
+        views, errors = [], {}
+        for i, post in enumerate(published):
+            view, errors[i] = _post_view(post, routes, resolve, memo, fresh, known)
+            views.append(view)
+    for i in sorted(i for i, found in errors.items() if found):
+        for err in errors[i]:
             resolve.problems.add(err)
-        fresh[doc.source] = (post, r, view, errors)
-        views.append(view)
     if memo is not None:
         memo.views_base, memo.views = base, fresh
+        memo.post_views = _PostViews(tuple(published), tuple(views),
+                                     {i: found for i, found in errors.items() if found})
     return tuple(views)
+
+
+ViewMemo = dict[str, tuple[Post, RenderedDoc, PostView, tuple[SourceError, ...]]]
+
+
+def _post_view(post: Post, routes: Routes, resolve: _Resolver, memo: AssemblyMemo | None,
+               fresh: ViewMemo, known: ViewMemo | None = None
+               ) -> tuple[PostView, tuple[SourceError, ...]]:
+    """One post's view and its link errors (`known`: views to reuse, by source)."""
+    doc = memo.input_of(post.doc) if memo is not None else _doc_input(post.doc)
+    r = resolve.docs[doc]
+    last = known.get(doc.source) if known else None
+    if last is not None and last[0] is post and last[1] is r:
+        view, errors = last[2], last[3]
+    else:
+        html, found = resolve_doc(r, doc.source, doc.body_line, resolve.targets)
+        errors = tuple(found)
+        unique: dict[str, str] = {}
+        for tag in post.tags:
+            unique.setdefault(tag_slug(tag), tag)  # "Python" and "python" are one topic
+        tags = tuple(TagLink(t, slug, routes.tag(slug).url) for slug, t in unique.items())
+        route = routes.documents[post.doc.source]
+        image = routes.urls.link(post.image) if post.image else ""
+        view = PostView(post, route.url, route.abs_url, html, r.text, r.reading_minutes,
+                        tags, post.summary or excerpt(r.text), image,
+                        table_of_contents(r.sections) if post.toc else ())
+    fresh[doc.source] = (post, r, view, errors)
+    return view, errors
 
 
 def assemble_site(config: SiteConfig, content: Content, routes: Routes, published: Sequence[Post],
@@ -244,17 +279,33 @@ def assemble_site(config: SiteConfig, content: Content, routes: Routes, publishe
     return replace(site, outputs=tuple(_outputs(site, memo)))
 
 
-def _paginated(site: Site, items: tuple[PostView, ...], route: str, pages: int
+def _paginated(site: Site, items: tuple[PostView, ...], route: str, pages: int,
+               memo: AssemblyMemo | None = None
                ) -> list[tuple[str, tuple[PostView, ...], Pagination]]:
     """(route, chunk, pagination) per list page: `route`, then `route`page/N/."""
     per_page = site.routes.per_page
     chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [()]
     assert len(chunks) == pages, "the route table planned the same pages"
-    routes = [route] + [f"{route}page/{n}/" for n in range(2, pages + 1)]
-    return [(routes[i], chunk, Pagination(
-        i + 1, pages, site.routes[routes[i - 1]].url if i else "",
-        site.routes[routes[i + 1]].url if i + 1 < pages else ""))
-        for i, chunk in enumerate(chunks)]
+    return [(at, chunk, pagination)
+            for (at, pagination), chunk in zip(_pagination(site.routes, route, pages, memo),
+                                               chunks, strict=True)]
+
+
+def _pagination(routes: Routes, route: str, pages: int, memo: AssemblyMemo | None
+                ) -> list[tuple[str, Pagination]]:
+    """(route, pagination) of each page of a list: the same while the route table is."""
+    known = memo.pagination if memo is not None and memo.pagination[0] is routes else None
+    if known is not None and (route, pages) in known[1]:
+        return known[1][route, pages]
+    at = [route] + [f"{route}page/{n}/" for n in range(2, pages + 1)]
+    made = [(at[i], Pagination(i + 1, pages, routes[at[i - 1]].url if i else "",
+                               routes[at[i + 1]].url if i + 1 < pages else ""))
+            for i in range(pages)]
+    if memo is not None:
+        if known is None:
+            memo.pagination = (routes, {})
+        memo.pagination[1][route, pages] = made
+    return made
 
 
 class _Reuse:
@@ -411,7 +462,8 @@ def _outputs(site: Site, memo: AssemblyMemo | None = None) -> list[Output]:
                            proj.project.writeup.source if proj.project.writeup
                            else "content/projects.yaml", {"project": proj},
                            image_url=proj.image_url))
-    blog = _paginated(site, site.posts, "blog/", site.routes.blog_pages) if site.posts else []
+    blog = _paginated(site, site.posts, "blog/", site.routes.blog_pages,
+                      memo) if site.posts else []
     for route, chunk, pagination in blog:
         def blog_page(route: str = route, chunk: tuple[PostView, ...] = chunk,
                       pagination: Pagination = pagination) -> Output:
@@ -431,7 +483,7 @@ def _outputs(site: Site, memo: AssemblyMemo | None = None) -> list[Output]:
     for tag in site.tags:
         pages = site.routes.tag_pages[tag.slug]
         for route, chunk, pagination in _paginated(site, tuple(tagged[tag.slug]),
-                                                   f"tags/{tag.slug}/", pages):
+                                                   f"tags/{tag.slug}/", pages, memo):
             def tag_page(route: str = route, chunk: tuple[PostView, ...] = chunk,
                          pagination: Pagination = pagination, tag: TagLink = tag) -> Output:
                 n = pagination.number

@@ -57,7 +57,13 @@ from brandgen.serve.deps import (
     template_reads,
 )
 from brandgen.serve.lazy import LazyFiles, Withheld
-from brandgen.serve.posts import RouteInputs, reload_posts, routes_key, same_route_inputs
+from brandgen.serve.posts import (
+    RouteInputs,
+    reload_posts,
+    routes_key,
+    same_but_bodies,
+    same_route_inputs,
+)
 from brandgen.serve.watch import Change
 from brandgen.themes import Theme, find_theme, make_environment
 from brandgen.typography import markdown_settings
@@ -428,11 +434,14 @@ class IncrementalSite:
     def _private_side(self, config: SiteConfig, content: Content, today: dt.date,
                       kinds: set[str], problems: Problems) -> dict[str, bytes]:
         key = (content, today)
-        if self._private is None or self._private[0][0] is not content \
-                or self._private[0][1] != today or "private" in kinds:
+        # The dashboard reads the posts' front matter, never their bodies.
+        if self._private is None or self._private[0][1] != today or "private" in kinds \
+                or not same_but_bodies(self._private[0][0], content):
             pprob = Problems()
             files = private_side.build_private(config, content, pprob, today, check_git=False)
             self._private = (key, Loaded(files, pprob))
+        else:
+            self._private = (key, self._private[1])  # the next save compares with this one
         _replay(problems, self._private[1])
         return self._private[1].value  # type: ignore[return-value]
 

@@ -1,14 +1,14 @@
 """The fast path of a post edit: parse only the post files that changed.
 
 Anything this path cannot decide exactly as `load_content` would (a new, deleted or renamed
-file, a problem in the file, a slug that now clashes) returns None, and the caller loads the
+file, a problem in the file, a changed slug) returns None, and the caller loads the
 content again through the build's own loader.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 from itertools import compress
 from operator import is_not
 
@@ -25,7 +25,7 @@ def reload_posts(content: Content, changes: Iterable[Change], config: SiteConfig
     """`content` with the changed post files parsed again, or None to load everything."""
     root = config.root
     folder = root / "content" / "posts"
-    by_source = {post.doc.source: post for post in content.posts}
+    sources = [post.doc.source for post in content.posts]
     todo = {}
     for kind, path in changes:
         if kind != "content":
@@ -33,26 +33,26 @@ def reload_posts(content: Content, changes: Iterable[Change], config: SiteConfig
         if path.parent != folder or path.suffix != ".md":
             return None
         rel = path.relative_to(root).as_posix()
-        if rel not in by_source or not path.is_file():
+        if rel not in sources or not path.is_file():
             return None  # created, deleted, or a file that did not load before
         todo[rel] = path
-    posts = dict(by_source)
+    if not todo:
+        return content
+    posts = list(content.posts)
     for rel, path in sorted(todo.items()):
         problems = Problems()
         text = read_text(path, rel, problems)
         if text is None:
             return None
-        seen = {post.slug: source for source, post in posts.items() if source != rel}
-        post = parse_post(root, path, rel, text, problems, config.timezone, seen)
-        if post is None or problems.errors or problems.warnings:
+        i = sources.index(rel)
+        post = parse_post(root, path, rel, text, problems, config.timezone, {})
+        if post is None or problems.errors or problems.warnings \
+                or post.slug != posts[i].slug:  # a new slug may clash: the loader tells
             return None
-        posts[rel] = post
-    if not todo:
-        return content
-    if all((posts[rel].date, posts[rel].slug) == (by_source[rel].date, by_source[rel].slug)
-           for rel in todo):  # the order holds: no sort (most saves change neither)
-        return replace(content, posts=tuple(posts[p.doc.source] for p in content.posts))
-    ordered = sorted(posts.values(), key=lambda p: (p.date, p.slug), reverse=True)
+        posts[i] = post
+    if all(posts[i].date == content.posts[i].date for i in map(sources.index, todo)):
+        return replace(content, posts=tuple(posts))  # the order holds (most saves)
+    ordered = sorted(posts, key=lambda p: (p.date, p.slug), reverse=True)
     return replace(content, posts=tuple(ordered))
 
 
@@ -81,6 +81,17 @@ def same_route_inputs(old: RouteInputs, new: RouteInputs) -> bool:
         if changed is None or any(facts(before[i]) != facts(after[i]) for i in changed):
             return False
     return True
+
+
+def same_but_bodies(old: Content, new: Content) -> bool:
+    """True when `new` differs from `old` in the bodies of posts only (what a post edit that
+    keeps its front matter makes): every other record is the same object or equal."""
+    if any(getattr(old, f.name) is not getattr(new, f.name) for f in fields(Content)
+           if f.name != "posts"):
+        return False
+    changed = _changed_at(old.posts, new.posts)
+    return changed is not None and all(
+        replace(new.posts[i], doc=old.posts[i].doc) == old.posts[i] for i in changed)
 
 
 def _routed(post: Post) -> object:
