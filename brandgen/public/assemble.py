@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from itertools import compress
 from operator import is_not
 
@@ -18,8 +18,18 @@ from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, LinkTargets, resolve_doc
 from brandgen.errors import Problems, SourceError
 from brandgen.markdown import ImageRenderer, RenderedDoc, excerpt
-from brandgen.model import Content, Document, Post
-from brandgen.public.reading import related_posts, table_of_contents
+from brandgen.model import Content, Post
+from brandgen.public.memo import (
+    AssemblyMemo,
+    PostOutputs,
+    PostViews,
+    Reuse,
+    doc_input,
+    list_pages,
+    related_lists,
+    same,
+)
+from brandgen.public.reading import table_of_contents
 from brandgen.public.seo import page_jsonld, person_jsonld, post_jsonld
 from brandgen.public.views import (
     MenuItem,
@@ -62,99 +72,18 @@ def published_posts(content: Content, today: dt.date, drafts: bool,
     return [p for p in content.posts if is_published(p, today, drafts, now)]
 
 
-def _doc_input(doc: Document) -> DocInput:
-    return DocInput(doc.source, doc.body, doc.body_line)
-
-
 def site_documents(content: Content, published: Sequence[Post],
                    memo: AssemblyMemo | None = None) -> list[DocInput]:
     """Every Markdown text the public site shows: posts, pages, write-ups, profile, CV roles."""
-    make = memo.inputs_for(published) if memo is not None else _doc_input
+    make = memo.inputs_for(published) if memo is not None else doc_input
     docs = [make(p.doc) for p in published]
-    docs += [_doc_input(p.doc) for p in content.pages]
-    docs += [_doc_input(p.writeup) for p in content.projects if p.writeup]
+    docs += [doc_input(p.doc) for p in content.pages]
+    docs += [doc_input(p.writeup) for p in content.projects if p.writeup]
     if content.profile.summary:
         docs.append(DocInput("content/profile.yaml", content.profile.summary, 1, False))
     docs += [DocInput("content/experience.yaml", r.summary, 1, False)
              for r in content.roles if r.summary]
     return docs
-
-
-@dataclass
-class AssemblyMemo:
-    """Pieces of the last assembly, for the next one to reuse (the dev server keeps one;
-    `brandgen build` passes none). A piece is reused only when the objects it was made from
-    are the same objects again (`is`, never a deep comparison), or, for small values, equal:
-    what it would make again is then exactly what it made."""
-
-    views_base: tuple[object, ...] = ()
-    views: dict[str, tuple[Post, RenderedDoc, PostView, tuple[SourceError, ...]]] = \
-        field(default_factory=dict)
-    outputs_base: tuple[object, ...] = ()
-    outputs: dict[str, tuple[tuple[object, ...], tuple[object, ...], Output]] = \
-        field(default_factory=dict)
-    related: _Related | None = None
-    post_views: _PostViews | None = None
-    pagination: tuple[object, dict[tuple[str, int], list[tuple[str, Pagination]]]] = \
-        (None, {})
-    post_outputs: _PostOutputs | None = None
-    # made by an assembly, kept only once it is done (with `outputs`): the three agree
-    pending_related: _Related | None = None
-    pending_posts: _PostOutputs | None = None
-    inputs: dict[str, tuple[Document, DocInput]] = field(default_factory=dict)
-
-    def inputs_for(self, posts: Sequence[Post]) -> Callable[[Document], DocInput]:
-        """_doc_input, made once per Document object (the posts' are kept, others dropped)."""
-        known, self.inputs = self.inputs, {}
-
-        def make(doc: Document) -> DocInput:
-            last = known.get(doc.source)
-            made = last[1] if last is not None and last[0] is doc else _doc_input(doc)
-            self.inputs[doc.source] = (doc, made)
-            return made
-        return make
-
-    def input_of(self, doc: Document) -> DocInput:
-        """The DocInput inputs_for made for `doc` (or a new one)."""
-        last = self.inputs.get(doc.source)
-        return last[1] if last is not None and last[0] is doc else _doc_input(doc)
-
-
-@dataclass(frozen=True)
-class _PostViews:
-    """The last post views, in the order of the Posts they were made from."""
-
-    posts: tuple[Post, ...]
-    views: tuple[PostView, ...]
-    errors: dict[int, tuple[SourceError, ...]]  # position -> link errors (none: absent)
-
-
-@dataclass(frozen=True)
-class _PostOutputs:
-    """The last post pages' Outputs, in the order of the views they were made from."""
-
-    posts: tuple[PostView, ...]
-    outputs: list[Output]
-    index: dict[str, int]  # source -> position
-    routes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Related:
-    """The last related-posts lists: by source, as sources and as the views shown."""
-
-    today: dt.date
-    posts: tuple[PostView, ...]
-    parts: list[tuple[object, ...]]  # _rank_part of each post
-    sources: dict[str, tuple[str, ...]]
-    views: dict[str, tuple[PostView, ...]]
-    shown_in: dict[str, tuple[str, ...]]  # source -> sources whose list shows it
-
-
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    """Identity first, element by element (a tuple's == does that), then equality: equal
-    inputs make an equal piece."""
-    return a == b
 
 
 class _Resolver:
@@ -181,7 +110,7 @@ def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver,
     When the posts are in the same places as last time, only the new objects are looked at
     (a Post that is the same object has the same DocInput, so an equal rendering)."""
     base = (routes, resolve.images)
-    same_base = memo is not None and _same(memo.views_base, base)
+    same_base = memo is not None and same(memo.views_base, base)
     last = memo.post_views if memo is not None and same_base else None
     if memo is not None and last is not None and len(last.posts) == len(published):
         views = list(last.views)
@@ -201,7 +130,7 @@ def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver,
             resolve.problems.add(err)
     if memo is not None:
         memo.views_base, memo.views = base, fresh
-        memo.post_views = _PostViews(tuple(published), tuple(views),
+        memo.post_views = PostViews(tuple(published), tuple(views),
                                      {i: found for i, found in errors.items() if found})
     return tuple(views)
 
@@ -213,7 +142,7 @@ def _post_view(post: Post, routes: Routes, resolve: _Resolver, memo: AssemblyMem
                fresh: ViewMemo, known: ViewMemo | None = None
                ) -> tuple[PostView, tuple[SourceError, ...]]:
     """One post's view and its link errors (`known`: views to reuse, by source)."""
-    doc = memo.input_of(post.doc) if memo is not None else _doc_input(post.doc)
+    doc = memo.input_of(post.doc) if memo is not None else doc_input(post.doc)
     r = resolve.docs[doc]
     last = known.get(doc.source) if known else None
     if last is not None and last[0] is post and last[1] is r:
@@ -247,12 +176,12 @@ def assemble_site(config: SiteConfig, content: Content, routes: Routes, publishe
     posts = _post_views(published, routes, resolve, memo)
     projects = tuple(
         ProjectView(p, routes[f"projects/{p.slug}/"].url,
-                    resolve(_doc_input(p.writeup))[0] if p.writeup else "",
+                    resolve(doc_input(p.writeup))[0] if p.writeup else "",
                     urls.link(p.image) if p.image else "", p.tags)
         for p in sorted(content.projects, key=lambda p: (not p.featured, -(p.year or 0))))
     pages = tuple(PageView(pg, route.url, html, r.text)
                   for pg in content.pages if (route := routes.doc(pg.doc.source))
-                  for html, r in [resolve(_doc_input(pg.doc))])
+                  for html, r in [resolve(doc_input(pg.doc))])
     summary_html = resolve(DocInput("content/profile.yaml", profile.summary, 1, False))[0] \
         if profile.summary else ""
     fields_html = {r.summary: resolve(DocInput("content/experience.yaml", r.summary, 1,
@@ -287,108 +216,12 @@ def _paginated(site: Site, items: tuple[PostView, ...], route: str, pages: int,
     chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [()]
     assert len(chunks) == pages, "the route table planned the same pages"
     return [(at, chunk, pagination)
-            for (at, pagination), chunk in zip(_pagination(site.routes, route, pages, memo),
+            for (at, pagination), chunk in zip(list_pages(site.routes, route, pages, memo),
                                                chunks, strict=True)]
 
 
-def _pagination(routes: Routes, route: str, pages: int, memo: AssemblyMemo | None
-                ) -> list[tuple[str, Pagination]]:
-    """(route, pagination) of each page of a list: the same while the route table is."""
-    known = memo.pagination if memo is not None and memo.pagination[0] is routes else None
-    if known is not None and (route, pages) in known[1]:
-        return known[1][route, pages]
-    at = [route] + [f"{route}page/{n}/" for n in range(2, pages + 1)]
-    made = [(at[i], Pagination(i + 1, pages, routes[at[i - 1]].url if i else "",
-                               routes[at[i + 1]].url if i + 1 < pages else ""))
-            for i in range(pages)]
-    if memo is not None:
-        if known is None:
-            memo.pagination = (routes, {})
-        memo.pagination[1][route, pages] = made
-    return made
-
-
-class _Reuse:
-    """Outputs of the memo's last assembly, by route: one is reused when the objects it was
-    made from are the same (`idents`) and its small inputs equal (`values`), under the same
-    site-wide records (config, profile, routes, title)."""
-
-    def __init__(self, site: Site, memo: AssemblyMemo | None) -> None:
-        self.memo = memo
-        base = (site.config, site.content.profile, site.routes, site.title)
-        self.known = memo.outputs if memo is not None and _same(memo.outputs_base, base) \
-            else {}
-        self.fresh: dict[str, tuple[tuple[object, ...], tuple[object, ...], Output]] = {}
-        if memo is not None:
-            memo.outputs_base = base
-
-    def __call__(self, route: str, idents: tuple[object, ...], values: tuple[object, ...],
-                 make: Callable[[], Output]) -> Output:
-        if self.memo is None:
-            return make()
-        last = self.known.get(route)
-        out = last[2] if last is not None and _same(last[0], idents) and last[1] == values \
-            else make()
-        self.fresh[route] = (idents, values, out)
-        return out
-
-    def keep(self, routes: Sequence[str]) -> None:
-        """Carry these routes' entries over unlooked-at (their outputs are reused as they are)."""
-        for route in routes:
-            self.fresh[route] = self.known[route]
-
-    def done(self) -> None:
-        if self.memo is not None:
-            memo = self.memo
-            memo.outputs = self.fresh
-            memo.related, memo.post_outputs = memo.pending_related, memo.pending_posts
-
-
-def _rank_part(view: PostView) -> tuple[object, ...]:
-    """All that related_posts reads of a post."""
-    post = view.post
-    return (post.doc.source, post.slug, post.date, post.draft, tuple(t.slug for t in view.tags))
-
-
-def _related(site: Site, memo: AssemblyMemo | None
-             ) -> tuple[dict[str, tuple[PostView, ...]], set[str] | None]:
-    """related_posts, and the posts whose list changed (None: any). The ranking reads only
-    each post's source, slug, date, draft and tags (`_rank_part`): with a memo, when the
-    posts that are new objects since the last call kept those, the ranking holds and only
-    the lists showing them get today's views."""
-    posts = site.posts
-    if memo is None:
-        return related_posts(posts, site.today), None
-    last = memo.related
-    if last is not None and last.today == site.today and len(last.posts) == len(posts):
-        changed = list(compress(range(len(posts)), map(is_not, posts, last.posts)))
-        if all(_rank_part(posts[i]) == last.parts[i] for i in changed):
-            views = dict(last.views)
-            fresh = {posts[i].post.doc.source: posts[i] for i in changed}
-            holders = {holder for source in fresh for holder in last.shown_in.get(source, ())}
-            for holder in holders:
-                views[holder] = tuple(fresh.get(v.post.doc.source, v) for v in views[holder])
-            memo.pending_related = replace(last, posts=posts, views=views)
-            return views, holders
-    parts = [_rank_part(view) for view in posts]
-    if last is not None and last.today == site.today and last.parts == parts:
-        sources = last.sources
-    else:
-        sources = {source: tuple(v.post.doc.source for v in views)
-                   for source, views in related_posts(posts, site.today).items()}
-    by_source = {p.post.doc.source: p for p in posts}
-    views = {source: tuple(by_source[s] for s in others) for source, others in sources.items()}
-    shown_in: dict[str, list[str]] = {}
-    for source, others in sources.items():
-        for other in others:
-            shown_in.setdefault(other, []).append(source)
-    memo.pending_related = _Related(site.today, posts, parts, sources, views,
-                                    {s: tuple(v) for s, v in shown_in.items()})
-    return views, None
-
-
 def _post_outputs(site: Site, related: Mapping[str, tuple[PostView, ...]],
-                  holders: Collection[str] | None, reuse: _Reuse) -> list[Output]:
+                  holders: Collection[str] | None, reuse: Reuse) -> list[Output]:
     """The post pages. With a memo under the same site-wide records, and `holders` known
     (the posts whose related list shows other views than last time), only the posts that are
     new objects, their neighbours and the holders are looked at: a save of one post at 4000
@@ -410,13 +243,13 @@ def _post_outputs(site: Site, related: Mapping[str, tuple[PostView, ...]],
         outputs = [_post_output(site, i, related, reuse) for i in range(len(posts))]
         index = {view.post.doc.source: i for i, view in enumerate(posts)}
     if memo is not None:
-        memo.pending_posts = _PostOutputs(posts, outputs, index,
+        memo.pending_posts = PostOutputs(posts, outputs, index,
                                           tuple(out.route for out in outputs))
     return outputs
 
 
 def _post_output(site: Site, i: int, related: Mapping[str, tuple[PostView, ...]],
-                 reuse: _Reuse) -> Output:
+                 reuse: Reuse) -> Output:
     post = site.posts[i]
     newer_post = site.posts[i - 1] if i > 0 else None
     older_post = site.posts[i + 1] if i + 1 < len(site.posts) else None
@@ -441,7 +274,7 @@ def _with_jsonld(site: Site, out: Output) -> Output:
 def _outputs(site: Site, memo: AssemblyMemo | None = None) -> list[Output]:
     p = site.content.profile
     person = person_jsonld(site)
-    reuse = _Reuse(site, memo)
+    reuse = Reuse(site, memo)
     outs = [Output("", "home.html", site.title, site.description, "content/profile.yaml",
                    {"featured": [x for x in site.projects if x.project.featured][:4],
                     "recent_posts": site.posts[:3]}, "profile", jsonld=person)]
@@ -474,7 +307,7 @@ def _outputs(site: Site, memo: AssemblyMemo | None = None) -> list[Output]:
                 f"Writing by {p.name}: {p.headline}", "content/posts",
                 {"posts": chunk, "pagination": pagination}))
         outs.append(reuse(route, chunk, (pagination,), blog_page))
-    related, holders = _related(site, memo)
+    related, holders = related_lists(site, memo)
     outs += _post_outputs(site, related, holders, reuse)
     tagged: dict[str, list[PostView]] = {tag.slug: [] for tag in site.tags}
     for post in site.posts:
