@@ -14,8 +14,9 @@ import pytest
 from brandgen.build import BuildResult
 from brandgen.bundled import BUNDLED_THEMES
 from brandgen.errors import BuildError, SourceError
+from brandgen.serve.built import Built, Later
 from brandgen.serve.deps import WHOLE, template_reads
-from brandgen.serve.incremental import Built, IncrementalSite, _Later
+from brandgen.serve.incremental import IncrementalSite
 from brandgen.serve.lazy import LazyFiles, Withheld
 from brandgen.serve.state import Builder, SiteState
 from brandgen.serve.watch import Change, classify_change
@@ -235,7 +236,7 @@ def test_a_lazy_rebuild_that_fails_its_checks_is_undone(make_site: SiteMaker,
                       err=io.StringIO())
     good = builder.rebuild()
     (root / post).write_text(plain_post("Leaky", 2))
-    monkeypatch.setattr(_Later, "checked", lambda self, name, make: leaky(name))
+    monkeypatch.setattr(Later, "checked", lambda self, name, make: leaky(name))
     bad = builder.rebuild([("content", root / post)])
     assert bad.errors and bad.errors[0].message == "private text"
     assert bad.public is good.public  # the pages of the failed rebuild are gone again

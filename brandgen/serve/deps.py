@@ -108,3 +108,25 @@ def broken_links(name: str, links: tuple[str, ...], files: Mapping[str, bytes], 
                 severity="warning",
                 hint="fix the link in the content or template that produced this page"))
     return out
+
+
+class LinkMemo:
+    """The link check between rebuilds: each page's links parsed once per content, and its
+    warnings kept until the page, or the set of file names, changes."""
+
+    def __init__(self) -> None:
+        self.links: dict[str, tuple[bytes, tuple[str, ...]]] = {}
+        self.warnings: dict[str, list[SourceError]] = {}
+
+    def check(self, public: Mapping[str, bytes], changed: frozenset[str],
+              names_changed: bool, site: Site) -> list[SourceError]:
+        """Every page's broken-link warnings, in the order of the page names."""
+        pages = sorted(name for name in public if name.endswith(".html"))
+        for name in pages:
+            if names_changed or name in changed or name not in self.warnings:
+                links = page_links(name, public[name], self.links)
+                self.warnings[name] = broken_links(name, links, public, site)
+        for name in set(self.warnings) - set(pages):
+            del self.warnings[name]
+            self.links.pop(name, None)
+        return [w for name in pages for w in self.warnings[name]]

@@ -1,8 +1,9 @@
 """The dev server's incremental build: the build's own stages, with the previous state kept.
 
-Every rebuild runs the whole-site assembly (cheap next to Markdown and templates) on
-memoized inputs, so it decides the same outputs a build would; what is skipped is work whose
-inputs are equal to last time:
+Every rebuild runs the whole-site assembly on memoized inputs, so it decides the same
+outputs a build would; what is skipped is work whose inputs are the same objects or equal to
+last time (a post save replaces one Post, and an identity diff of the posts finds it, so the
+assembly looks at that post and what shows it, not at all of them):
 
   brandgen.yaml             everything (config, theme, every memo dropped)
   content/posts/x.md edit   that file is parsed again, its Markdown rendered; pages whose
@@ -20,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -35,7 +36,7 @@ from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.load import load_content
 from brandgen.markdown import ImageRenderer, RenderedDoc
 from brandgen.model import Content, Post
-from brandgen.privacy import Leak, PrivacyScan, leak_errors, record_texts
+from brandgen.privacy import PrivacyScan, leak_errors
 from brandgen.public.assemble import (
     AssemblyMemo,
     assemble_site,
@@ -47,16 +48,27 @@ from brandgen.public.render import page_renderer, render_pages, site_file_makers
 from brandgen.public.views import Output, Site
 from brandgen.responsive import ImageSet, markdown_renderer, responsive_images
 from brandgen.routes import Routes, plan_routes
+from brandgen.serve.built import (
+    LATER_FILES,
+    Built,
+    Later,
+    Loaded,
+    MemoryBlobs,
+    changed_names,
+    page_maker,
+    privacy_scan,
+    replay,
+    scan_files,
+)
 from brandgen.serve.cards import CardMemo
 from brandgen.serve.deps import (
+    LinkMemo,
     PageMemo,
-    broken_links,
-    page_links,
     shared_key,
     stale_outputs,
     template_reads,
 )
-from brandgen.serve.lazy import LazyFiles, Withheld
+from brandgen.serve.lazy import LazyFiles
 from brandgen.serve.posts import (
     RouteInputs,
     reload_posts,
@@ -69,92 +81,7 @@ from brandgen.themes import Theme, find_theme, make_environment
 from brandgen.typography import markdown_settings
 from brandgen.urls import Urls
 
-# Whole-site files no page uses (a changed one never reloads a page): made after publishing.
-LATER_FILES = frozenset({"feed.xml", "sitemap.xml", "llms.txt"})
 FEW_DOCS = 64  # fewer Markdown misses render without opening the disk cache
-
-
-@dataclass
-class Built:
-    """One successful rebuild: every output in memory, and what changed since the last.
-
-    A rebuild in lazy mode returns before the pages that changed are rendered: `public`
-    makes them when read, `announced` names them (with every file known to have changed),
-    and `finish()` renders the rest and runs their checks; `changed` is exact after it."""
-
-    config: SiteConfig
-    public: Mapping[str, bytes]
-    private: dict[str, bytes]
-    build_warnings: list[SourceError]  # the stages' own; the link check's come on demand
-    announced: frozenset[str]  # files that changed or may have (pages not rendered yet);
-    # not the LATER_FILES, which no page shows: changed ones are told after finish()
-    private_changed: frozenset[str]
-    rendered: int  # pages rendered (or to be rendered on request) this time
-    timings: dict[str, float] = field(default_factory=dict)
-    link_check: Callable[[], list[SourceError]] = list
-    finisher: Callable[[], frozenset[str]] | None = None  # raises BuildError
-    _links: list[SourceError] | None = field(default=None, repr=False)
-    _changed: frozenset[str] | None = field(default=None, repr=False)
-
-    def finish(self) -> None:
-        """Render what was left for later and check it; raises BuildError (the server then
-        keeps the build before this one, like any failed rebuild)."""
-        if self._changed is None:
-            finisher, self.finisher = self.finisher, None
-            self._changed = finisher() if finisher is not None else self.announced
-
-    @property
-    def changed(self) -> frozenset[str]:
-        """Public files added, changed or removed (after finish())."""
-        self.finish()
-        assert self._changed is not None
-        return self._changed
-
-    @property
-    def warnings(self) -> list[SourceError]:
-        """Every warning of the rebuild; the link check (warnings only, it never stops a
-        build) runs on first use, so the server can publish the pages before it."""
-        if self._links is None:
-            self.finish()
-            self._links = self.link_check()
-        return self.build_warnings + self._links
-
-    @property
-    def page_count(self) -> int:
-        return sum(1 for name in self.public if name.endswith(".html"))
-
-
-class MemoryBlobs(BlobCache):
-    """The disk blob cache with the blobs this process has seen kept in memory."""
-
-    def __init__(self, inner: BlobCache) -> None:
-        super().__init__(None)
-        self.inner = inner
-        self.data: dict[str, bytes] = {}
-
-    def get(self, key: str) -> bytes | None:
-        found = self.data.get(key)
-        if found is None:
-            found = self.inner.get(key)
-            if found is not None:
-                self.data[key] = found
-        return found
-
-    def put(self, key: str, payload: bytes) -> None:
-        self.data[key] = payload
-        self.inner.put(key, payload)
-
-
-@dataclass
-class Loaded:
-    """A stage's result and the problems it reported, replayed while the result is reused."""
-
-    value: object
-    problems: Problems
-
-
-def _replay(into: Problems, loaded: Loaded) -> None:
-    into.extend(loaded.problems)
 
 
 class IncrementalSite:
@@ -187,8 +114,7 @@ class IncrementalSite:
         self._shared: object = None
         self._public: dict[str, bytes] = {}
         self._private_files: dict[str, bytes] = {}
-        self._links: dict[str, tuple[bytes, tuple[str, ...]]] = {}
-        self._link_warnings: dict[str, list[SourceError]] = {}
+        self._links = LinkMemo()
         self._scan_key = ""
         self._blobs: dict[str, BlobCache] = {}
         self._cards = CardMemo()
@@ -237,7 +163,7 @@ class IncrementalSite:
         assert theme is not None
         content = timer.run("read content", lambda: self._load_content(config, kinds))
         today = local_today(now, config.timezone)
-        _replay(problems, self._content)  # type: ignore[arg-type]
+        replay(problems, self._content)  # type: ignore[arg-type]
         private = timer.run("private dashboard", lambda: self._private_side(
             config, content, today, kinds, problems))
         problems.extend(self._git)
@@ -246,7 +172,7 @@ class IncrementalSite:
             self._images = Loaded(responsive_images(
                 config.content_dir / "static", content.static_files, self.blobs("images"),
                 sprob), sprob)
-        _replay(problems, self._images)
+        replay(problems, self._images)
         images: dict[str, ImageSet]
         image_files: dict[str, bytes]
         images, image_files = self._images.value  # type: ignore[misc]
@@ -326,15 +252,15 @@ class IncrementalSite:
                         pages[out.route] = PageMemo(out, name, done[name])
                 generated.update({n: public[n] for n in makers})
                 lazy_pages, makers = {}, {}
-            changed = _changed(self._public, public)
-            self._scan(scan, public, changed)
-        after = _Later(scan)
+            changed = changed_names(self._public, public)
+            scan_files(scan, public, changed, self._scan_key)
+        after = Later(scan)
         lazy_pages = {name: out for name, out in lazy_pages.items() if name not in public}
         # The pages first: finish() makes them in this order, and a browser asks for a
         # page, never for the feed (the whole-site files take the longest to make).
         later: dict[str, Callable[[], bytes]] = {}
         if renderer is not None:
-            later.update({name: after.checked(name, _page_maker(out, name, renderer, after))
+            later.update({name: after.checked(name, page_maker(out, name, renderer, after))
                           for name, out in lazy_pages.items()})
         later.update({name: after.checked(name, make) for name, make in makers.items()
                       if name not in public})
@@ -344,8 +270,8 @@ class IncrementalSite:
                 self._private_files, self._scan_key, self._last)
         built = Built(config, files, private, problems.warnings,
                       (changed - later.keys()) | frozenset(lazy_pages),
-                      _changed(self._private_files, private), len(stale), timer.timings)
-        built.link_check = lambda: self._check_links(files, built.changed, names_changed, site)
+                      changed_names(self._private_files, private), len(stale), timer.timings)
+        built.link_check = lambda: self._links.check(files, built.changed, names_changed, site)
         # Committed only now: a failed rebuild leaves the last good state to compare with.
         self.config, self._pages, self._shared = config, pages, shared
         self._generated = (key, (site, generated, gprob))
@@ -361,7 +287,7 @@ class IncrementalSite:
                                                   render_all)
         return built
 
-    def _finish(self, files: LazyFiles, lazy: _Later, lazy_pages: Mapping[str, Output],
+    def _finish(self, files: LazyFiles, lazy: Later, lazy_pages: Mapping[str, Output],
                 undo: tuple[object, ...], changes: list[Change],
                 render_all: Callable[[Problems], None]) -> frozenset[str]:
         """Built.finish of a lazy rebuild: the files left for later made and checked, the
@@ -389,7 +315,7 @@ class IncrementalSite:
         generated = self._generated[1][1]
         generated.update({name: made[name] for name in files.keys() - self._public.keys()})
         self._public = made
-        return _changed(old_public, made)
+        return changed_names(old_public, made)
 
     def _image_renderer(self, images: dict[str, ImageSet], routes: Routes) -> ImageRenderer:
         """One renderer while the images and URLs are equal (it reads nothing else): the
@@ -442,7 +368,7 @@ class IncrementalSite:
             self._private = (key, Loaded(files, pprob))
         else:
             self._private = (key, self._private[1])  # the next save compares with this one
-        _replay(problems, self._private[1])
+        replay(problems, self._private[1])
         return self._private[1].value  # type: ignore[return-value]
 
     def _plan(self, config: SiteConfig, content: Content, published: list[Post],
@@ -460,7 +386,7 @@ class IncrementalSite:
                     Urls(config.base_url), content, published, config.posts_per_page, rprob),
                     rprob))
             self._routes = (inputs, key, last[2])
-        _replay(problems, self._routes[2])
+        replay(problems, self._routes[2])
         return self._routes[2].value  # type: ignore[return-value]
 
     def _render_docs(self, config: SiteConfig, docs: list[DocInput]) -> None:
@@ -482,80 +408,15 @@ class IncrementalSite:
         if self._static is None or kinds & {"static", "site-static", "content", "template"}:
             sprob = Problems()
             self._static = Loaded(static_files(config, dirs, content.static_files, sprob), sprob)
-        _replay(problems, self._static)
+        replay(problems, self._static)
         files: dict[str, bytes] = self._static.value  # type: ignore[assignment]
         return files
-
-    def _check_links(self, public: Mapping[str, bytes], changed: frozenset[str],
-                     names_changed: bool, site: object) -> list[SourceError]:
-        pages = sorted(name for name in public if name.endswith(".html"))
-        for name in pages:
-            if names_changed or name in changed or name not in self._link_warnings:
-                links = page_links(name, public[name], self._links)
-                self._link_warnings[name] = broken_links(name, links, public, site)  # type: ignore[arg-type]
-        for name in set(self._link_warnings) - set(pages):
-            del self._link_warnings[name]
-            self._links.pop(name, None)
-        return [w for name in pages for w in self._link_warnings[name]]
 
     def _privacy(self, config: SiteConfig, content: Content, site: Site, kinds: set[str]
                  ) -> PrivacyScan | None:
         """The privacy scan of this rebuild, or None when nothing private has text."""
         if self._secrets is None or "private" in kinds:
             self._secrets = private_side.private_strings(config, Problems())
-        if not self._secrets:
-            return None
-        posts, pages = site.posts, site.pages
-        published = record_texts(replace(content, posts=tuple(p.post for p in posts)),
-                                 [p.text for p in posts], [p.text for p in pages])
-        return PrivacyScan(self._secrets, published)
+        return privacy_scan(self._secrets, content, site)
 
-    def _scan(self, scan: PrivacyScan | None, public: Mapping[str, bytes],
-              changed: frozenset[str]) -> None:
-        if scan is None:
-            return
-        todo = public if scan.key != self._scan_key else {
-            name: public[name] for name in changed if name in public}
-        leaks = scan.scan(todo)
-        if leaks:
-            raise BuildError(leak_errors(leaks, "site/public"))
-
-
-class _Later:
-    """What the files made after publishing found: they are withheld, not served."""
-
-    def __init__(self, scan: PrivacyScan | None) -> None:
-        self.scan = scan
-        self.failed = False  # a template error
-        self.leaks: list[Leak] = []
-
-    def checked(self, name: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
-        def made() -> bytes:
-            data = make()
-            leaks = self.scan.scan({name: data}) if self.scan is not None else []
-            if leaks:
-                self.leaks.extend(leaks)
-                raise Withheld(name)
-            return data
-        return made
-
-
-def _page_maker(out: Output, name: str, renderer: Callable[
-        [Sequence[Output]], tuple[dict[str, bytes], list[SourceError]]], later: _Later
-                ) -> Callable[[], bytes]:
-    def make() -> bytes:
-        files, errors = renderer([out])
-        if errors or name not in files:
-            later.failed = True
-            raise Withheld(name)
-        return files[name]
-    return make
-
-
-def _changed(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> frozenset[str]:
-    """Names whose bytes differ (identity first: reused pages are the same object)."""
-    out = {name for name, data in new.items()
-           if (before := old.get(name)) is not data and before != data}
-    out.update(name for name in old if name not in new)
-    return frozenset(out)
 
