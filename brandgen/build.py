@@ -36,7 +36,7 @@ from brandgen.routes import plan_routes
 from brandgen.sections import empty_section_warnings
 from brandgen.sources import is_inside
 from brandgen.statics import list_static_dir
-from brandgen.themes import find_theme, make_environment
+from brandgen.themes import make_environment, require_theme
 from brandgen.typography import markdown_settings
 from brandgen.urls import Urls
 from brandgen.write import OutputWriter
@@ -150,11 +150,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     misplaced = placement_errors(config.root, public_dir, private_dir, options.out is None)
     for error in misplaced:
         problems.add(error)
-    theme = find_theme(config.root, config.theme)
-    if theme is None:
-        problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
-                       "use `theme: default` or create themes/<name>/templates/")
-        raise BuildError(problems.errors)
+    theme = require_theme(config.root, config.theme, problems)
     # A build refused for where it would write leaves no trace, not even a cache.
     cache = open_cache(config.root, options.cache and not misplaced)  # closed on return
     content = timer.run("read content", lambda: load_content(config, problems, cache,

@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from brandgen.bundled import BUNDLED_THEMES as BUNDLED
-from brandgen.errors import SourceError
+from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.fields import When
 from brandgen.markdown import render_doc
 from brandgen.model import LEVEL_WORDS
@@ -43,6 +43,16 @@ def find_theme(root: Path, name: str) -> Theme | None:
     return Theme(name,
                  tuple(d / "templates" for d in chain if (d / "templates").is_dir()),
                  tuple(d / "static" for d in reversed(chain) if (d / "static").is_dir()))
+
+
+def require_theme(root: Path, name: str, problems: Problems) -> Theme:
+    """find_theme, or BuildError with every problem so far when there is no such theme."""
+    theme = find_theme(root, name)
+    if theme is None:
+        problems.error(f"unknown theme '{name}'", "brandgen.yaml", 1, 1,
+                       "use `theme: default` or create themes/<name>/templates/")
+        raise BuildError(problems.errors)
+    return theme
 
 
 def _date_long(value: dt.date | When | None) -> str:

@@ -10,13 +10,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from brandgen.blobcache import BlobCache
+from brandgen.cache import open_cache
 from brandgen.config import SiteConfig
+from brandgen.docs import DocInput, render_docs
 from brandgen.errors import BuildError, Problems, SourceError
+from brandgen.markdown import RenderedDoc
 from brandgen.model import Content
 from brandgen.privacy import Leak, PrivacyScan, leak_errors, record_texts
 from brandgen.public.views import Output, Site
 from brandgen.serve.lazy import Withheld
+from brandgen.typography import markdown_settings
 
+FEW_DOCS = 64  # fewer Markdown misses render without opening the disk cache
 # Whole-site files no page uses (a changed one never reloads a page): made after publishing.
 LATER_FILES = frozenset({"feed.xml", "sitemap.xml", "llms.txt"})
 
@@ -165,3 +170,22 @@ def scan_files(scan: PrivacyScan | None, public: Mapping[str, bytes], changed: f
     leaks = scan.scan(todo)
     if leaks:
         raise BuildError(leak_errors(leaks, "site/public"))
+
+
+def rendered_docs(known: dict[DocInput, RenderedDoc], docs: Sequence[DocInput],
+                  config: SiteConfig, cache: bool) -> dict[DocInput, RenderedDoc]:
+    """`known` with every document of `docs` rendered (the misses through the disk cache when
+    there are many), and old versions of edited documents dropped once they pile up."""
+    misses = list(dict.fromkeys(d for d in docs if d not in known))
+    if misses:
+        disk = open_cache(config.root, cache) if len(misses) > FEW_DOCS else None
+        try:
+            known.update(zip(misses, render_docs(
+                misses, disk, settings=markdown_settings(config.language)), strict=True))
+        finally:
+            if disk is not None:
+                disk.close()
+    if len(known) > 2 * len(docs) + FEW_DOCS:
+        wanted = set(docs)
+        known = {d: r for d, r in known.items() if d in wanted}
+    return known

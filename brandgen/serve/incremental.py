@@ -31,7 +31,7 @@ from brandgen.blobcache import BlobCache
 from brandgen.build import Timer, case_clashes, static_files
 from brandgen.cache import open_cache
 from brandgen.config import SiteConfig, load_config
-from brandgen.docs import DocInput, render_docs
+from brandgen.docs import DocInput
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.load import load_content
 from brandgen.markdown import ImageRenderer, RenderedDoc
@@ -57,6 +57,7 @@ from brandgen.serve.built import (
     changed_names,
     page_maker,
     privacy_scan,
+    rendered_docs,
     replay,
     scan_files,
 )
@@ -77,11 +78,8 @@ from brandgen.serve.posts import (
     same_route_inputs,
 )
 from brandgen.serve.watch import Change
-from brandgen.themes import Theme, find_theme, make_environment
-from brandgen.typography import markdown_settings
+from brandgen.themes import Theme, make_environment, require_theme
 from brandgen.urls import Urls
-
-FEW_DOCS = 64  # fewer Markdown misses render without opening the disk cache
 
 
 class IncrementalSite:
@@ -153,7 +151,7 @@ class IncrementalSite:
         else:
             config = self.config
         if self._env is None or kinds & {"template", "static"}:  # static: a theme's
-            self._theme = self._find_theme(config, problems)  # a new override folder counts
+            self._theme = require_theme(config.root, config.theme, problems)  # new folders count
         if self._env is None or "template" in kinds:
             assert self._theme is not None
             self._env = make_environment(self._theme)
@@ -179,7 +177,8 @@ class IncrementalSite:
         published = published_posts(content, today, self.drafts, now)
         routes = timer.run("routes", lambda: self._plan(config, content, published, problems))
         docs = site_documents(content, published, self._assembly)
-        timer.run("markdown", lambda: self._render_docs(config, docs))
+        self._docs = timer.run("markdown", lambda: rendered_docs(
+            self._docs, docs, config, self.cache))
         key = (content, routes, env, self._images, today, published)
         last = self._generated
         lazy_pages: dict[str, Output] = {}
@@ -330,14 +329,6 @@ class IncrementalSite:
         problems.raise_if_any()
         return replace(config, base_url=self.local_url + config.base_path)
 
-    def _find_theme(self, config: SiteConfig, problems: Problems) -> Theme:
-        theme = find_theme(config.root, config.theme)
-        if theme is None:
-            problems.error(f"unknown theme '{config.theme}'", "brandgen.yaml", 1, 1,
-                           "use `theme: default` or create themes/<name>/templates/")
-            raise BuildError(problems.errors)
-        return theme
-
     def _load_content(self, config: SiteConfig, kinds: set[str]) -> Content:
         if self._content is not None and not kinds & {"content", "site-static"}:
             return self._content.value  # type: ignore[return-value]
@@ -388,20 +379,6 @@ class IncrementalSite:
             self._routes = (inputs, key, last[2])
         replay(problems, self._routes[2])
         return self._routes[2].value  # type: ignore[return-value]
-
-    def _render_docs(self, config: SiteConfig, docs: list[DocInput]) -> None:
-        misses = list(dict.fromkeys(d for d in docs if d not in self._docs))
-        if misses:
-            cache = open_cache(config.root, self.cache) if len(misses) > FEW_DOCS else None
-            try:
-                self._docs.update(zip(misses, render_docs(
-                    misses, cache, settings=markdown_settings(config.language)), strict=True))
-            finally:
-                if cache is not None:
-                    cache.close()
-        if len(self._docs) > 2 * len(docs) + FEW_DOCS:  # old versions of edited documents
-            wanted = set(docs)
-            self._docs = {d: r for d, r in self._docs.items() if d in wanted}
 
     def _static_files(self, config: SiteConfig, dirs: tuple[Path, ...], content: Content,
                       kinds: set[str], problems: Problems) -> dict[str, bytes]:
