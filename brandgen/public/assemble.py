@@ -11,8 +11,6 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from itertools import compress
-from operator import is_not
 
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, LinkTargets, resolve_doc
@@ -24,6 +22,7 @@ from brandgen.public.memo import (
     PostOutputs,
     PostViews,
     Reuse,
+    changed_at,
     doc_input,
     list_pages,
     related_lists,
@@ -112,11 +111,12 @@ def _post_views(published: Sequence[Post], routes: Routes, resolve: _Resolver,
     base = (routes, resolve.images)
     same_base = memo is not None and same(memo.views_base, base)
     last = memo.post_views if memo is not None and same_base else None
-    if memo is not None and last is not None and len(last.posts) == len(published):
+    changed = changed_at(last.posts, published) if last is not None else None
+    if memo is not None and last is not None and changed is not None:
         views = list(last.views)
         errors = dict(last.errors)
         fresh = dict(memo.views)
-        for i in compress(range(len(published)), map(is_not, published, last.posts)):
+        for i in changed:
             views[i], errors[i] = _post_view(published[i], routes, resolve, memo, fresh)
     else:
         known = memo.views if memo is not None and same_base else {}
@@ -229,22 +229,24 @@ def _post_outputs(site: Site, related: Mapping[str, tuple[PostView, ...]],
     posts = site.posts
     memo = reuse.memo
     last = memo.post_outputs if memo is not None and reuse.known else None
-    if last is not None and holders is not None and len(last.posts) == len(posts):
+    changed = changed_at(last.posts, posts) if last is not None and holders is not None \
+        else None
+    if last is not None and holders is not None and changed is not None:
         dirty = {last.index[source] for source in holders}
-        for i in compress(range(len(posts)), map(is_not, posts, last.posts)):
+        for i in changed:
             dirty.update((i - 1, i, i + 1))
         outputs = list(last.outputs)
         reuse.keep(last.routes)
         for i in sorted(dirty):
             if 0 <= i < len(posts):
                 outputs[i] = _post_output(site, i, related, reuse)
-        index = last.index
+        index, routes = last.index, last.routes  # the same sources at the same places
     else:
         outputs = [_post_output(site, i, related, reuse) for i in range(len(posts))]
         index = {view.post.doc.source: i for i, view in enumerate(posts)}
+        routes = tuple(out.route for out in outputs)
     if memo is not None:
-        memo.pending_posts = PostOutputs(posts, outputs, index,
-                                          tuple(out.route for out in outputs))
+        memo.pending_posts = PostOutputs(posts, outputs, index, routes)
     return outputs
 
 

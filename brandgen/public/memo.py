@@ -27,13 +27,17 @@ def doc_input(doc: Document) -> DocInput:
     return DocInput(doc.source, doc.body, doc.body_line)
 
 
+def changed_at(old: Sequence[object], new: Sequence[object]) -> list[int] | None:
+    """Positions where `new` holds another object than `old` (compared by identity, at C
+    speed); None when the lengths differ."""
+    if len(old) != len(new):
+        return None
+    return list(compress(range(len(new)), map(is_not, old, new)))
+
 
 @dataclass
 class AssemblyMemo:
-    """Pieces of the last assembly, for the next one to reuse (the dev server keeps one;
-    `brandgen build` passes none). A piece is reused only when the objects it was made from
-    are the same objects again (`is`, never a deep comparison), or, for small values, equal:
-    what it would make again is then exactly what it made."""
+    """Pieces of the last assembly, for the next one to reuse (see the module's rule)."""
 
     views_base: tuple[object, ...] = ()
     views: dict[str, tuple[Post, RenderedDoc, PostView, tuple[SourceError, ...]]] = \
@@ -105,9 +109,8 @@ def same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     return a == b
 
 
-
 def list_pages(routes: Routes, route: str, pages: int, memo: AssemblyMemo | None
-                ) -> list[tuple[str, Pagination]]:
+               ) -> list[tuple[str, Pagination]]:
     """(route, pagination) of each page of a list: the same while the route table is."""
     known = memo.pagination if memo is not None and memo.pagination[0] is routes else None
     if known is not None and (route, pages) in known[1]:
@@ -166,7 +169,7 @@ def rank_part(view: PostView) -> tuple[object, ...]:
 
 
 def related_lists(site: Site, memo: AssemblyMemo | None
-             ) -> tuple[dict[str, tuple[PostView, ...]], set[str] | None]:
+                  ) -> tuple[dict[str, tuple[PostView, ...]], set[str] | None]:
     """related_posts, and the posts whose list changed (None: any). The ranking reads only
     each post's source, slug, date, draft and tags (`rank_part`): with a memo, when the
     posts that are new objects since the last call kept those, the ranking holds and only
@@ -175,16 +178,17 @@ def related_lists(site: Site, memo: AssemblyMemo | None
     if memo is None:
         return related_posts(posts, site.today), None
     last = memo.related
-    if last is not None and last.today == site.today and len(last.posts) == len(posts):
-        changed = list(compress(range(len(posts)), map(is_not, posts, last.posts)))
-        if all(rank_part(posts[i]) == last.parts[i] for i in changed):
-            views = dict(last.views)
-            fresh = {posts[i].post.doc.source: posts[i] for i in changed}
-            holders = {holder for source in fresh for holder in last.shown_in.get(source, ())}
-            for holder in holders:
-                views[holder] = tuple(fresh.get(v.post.doc.source, v) for v in views[holder])
-            memo.pending_related = replace(last, posts=posts, views=views)
-            return views, holders
+    changed = changed_at(last.posts, posts) \
+        if last is not None and last.today == site.today else None
+    if last is not None and changed is not None \
+            and all(rank_part(posts[i]) == last.parts[i] for i in changed):
+        views = dict(last.views)
+        fresh = {posts[i].post.doc.source: posts[i] for i in changed}
+        holders = {holder for source in fresh for holder in last.shown_in.get(source, ())}
+        for holder in holders:
+            views[holder] = tuple(fresh.get(v.post.doc.source, v) for v in views[holder])
+        memo.pending_related = replace(last, posts=posts, views=views)
+        return views, holders
     parts = [rank_part(view) for view in posts]
     if last is not None and last.today == site.today and last.parts == parts:
         sources = last.sources
@@ -198,5 +202,5 @@ def related_lists(site: Site, memo: AssemblyMemo | None
         for other in others:
             shown_in.setdefault(other, []).append(source)
     memo.pending_related = RelatedLists(site.today, posts, parts, sources, views,
-                                    {s: tuple(v) for s, v in shown_in.items()})
+                                        {s: tuple(v) for s, v in shown_in.items()})
     return views, None

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
-from itertools import compress
-from operator import is_not
 
 from brandgen.config import SiteConfig
 from brandgen.documents import parse_post
 from brandgen.errors import Problems
 from brandgen.model import Content, Post
+from brandgen.public.memo import changed_at
 from brandgen.serve.watch import Change
 from brandgen.sources import read_text
 
@@ -59,13 +58,6 @@ def reload_posts(content: Content, changes: Iterable[Change], config: SiteConfig
 RouteInputs = tuple[SiteConfig, Content, Sequence[Post]]
 
 
-def _changed_at(old: Sequence[object], new: Sequence[object]) -> list[int] | None:
-    """Indices of `new` holding another object than `old` there; None if the lengths differ."""
-    if len(old) != len(new):
-        return None
-    return list(compress(range(len(new)), map(is_not, old, new)))
-
-
 def same_route_inputs(old: RouteInputs, new: RouteInputs) -> bool:
     """True when routes_key would be equal, told from the few records that are new objects
     (a post edit replaces one Post), without making the key of thousands of posts."""
@@ -77,7 +69,7 @@ def same_route_inputs(old: RouteInputs, new: RouteInputs) -> bool:
         return False
     for before, after, facts in ((old_published, published, _routed),
                                  (old_content.posts, content.posts, _source)):
-        changed = _changed_at(before, after)
+        changed = changed_at(before, after)
         if changed is None or any(facts(before[i]) != facts(after[i]) for i in changed):
             return False
     return True
@@ -89,7 +81,7 @@ def same_but_bodies(old: Content, new: Content) -> bool:
     if any(getattr(old, f.name) is not getattr(new, f.name) for f in fields(Content)
            if f.name != "posts"):
         return False
-    changed = _changed_at(old.posts, new.posts)
+    changed = changed_at(old.posts, new.posts)
     return changed is not None and all(
         replace(new.posts[i], doc=old.posts[i].doc) == old.posts[i] for i in changed)
 
