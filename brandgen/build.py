@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from brandgen import private as private_side
 from brandgen.blobcache import BlobCache
-from brandgen.cache import open_cache
+from brandgen.cache import Cache, open_cache
 from brandgen.config import SiteConfig, load_config
 from brandgen.docs import render_docs
 from brandgen.errors import BuildError, Problems, SourceError
@@ -70,10 +70,14 @@ class BuildResult:
     site: Site | None = None
     scan_key: str = ""  # the privacy scan's key: outputs in the manifest were clean under it
     digests: dict[str, str] = field(default_factory=dict)  # public name -> sha256 hex
+    cache: Cache | None = None  # open while `public` may read cached pages from it
 
     @property
     def page_count(self) -> int:
         return sum(1 for name in self.public if name.endswith(".html"))
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "cache": None}  # a database connection does not pickle
 
 
 class Timer:
@@ -152,7 +156,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
         problems.add(error)
     theme = require_theme(config.root, config.theme, problems)
     # A build refused for where it would write leaves no trace, not even a cache.
-    cache = open_cache(config.root, options.cache and not misplaced)  # closed on return
+    cache = open_cache(config.root, options.cache and not misplaced)
     content = timer.run("read content", lambda: load_content(config, problems, cache,
                                                                   options.jobs))
     today = local_today(options.now, config.timezone)
@@ -201,12 +205,11 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     public.update(static)
     problems.raise_if_any()
     with timer.stage("link check"):  # each output hashed once: link check, scan and writer
-        # A card's digest was taken when it was drawn or read from the blob cache.
-        digests = {name: (None if name in pages else cards.digest(name))
+        # A card's digest was taken when it was drawn or read from the blob cache, a cached
+        # page's when it was stored: neither is read unless a check or the writer needs it.
+        digests = {name: (pages.digest(name) if name in pages else cards.digest(name))
                    or hashlib.sha256(public[name]).hexdigest() for name in public}
         problems.warnings.extend(check_links(public, site.urls, cache, digests))
-    if cache is not None:
-        cache.close()
     with timer.stage("privacy scan"):
         secrets = private_side.private_strings(config, problems)
         # "Already public" means published: the loaded sources of built pages, never
@@ -221,7 +224,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
-                       timer.timings, site, scan.key if scan else "", digests)
+                       timer.timings, site, scan.key if scan else "", digests, cache)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -242,6 +245,8 @@ def build(options: BuildOptions) -> BuildResult:
     start = time.perf_counter()
     writer.write({"public": result.public, "private": result.private}, result.scan_key,
                  {"public": result.digests})
+    if result.cache is not None:
+        result.cache.close()
     result.timings["write"] = time.perf_counter() - start
     result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
                                        severity="warning") for note in writer.notes]

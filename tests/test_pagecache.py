@@ -3,6 +3,7 @@ always byte-identical to a build without any cache (never a stale page)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import jinja2
 import pytest
 
 from brandgen.bundled import BUNDLED_THEMES
+from brandgen.cache import FOLDER
 from brandgen.public import render as render_module
 from brandgen.public.pagecache import TemplateDeps, site_chains
 from brandgen.public.views import Output
@@ -184,3 +186,57 @@ def test_an_edited_post_with_unchanged_code_is_not_highlighted_again(
     assert calls[2:] == ["echo changed\n", "print('hi')\n", "echo changed\n"], calls
     assert after["blog/code/index.html"].replace(b"Other", b"Some").replace(
         b"changed", b"hi") == first["blog/code/index.html"]
+
+
+@pytest.fixture
+def pages_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many page entries each build read back from the cache (bytes, not digests)."""
+    from brandgen.cache import Cache
+
+    counts: list[int] = []
+    real = Cache.get_many
+
+    def counting(self: Cache, table: str, keys: object) -> dict[str, bytes]:
+        found = real(self, table, keys)  # type: ignore[arg-type]
+        if table == "pages":
+            counts.append(len(found))
+        return found
+
+    monkeypatch.setattr(Cache, "get_many", counting)
+    return counts
+
+
+def test_a_rebuild_links_cached_pages_without_reading_them(
+        make_site: SiteMaker, tmp_path: Path, pages_read: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from brandgen import write
+
+    # Files written within 2 s of the last build are compared byte for byte (racily
+    # clean); this test's builds are that close, a real rebuild's are not.
+    monkeypatch.setattr(write, "RACY_NS", 0)
+    root = make_site(POSTS)
+    built(root, tmp_path / "o")
+    write_files(root, {"content/posts/2026-01-02-b.md": POSTS["content/posts/2026-01-02-b.md"]
+                       .replace("Body of B.", "Body of B, edited.")})
+    warm_equals_cold(root, tmp_path)
+    assert sum(pages_read) == 0, "unchanged pages are hard-linked by their stored digest"
+    shutil.rmtree(tmp_path / "o")  # a new output folder: the writer needs every page's bytes
+    assert built(root, tmp_path / "o") == built(root, tmp_path / "cold", cache=False)
+    assert sum(pages_read) > 0
+
+
+def test_a_cached_page_that_changed_since_its_digest_is_rendered_again(
+        make_site: SiteMaker, tmp_path: Path, rendered: list[set[str]]) -> None:
+    import sqlite3
+
+    root = make_site(POSTS)
+    cold = built(root, tmp_path / "cold", cache=False)
+    built(root, tmp_path / "o")
+    with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:  # digests stay as stored
+        db.execute("UPDATE pages SET value = CAST('<p>damaged</p>' AS BLOB)")
+    db.close()
+    shutil.rmtree(tmp_path / "o")
+    rendered.clear()
+    assert built(root, tmp_path / "o") == cold
+    assert rendered[0] == set(), "every page's key and digest were found"
+    assert set().union(*rendered[1:]), "the damaged entries were rendered again when read"

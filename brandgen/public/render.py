@@ -14,13 +14,13 @@ from markupsafe import Markup
 
 from brandgen.cache import Cache
 from brandgen.colors import palette, parse_hex, to_hex
-from brandgen.errors import Problems, SourceError
+from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.markdown import syntax_css
 from brandgen.public.context import template_site
 from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
 from brandgen.public.llms import llms_txt
-from brandgen.public.pagecache import CachedPages, PageKeys
+from brandgen.public.pagecache import CachedPages, PageFiles, PageKeys
 from brandgen.public.views import Output, Site
 from brandgen.responsive import AVATAR_SIZES, CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
@@ -154,13 +154,21 @@ def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSe
         common = _common(site, images)
         keys = PageKeys(env, common["site"], common,
                         (site.urls, sorted(images.items())))
+
+    def render_again(outputs: Sequence[Output]) -> dict[str, bytes]:
+        """Pages whose cache entry went away mid-build: they rendered before, so they do."""
+        files, errors = _render_range(site, env, outputs, images)
+        if errors:
+            raise BuildError(errors)
+        return files
+
     return CachedPages(keys, cache, lambda out: site.routes[out.route].file,
-                       lambda out: page_meta(site, out))
+                       lambda out: page_meta(site, out), render_again)
 
 
 def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
                  images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
-                 ) -> dict[str, bytes]:
+                 ) -> PageFiles:
     """Every HTML page, in `jobs` forked processes for large sites; the same bytes either way.
     With a cache, only pages whose inputs changed are rendered (brandgen/public/pagecache.py)."""
     return render_pages_and(site, env, problems, lambda: None, jobs, images, cache)[0]
@@ -169,7 +177,7 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: 
 def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
                      side: Callable[[], T], jobs: int = 1,
                      images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
-                     ) -> tuple[dict[str, bytes], T]:
+                     ) -> tuple[PageFiles, T]:
     """render_pages, and side() with them: in a forked worker when the pages are, so what
     it allocates (the CV PDF's library and fonts, ~30 MB) never weighs on this process;
     its result must pickle."""
@@ -202,8 +210,9 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
 
 def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
                 images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
-                ) -> dict[str, bytes]:
-    """All generated files of the public site (static files are added by the writer)."""
+                ) -> PageFiles:
+    """All generated files of the public site (static files are added by the writer); the
+    cached pages among them are read from the cache when asked for."""
     def whole_site() -> tuple[dict[str, bytes], Problems]:
         found = Problems()  # reported after the pages', as when made one after the other
         return site_files(site, env, found), found

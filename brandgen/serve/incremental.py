@@ -211,8 +211,8 @@ class IncrementalSite:
                     lazy_pages = {routes[out.route].file: out for out in stale}
                     renderer = page_renderer(site, env, images)
                 else:
-                    fresh = render_pages(replace(site, outputs=tuple(stale)), env, gprob, 1,
-                                         images)
+                    fresh = dict(render_pages(replace(site, outputs=tuple(stale)), env,
+                                              gprob, 1, images))
                 makers = site_file_makers(site, env, gprob)  # every one, not just the stale
                 fresh.update({name: make() for name, make in makers.items()
                               if not lazy or name not in LATER_FILES})
