@@ -209,7 +209,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
         # page's when it was stored: neither is read unless a check or the writer needs it.
         digests = {name: (pages.digest(name) if name in pages else cards.digest(name))
                    or hashlib.sha256(public[name]).hexdigest() for name in public}
-        problems.warnings.extend(check_links(public, site.urls, cache, digests))
+        problems.warnings.extend(check_links(public, site.urls, cache, digests, pages.links))
     with timer.stage("privacy scan"):
         secrets = private_side.private_strings(config, problems)
         # "Already public" means published: the loaded sources of built pages, never

@@ -21,17 +21,24 @@ SCHEMA = 1  # PRAGMA user_version of a cache this brandgen can read
 # a build knows an unchanged page's digest without reading its bytes.
 TABLES = ("docs", "links", "posts", "pages", "page_digests", "code")
 _CHUNK = 500  # keys per query, below SQLite's host-parameter limit
+BUSY = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
+TIMEOUT = 30.0  # seconds to wait for another build's write lock
 
 
 class Cache:
     """Key -> bytes, per table. Every method swallows database errors: a miss, not a crash."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, repair: bool = True) -> None:
+        """`repair=False` (a render worker's own connection): a damaged file is left for
+        the build's main connection to deal with, never moved aside under it."""
         self.path = folder / "cache.sqlite"
+        self.repair = repair
         self._db: sqlite3.Connection | None = None
         try:
             self._db = self._open()
         except (sqlite3.Error, OSError):
+            if not repair:
+                return
             self._set_aside()
             try:
                 self._db = self._open()
@@ -44,7 +51,7 @@ class Cache:
         if not gitignore.exists():
             gitignore.write_text("# brandgen's build cache: safe to delete\n*\n",
                                  encoding="utf-8")
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             # A cache needs no durability: in WAL mode NORMAL never corrupts the file, it
@@ -84,26 +91,38 @@ class Cache:
                 marks = ",".join("?" * len(chunk))
                 found.update(self._db.execute(
                     f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk))
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as e:
+            self._failed(e)
             return {}
         return {k: v for k, v in found.items() if isinstance(v, bytes)}
 
-    def put_many(self, table: str, items: Mapping[str, bytes]) -> None:
-        self.put_tables({table: items})
+    def put_many(self, table: str, items: Mapping[str, bytes]) -> bool:
+        return self.put_tables({table: items})
 
-    def put_tables(self, tables: Mapping[str, Mapping[str, bytes]]) -> None:
-        """Entries of several tables in one transaction: all of them or none are stored."""
-        if self._db is None or not any(tables.values()):
-            return
+    def put_tables(self, tables: Mapping[str, Mapping[str, bytes]]) -> bool:
+        """Entries of several tables in one transaction: all of them or none are stored
+        (False: none)."""
+        if self._db is None:
+            return False
+        if not any(tables.values()):
+            return True
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 for table, items in tables.items():
                     self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
                                          sorted(items.items()))
-        except sqlite3.Error:
-            self._broken()
+        except sqlite3.Error as e:
+            self._failed(e)
+            return False
+        return True
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        """A busy database (another build holding the lock past the timeout) is a miss;
+        anything else is damage."""
+        if getattr(error, "sqlite_errorcode", None) in BUSY or not self.repair:
+            return
+        self._broken()
 
     def _broken(self) -> None:
         """Damage found mid-build: the file is set aside and a fresh one started, so what

@@ -71,16 +71,19 @@ def resolve(link: str, urls: Urls) -> str | None:
 
 
 def _page_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
-                digests: Mapping[str, str] | None) -> dict[str, tuple[str, ...]]:
+                digests: Mapping[str, str] | None, parsed: Mapping[str, tuple[str, ...]]
+                ) -> dict[str, tuple[str, ...]]:
     """Per HTML page: its internal links (those `resolve` maps to a file). Memoized in the
     cache by the page's content and the base path (all that `resolve` reads)."""
     salt = ENGINE + b"\0" + urls.base_path.encode() + b"\0"
     keys: dict[str, str] = {}
+    hexes: dict[str, str] = {}
     for name in sorted(files):
         if name.endswith(".html"):
             digest = digests.get(name) if digests is not None else None
             if digest is None:
                 digest = hashlib.sha256(files[name]).hexdigest()
+            hexes[name] = digest
             keys[name] = hashlib.blake2b(salt + digest.encode(), digest_size=20).hexdigest()
     known: dict[str, tuple[str, ...]] = {}
     if cache is not None:
@@ -94,21 +97,28 @@ def _page_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
     fresh: dict[str, tuple[str, ...]] = {}
     for name, key in keys.items():
         if key not in known and key not in fresh:
-            fresh[key] = tuple(link for link in parse_links(files[name])
-                               if resolve(link, urls) is not None)
+            found = parsed.get(hexes[name])
+            fresh[key] = found if found is not None else page_links(files[name], urls)
     if cache is not None and fresh:
         cache.put_many("links", {k: pickle.dumps(v, protocol=5) for k, v in fresh.items()})
     known.update(fresh)
     return {name: known[key] for name, key in keys.items()}
 
 
+def page_links(html: bytes, urls: Urls) -> tuple[str, ...]:
+    """A page's internal links: those `resolve` maps to a file of the site."""
+    return tuple(link for link in parse_links(html) if resolve(link, urls) is not None)
+
+
 def check_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None = None,
-                digests: Mapping[str, str] | None = None) -> list[SourceError]:
+                digests: Mapping[str, str] | None = None,
+                parsed: Mapping[str, tuple[str, ...]] | None = None) -> list[SourceError]:
     """Warnings for internal links to files that the build did not produce; `digests`
-    (name -> sha256 hex of the bytes) save hashing the pages again."""
+    (name -> sha256 hex of the bytes) save hashing the pages again, `parsed` (sha256 hex
+    -> page_links of it, found where the page was rendered) parsing them."""
     problems: list[SourceError] = []
     verdicts: dict[str, bool] = {}  # the same menu and asset links recur on every page
-    for name, links in _page_links(files, urls, cache, digests).items():
+    for name, links in _page_links(files, urls, cache, digests, parsed or {}).items():
         for link in links:
             ok = verdicts.get(link)
             if ok is None:

@@ -63,8 +63,17 @@ def _date_long(value: dt.date | When | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+_SHORT_DATES: dict[dt.date, str] = {}  # strftime per post in every list: 5% of rendering
+
+
 def _date_short(value: dt.date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    try:
+        return _SHORT_DATES[value]
+    except KeyError:
+        text = _SHORT_DATES[value] = f"{value.day} {value:%b %Y}"
+        return text
+    except TypeError:  # a theme's own unhashable value
+        return f"{value.day} {value:%b %Y}"
 
 
 def _month(value: When | None) -> str:

@@ -193,17 +193,22 @@ def cli(*args: str, seed: str = "0", cwd: Path | None = None) -> subprocess.Comp
                           text=True, env=env, cwd=cwd or REPO, timeout=600)
 
 
-def assert_same_builds(root: Path, out: Path) -> None:
-    """1 vs 2 jobs, no cache vs cold vs warm cache, each in its own process and hash seed."""
+def assert_same_builds(root: Path, out: Path) -> list[str]:
+    """1 vs 2 jobs, no cache vs cold vs warm cache, each in its own process and hash seed:
+    the same files and the same warnings (returned)."""
     runs = [("a", ["-j", "1", "--no-cache"], "1"), ("b", ["-j", "2"], "2"),
             ("c", ["-j", "2"], "3"), ("d", ["-j", "1"], "4")]
-    trees = []
+    trees, warnings = [], []
     for name, flags, seed in runs:
         proc = cli("build", "-C", str(root), "--out", str(out / name), "--today", "2026-11-23",
                    *flags, seed=seed)
         assert proc.returncode == 0, proc.stderr
         trees.append(tree(out / name))
+        warnings.append([line.replace(f"out/{name}/", "out/") for line
+                         in proc.stderr.splitlines() if ": warning: " in line])
     assert all(t == trees[0] for t in trees[1:])
+    assert all(w == warnings[0] for w in warnings[1:]), warnings
+    return warnings[0]
 
 
 def test_example_is_byte_identical_across_jobs_cache_and_hash_seeds(tmp_path: Path) -> None:
@@ -218,7 +223,13 @@ def test_generated_site_is_byte_identical_across_jobs_cache_and_hash_seeds(
         tmp_path: Path) -> None:
     root = tmp_path / "gen"
     write_site(1000, root)
-    assert_same_builds(root, tmp_path / "out")
+    # Links of pages rendered in a worker are found there: a broken one is still reported.
+    write_files(root, {"content/posts/2026-11-01-broken.md": "---\ntitle: Broken\n---\n"
+                       'See <a href="/brand/nowhere/">this</a>.\n'})
+    warnings = assert_same_builds(root, tmp_path / "out")
+    assert [w for w in warnings if "broken link '/brand/nowhere/'" in w] == [
+        "site/public/blog/broken/index.html: warning: broken link '/brand/nowhere/': no such "
+        "file in the site"], warnings
     assert len(list((tmp_path / "out/a/public/blog").iterdir())) > 1000
 
 
@@ -340,3 +351,23 @@ def test_unchanged_posts_are_not_parsed_again_and_cross_file_checks_still_run(
     with pytest.raises(BuildError) as info:
         run_build(root, out=tmp_path / "c")
     assert [e.path for e in info.value.errors] == ["content/posts/2026-01-05-e.md"]
+
+
+def test_a_cache_busy_past_the_timeout_is_a_miss_not_damage(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from brandgen import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "TIMEOUT", 0.05)
+    cache = cache_module.Cache(tmp_path)
+    assert cache.put_many("pages", {"a": b"1"}) is True
+    other = sqlite3.connect(tmp_path / "cache.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another build holds the write lock
+    assert cache.put_many("pages", {"b": b"2"}) is False
+    other.execute("ROLLBACK")
+    other.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if "broken" in p.name) == []
+    assert cache.put_many("pages", {"b": b"2"}) is True
+    assert cache.get_many("pages", ["a", "b"]) == {"a": b"1", "b": b"2"}
+    cache.close()

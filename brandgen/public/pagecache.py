@@ -211,6 +211,10 @@ class PageKeys:
         return digest.hexdigest()
 
 
+Fact = tuple[str, tuple[str, ...]]  # a rendered page's sha256 hex and internal links
+_WORKER_CACHE: Cache | None = None  # a forked render worker's own connection
+
+
 class CachedPages:
     """One build's use of the page cache: `misses` says what to render, `complete` merges
     the rendered pages with the cached ones (in the outputs' order) and stores the new.
@@ -226,6 +230,7 @@ class CachedPages:
         self.file_of, self.meta, self.render = file_of, meta, render
         self._order: list[tuple[str, str | None]] = []  # (file, key) of every output
         self._digests: dict[str, str] = {}  # key -> sha256 hex of a cached page
+        self._key_of: dict[str, str | None] = {}  # file -> key, in a render worker
         self._outputs: dict[str, Output] = {}  # file -> output, to render a vanished entry
 
     def misses(self, outputs: Sequence[Output]) -> list[Output]:
@@ -241,19 +246,44 @@ class CachedPages:
         return [out for out, (_, key) in zip(outputs, self._order, strict=True)
                 if key is None or key not in self._digests]
 
-    def complete(self, rendered: Mapping[str, bytes]) -> PageFiles:
+    def store_forked(self, rendered: Mapping[str, bytes], facts: Mapping[str, Fact]) -> bool:
+        """In a forked render worker: store its pages through a connection of its own (one
+        must not cross a fork), so the parent need not; False when they were not stored."""
+        global _WORKER_CACHE
+        if self.cache is None or self.keys is None:
+            return False
+        if _WORKER_CACHE is None:
+            _WORKER_CACHE = Cache(self.cache.path.parent, repair=False)
+        if not self._key_of:
+            self._key_of = dict(self._order)
+        stored = [(key, name) for name in sorted(rendered)
+                  if (key := self._key_of.get(name)) is not None]
+        return _WORKER_CACHE.put_tables({
+            "pages": {key: rendered[name] for key, name in stored},
+            "page_digests": {key: facts[name][0].encode() for key, name in stored}})
+
+    def complete(self, rendered: Mapping[str, bytes],
+                 facts: Mapping[str, Fact] | None = None,
+                 stored: frozenset[str] = frozenset()) -> PageFiles:
+        """`facts`: (sha256 hex, internal links) of rendered pages, when known already;
+        `stored`: the rendered pages already in the cache (a worker stored them)."""
         files = PageFiles(self)
+        facts = facts or {}
         fresh: dict[str, bytes] = {}
+        digests: dict[str, bytes] = {}
         for name, key in self._order:
             if name in rendered:
                 files[name] = rendered[name]
-                if key is not None:
+                if name in facts:
+                    files.add_facts(name, *facts[name])
+                if key is not None and name not in stored:
                     fresh[key] = rendered[name]
+                    digests[key] = (files.digest(name) or hashlib.sha256(
+                        rendered[name]).hexdigest()).encode()
             elif key is not None and key in self._digests:
                 files.add_cached(name, key, self._digests[key])
         if self.cache is not None and fresh:
-            self.cache.put_tables({"pages": fresh, "page_digests": {
-                key: hashlib.sha256(data).hexdigest().encode() for key, data in fresh.items()}})
+            self.cache.put_tables({"pages": fresh, "page_digests": digests})
         return files
 
     def fetch(self, cached: Mapping[str, tuple[str, str]]) -> dict[str, bytes]:
@@ -286,6 +316,13 @@ class PageFiles(MutableMapping[str, bytes]):
         self._held: dict[str, bytes] = {}
         self._cached: dict[str, tuple[str, str]] = {}  # name -> (key, digest), not yet read
         self._sorted: list[str] | None = None
+        self._known: dict[str, str] = {}  # name -> sha256 hex of a held page, if known
+        self.links: dict[str, tuple[str, ...]] = {}  # sha256 hex -> a page's internal links
+
+    def add_facts(self, name: str, digest: str, links: tuple[str, ...]) -> None:
+        """What a render worker found of held page `name`: its digest and links."""
+        self._known[name] = digest
+        self.links[digest] = links
 
     def add_cached(self, name: str, key: str, digest: str) -> None:
         self._cached[name] = (key, digest)
@@ -293,9 +330,9 @@ class PageFiles(MutableMapping[str, bytes]):
         self._sorted = None
 
     def digest(self, name: str) -> str | None:
-        """The sha256 hex of a cached page not read yet (None: hash the bytes)."""
+        """The sha256 hex of page `name` when known without hashing it (None: hash it)."""
         entry = self._cached.get(name)
-        return entry[1] if entry else None
+        return entry[1] if entry else self._known.get(name)
 
     def __getitem__(self, name: str) -> bytes:
         if name in self._held or name not in self._cached:
@@ -312,10 +349,12 @@ class PageFiles(MutableMapping[str, bytes]):
 
     def __setitem__(self, name: str, data: bytes) -> None:
         self._held[name] = data
+        self._known.pop(name, None)
         if self._cached.pop(name, None) is not None:
             self._sorted = None
 
     def __delitem__(self, name: str) -> None:
+        self._known.pop(name, None)
         if self._held.pop(name, None) is None:
             del self._cached[name]
             self._sorted = None

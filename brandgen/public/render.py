@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import sys
 import threading
@@ -15,12 +16,13 @@ from markupsafe import Markup
 from brandgen.cache import Cache
 from brandgen.colors import palette, parse_hex, to_hex
 from brandgen.errors import BuildError, Problems, SourceError
+from brandgen.linkcheck import page_links
 from brandgen.markdown import syntax_css
 from brandgen.public.context import template_site
 from brandgen.public.cvpdf import cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap
 from brandgen.public.llms import llms_txt
-from brandgen.public.pagecache import CachedPages, PageFiles, PageKeys
+from brandgen.public.pagecache import CachedPages, Fact, PageFiles, PageKeys
 from brandgen.public.views import Output, Site
 from brandgen.responsive import AVATAR_SIZES, CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
@@ -121,16 +123,24 @@ def page_renderer(site: Site, env: jinja2.Environment, images: Mapping[str, Imag
 
 
 # What forked page renderers inherit: set just before the pool forks, cleared after.
-_FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet], Sequence[Output]] | None = None
+_FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet], Sequence[Output],
+               CachedPages] | None = None
 _SIDE: Callable[[], object] | None = None
 PARALLEL_PAGES = 400  # below this, forking costs more than it saves
 _CHUNK = 64
 
 
-def _render_chunk(bounds: tuple[int, int]) -> tuple[dict[str, bytes], list[SourceError]]:
+def _render_chunk(bounds: tuple[int, int]
+                  ) -> tuple[dict[str, bytes], list[SourceError], dict[str, Fact], bool]:
+    """Pages of one chunk, with what the build does next to each (its digest for the
+    writer and the checks, its links for the link check, storing it in the page cache)
+    done here, on every core, instead of one after the other in the parent."""
     assert _FORKED is not None, "only called in a forked worker"
-    site, env, images, outputs = _FORKED
-    return _render_range(site, env, outputs[bounds[0]:bounds[1]], images)
+    site, env, images, outputs, cached = _FORKED
+    files, errors = _render_range(site, env, outputs[bounds[0]:bounds[1]], images)
+    facts = {name: (hashlib.sha256(data).hexdigest(), page_links(data, site.urls))
+             for name, data in files.items()}
+    return files, errors, facts, not errors and cached.store_forked(files, facts)
 
 
 def _side_task(_: object) -> object:
@@ -188,7 +198,7 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
     files: dict[str, bytes] = {}
     if _can_fork(jobs, len(outputs)):
         bounds = [(i, min(i + _CHUNK, len(outputs))) for i in range(0, len(outputs), _CHUNK)]
-        _FORKED, _SIDE = (site, env, images, outputs), side
+        _FORKED, _SIDE = (site, env, images, outputs, cached), side
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 extra = pool.map_async(_side_task, [None])  # first: it is the longest task
@@ -196,9 +206,11 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
                 made: T = extra.get()[0]  # type: ignore[assignment]
         finally:
             _FORKED, _SIDE = None, None
-        if not any(errors for _, errors in parts):
-            files = {name: data for part, _ in parts for name, data in part.items()}
-            return cached.complete(files), made
+        if not any(errors for _, errors, _, _ in parts):
+            files = {name: data for part, _, _, _ in parts for name, data in part.items()}
+            facts = {name: fact for _, _, part, _ in parts for name, fact in part.items()}
+            stored = frozenset(name for part, _, _, done in parts if done for name in part)
+            return cached.complete(files, facts, stored), made
         # An error: render again in order here, so each template's error is reported once.
     else:
         made = side()
