@@ -107,6 +107,19 @@ def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
     return Markup(render_doc(text, allow_html=False).unresolved_html())
 
 
+_METHODS = (types.MethodType, types.BuiltinMethodType)
+# Built-in functions and methods carry no attributes: never marked unsafe or context-passing.
+_BUILTINS = frozenset({types.BuiltinFunctionType, types.MethodWrapperType})
+_FUNCTIONS = frozenset({types.FunctionType, types.MethodType})
+
+
+def _plain_callable(func: Any) -> bool:
+    """Neither marked unsafe (Jinja's `unsafe`, Django's `alters_data`) nor asking for the
+    context, eval context or environment (`pass_context` and its kin)."""
+    return not (getattr(func, "unsafe_callable", False) or getattr(func, "alters_data", False)
+                or hasattr(func, "jinja_pass_arg"))
+
+
 MAX_REPEAT = 1_000_000  # characters or items a template may build with `*`
 MAX_EXPONENT = 1000
 
@@ -122,6 +135,11 @@ class ThemeSandbox(SandboxedEnvironment):
         # Safety depends only on the types and the name: decided once per combination,
         # which keeps the sandbox's cost per attribute to one dictionary lookup.
         self._verdicts: dict[tuple[type, str, type], bool] = {}
+        # (type, name, value type) whose value is returned as it is: safe, and not a
+        # method (a bound `str.format` is wrapped by Jinja, and a method's name is the
+        # value's own, not the attribute's).
+        self._plain: set[tuple[type, str, type]] = set()
+        self._plain_calls: set[Callable[..., Any]] = set()  # the build's own functions
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr, type(value))
@@ -132,6 +150,41 @@ class ThemeSandbox(SandboxedEnvironment):
                 and bool(super().is_safe_attribute(obj, attr, value))
             self._verdicts[key] = verdict
         return verdict
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja's sandboxed `obj.attribute`, with a value seen safe before returned at
+        once (templates read ~100 attributes a page: this is the sandbox's hot path)."""
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)
+        key = (type(obj), attribute, type(value))
+        if key in self._plain:
+            return value
+        if not isinstance(value, _METHODS) and self.is_safe_attribute(obj, attribute, value):
+            self._plain.add(key)
+            return value
+        return super().getattr(obj, attribute)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any,
+             *args: Any, **kwargs: Any) -> Any:
+        """What Jinja's sandbox and context check of a callable (unsafe markers, context-
+        passing decorators), decided once per function: a template's own macros and the
+        built-in methods never have them, a Python function is looked at once a build."""
+        kind = type(__obj)
+        if kind is not jinja2.runtime.Macro and kind not in _BUILTINS:
+            func = __obj.__func__ if kind is types.MethodType else __obj
+            if kind not in _FUNCTIONS or func not in __self._plain_calls:
+                if kind not in _FUNCTIONS or not _plain_callable(func):
+                    return super().call(__context, __obj, *args, **kwargs)
+                __self._plain_calls.add(func)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's context.call does
+            return __self.undefined("value was undefined because a callable raised a"
+                                    " StopIteration exception")
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any,
                    right: Any) -> Any:

@@ -83,6 +83,40 @@ def test_a_path_is_never_reachable(tmp_path: Path) -> None:
     assert "unsafe" in str(info.value)
 
 
+def test_the_sandbox_decides_each_callable_once_and_rightly() -> None:
+    """The sandbox remembers which functions are plain: a function marked unsafe is refused,
+    one asking for the context gets it, whichever was called first and however often."""
+    import jinja2
+    from jinja2.sandbox import unsafe
+
+    from brandgen.themes import ThemeSandbox
+
+    class Record:
+        def shout(self, word: str) -> str:
+            return word.upper()
+
+        @unsafe
+        def wipe(self) -> str:
+            return "wiped"
+
+    @jinja2.pass_context
+    def who(context: jinja2.runtime.Context) -> str:
+        return str(context["name"])
+
+    env = ThemeSandbox(undefined=jinja2.StrictUndefined)
+    template = env.from_string(
+        "{% macro twice(x) %}{{ x }}{{ caller() }}{% endmacro %}"
+        "{% for _ in range(3) %}{{ r.shout('a') }}{{ who() }}{{ '-'.join(['x', 'y']) }}"
+        "{% call twice('m') %}c{% endcall %};{% endfor %}")
+    assert template.render(r=Record(), who=who, name="ada") == "Aadax-ymc;" * 3
+    for _ in range(2):  # refused every time, also once the plain method was remembered
+        with pytest.raises(jinja2.exceptions.SecurityError):
+            env.from_string("{{ r.shout('a') }}{{ r.wipe() }}").render(r=Record())
+    with pytest.raises(jinja2.exceptions.SecurityError):  # str.format stays sandboxed
+        env.from_string("{{ s.format(r) }}{{ s.format(r) }}").render(
+            s="{0.__class__.__init__.__globals__}", r=Record())
+
+
 def test_a_theme_cv_typ_cannot_read_project_files(make_site: SiteMaker,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Typst reads files under its root; the root is an empty folder, not the project."""

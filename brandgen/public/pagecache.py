@@ -136,16 +136,11 @@ def _read(value: object, chain: Chain) -> object:
     return value
 
 
-def _view_digest(view: object, memo: dict[int, tuple[object, bytes]]) -> bytes:
-    found = memo.get(id(view))
-    if found is None:  # the view is kept alive in memo, so its id stays its own
-        found = memo[id(view)] = (view, hashlib.blake2b(pickle.dumps(view, protocol=5),
-                                                        digest_size=20).digest())
-    return found[1]
-
-
 def _view_ref(digest: bytes) -> None:
     """What a view stands for in a key's pickle (never called: keys are not unpickled)."""
+
+
+_Reduced = tuple[Callable[[bytes], None], tuple[bytes]]
 
 
 class _KeyPickler(pickle.Pickler):
@@ -154,13 +149,19 @@ class _KeyPickler(pickle.Pickler):
     pickle's C paths; only other objects come here, and the stand-in's reference to
     `_view_ref` sets it apart from any value a template sees."""
 
-    def __init__(self, file: io.BytesIO, memo: dict[int, tuple[object, bytes]]) -> None:
+    def __init__(self, file: io.BytesIO, memo: dict[int, tuple[object, _Reduced]]) -> None:
         super().__init__(file, protocol=5)
-        self.views = memo
+        self.views = memo  # id -> (view, its stand-in): the view is kept alive, so its id
+        # stays its own and a hit needs no type check
 
     def reducer_override(self, obj: object) -> Any:
+        found = self.views.get(id(obj))
+        if found is not None:
+            return found[1]
         if isinstance(obj, _VIEWS):
-            return _view_ref, (_view_digest(obj, self.views),)
+            digest = hashlib.blake2b(pickle.dumps(obj, protocol=5), digest_size=20).digest()
+            self.views[id(obj)] = (obj, (_view_ref, (digest,)))
+            return _view_ref, (digest,)
         return NotImplemented
 
 
@@ -171,7 +172,7 @@ class PageKeys:
                  common: Mapping[str, object], salt: Iterable[object]) -> None:
         self.deps = TemplateDeps(env)
         self.site_value = site_value
-        self._views: dict[int, tuple[object, bytes]] = {}
+        self._views: dict[int, tuple[object, _Reduced]] = {}
         self._site_parts: dict[frozenset[Chain], bytes | None] = {}
         plain = {k: v for k, v in sorted(common.items()) if k != TRACKED and not callable(v)}
         shared = self._dumps((plain, tuple(salt)))
