@@ -41,7 +41,7 @@ from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings
 from brandgen.urls import Urls
 
 # Bump when render_doc's output changes for the same input without a library change.
-ENGINE = "docs-3"
+ENGINE = "docs-4"
 # Fewer misses than this render in-process: starting workers costs more than it saves.
 POOL_THRESHOLD = 64
 LIBRARIES = ("markdown-it-py", "markdown-it-pyrs", "mdit-py-plugins", "pygments",
@@ -86,21 +86,22 @@ def _encode(doc: RenderedDoc) -> bytes:
     images = tuple((i.link, i.alt, i.title, i.first, i.html) for i in doc.images)
     sections = tuple((s.level, s.id, s.title) for s in doc.sections)
     return pickle.dumps((doc.html, doc.text, doc.words, doc.headings, links, images,
-                         sections), protocol=5)
+                         sections, doc.text_words), protocol=5)
 
 
 def _decode(data: bytes) -> RenderedDoc | None:
     """A cache entry, or None when it is damaged or not ours (then it is rendered again)."""
     try:
-        html, text, words, headings, links, images, sections = pickle.loads(data)  # ours
+        html, text, words, headings, links, images, sections, text_words = \
+            pickle.loads(data)  # ours
         doc = RenderedDoc(html, text, words, tuple(headings),
                           tuple(DocLink(h, line, attr) for h, line, attr in links),
                           tuple(DocImage(*image) for image in images),
-                          tuple(Section(*section) for section in sections))
+                          tuple(Section(*section) for section in sections), text_words)
     except Exception:
         return None
     ok = (isinstance(doc.html, str) and isinstance(doc.text, str)
-          and isinstance(doc.words, int)
+          and isinstance(doc.words, int) and isinstance(doc.text_words, int)
           and all(isinstance(h, str) for h in doc.headings))
     return doc if ok else None
 

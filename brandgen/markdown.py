@@ -172,6 +172,7 @@ class RenderedDoc:
     links: tuple[DocLink, ...] = ()
     images: tuple[DocImage, ...] = ()
     sections: tuple[Section, ...] = ()  # h2 and h3, in order
+    text_words: int = 0  # words of `text` (`words` also counts code blocks')
 
     @property
     def reading_minutes(self) -> int:
@@ -225,13 +226,13 @@ def render_doc(text: str, allow_html: bool = True,
     links: list[DocLink] = []
     headings: list[str] = []
     sections: list[Section] = []
-    words = 0
+    words = text_words = 0
     plain: list[str] = []
     for i, token in enumerate(tokens):
         if token.type == "inline":
             _walk_inline(token, links)
             content = inline_text(token)  # rendered text: no `*`, `[..](..)` or tags
-            words += len(content.split())
+            text_words += len(content.split())
             plain.append(content)
         elif token.type == "heading_close" and tokens[i - 1].type == "inline":
             anchor_id = tokens[i - 2].attrs.get("id")
@@ -249,13 +250,17 @@ def render_doc(text: str, allow_html: bool = True,
     # A code block that scrolls sideways must be reachable by keyboard (axe:
     # scrollable-region-focusable); highlighted blocks get the same in _highlight.
     body = body.replace("<pre><code", '<pre tabindex="0"><code')
-    return RenderedDoc(body, " ".join(plain), words, tuple(headings), tuple(links),
-                       tuple(images), tuple(sections))
+    return RenderedDoc(body, " ".join(plain), words + text_words, tuple(headings),
+                       tuple(links), tuple(images), tuple(sections), text_words)
 
 
 def excerpt(text: str, limit: int = 160) -> str:
     """A one-line description from plain text, cut at a word boundary."""
-    flat = " ".join(text.split())
+    # Words are 2+ characters with their space: that many make more than `limit`, so
+    # only they are split off (a post's whole text is ~50x longer than an excerpt).
+    enough = (limit + 1) // 2 + 1
+    head = text.split(None, enough)
+    flat = " ".join(head if len(head) <= enough else head[:-1])
     if len(flat) <= limit:
         return flat
     cut = flat[: limit - 1].rsplit(" ", 1)[0]

@@ -191,3 +191,14 @@ def test_the_fast_path_fixture_takes_the_fast_path() -> None:
     path existed): the fixture test above compares the fast path with it."""
     text = (CASES / "fast-path.md").read_text(encoding="utf-8")
     assert fast_tokens(make_markdown(), text, {}) is not None
+
+
+def test_an_excerpt_collapses_whitespace_and_is_cut_at_a_word() -> None:
+    from brandgen.markdown import excerpt
+
+    assert excerpt("  short\n\ttext  ") == "short text"
+    fits = " ".join(["a"] * 80)  # 159 characters: kept whole
+    assert excerpt(fits + "\n\n") == fits
+    cut = excerpt(fits + " b, " + "long " * 500)
+    assert cut == " ".join(["a"] * 79) + "…" and len(cut) <= 160
+    assert excerpt("one, two; three. " * 40, 20) == "one, two; three…"

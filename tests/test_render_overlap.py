@@ -42,11 +42,15 @@ def test_site_files_made_while_pages_render_are_the_same(
 
 
 
+@pytest.mark.parametrize("cache", [False, True])  # with a cache, only the misses fork
 def test_an_error_made_in_the_worker_is_reported_as_in_one_process(
-        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_site({**MANY, "themes/default/templates/cv.typ": "#let x = (\n"})
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch, cache: bool) -> None:
+    root = make_site({**MANY, "themes/default/templates/cv.typ": "#let x = (\n",
+                      "themes/default/templates/tag.html": "{% extends 'default/tag.html' %}"
+                      "{% block main %}{{ nope.x }}{% endblock %}"})
     alone = errors_of(root, jobs=1, cache=False)
     monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
     single_threaded(monkeypatch)
-    assert errors_of(root, jobs=2, cache=False) == alone
+    assert errors_of(root, jobs=2, cache=cache) == alone
+    assert any("tag.html" in e for e in alone)
     assert any("cv.pdf" in e for e in alone)

@@ -157,7 +157,7 @@ def _post_view(post: Post, routes: Routes, resolve: _Resolver, memo: AssemblyMem
         route = routes.documents[post.doc.source]
         image = routes.urls.link(post.image) if post.image else ""
         view = PostView(post, route.url, route.abs_url, html, r.text, r.reading_minutes,
-                        tags, post.summary or excerpt(r.text), image,
+                        tags, post.summary or excerpt(r.text), r.text_words, image,
                         table_of_contents(r.sections) if post.toc else ())
     fresh[doc.source] = (post, r, view, errors)
     return view, errors

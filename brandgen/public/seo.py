@@ -62,7 +62,7 @@ def post_jsonld(site: Site, post: PostView) -> dict[str, Any]:
         "mainEntityOfPage": post.canonical_url or post.abs_url,
         "author": {"@type": "Person", "name": p.name, "url": site.routes[""].abs_url},
         "keywords": list(post.post.tags),
-        "wordCount": len(post.text.split()),
+        "wordCount": post.text_words,
     }
     if post.post.image:
         data["image"] = site.urls.absolute(post.post.image)

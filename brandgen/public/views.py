@@ -38,6 +38,7 @@ class PostView:
     reading_minutes: int
     tags: tuple[TagLink, ...]
     description: str
+    text_words: int
     image_url: str = ""
     toc: tuple[TocEntry, ...] = ()  # empty: no table of contents on this post
 
