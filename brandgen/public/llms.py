@@ -8,16 +8,16 @@ lists exactly the pages a visitor can open; the privacy scan reads it like every
 from __future__ import annotations
 
 import functools
-import re
 
 from brandgen.public.views import Site
 
-_MARKDOWN_TEXT = re.compile(r"([\\`*_\[\]<>])")
+# Markdown's markup characters, each escaped with a backslash (str.translate: one C pass)
+_ESCAPED = str.maketrans({c: "\\" + c for c in "\\`*_[]<>"})
 
 
 def _text(value: str) -> str:
     """One line of Markdown text: whitespace folded, markup characters escaped."""
-    return _MARKDOWN_TEXT.sub(r"\\\1", " ".join(value.split()))
+    return " ".join(value.split()).translate(_ESCAPED)
 
 
 @functools.lru_cache(maxsize=16384)  # the dev server makes the index again after each edit
