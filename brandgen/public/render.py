@@ -7,8 +7,8 @@ import multiprocessing
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from html import escape
 from typing import TypeVar
-from xml.sax.saxutils import escape
 
 import jinja2
 from markupsafe import Markup
@@ -283,4 +283,5 @@ def favicon_svg(name: str, accent: str | None = None) -> str:
             f"{{rect{{fill:{colours[2]}}}text{{fill:{colours[3]}}}}}</style>"
             '<rect width="64" height="64" rx="14"/>'
             '<text x="32" y="42" font-family="system-ui,sans-serif" font-size="28" '
-            f'font-weight="700" text-anchor="middle">{escape(initials)}</text></svg>\n')
+            'font-weight="700" text-anchor="middle">'
+            f"{escape(initials, quote=False)}</text></svg>\n")
