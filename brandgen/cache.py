@@ -12,7 +12,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 FOLDER = ".brandgen-cache"
@@ -23,6 +23,11 @@ TABLES = ("docs", "links", "posts", "pages", "page_digests", "code")
 _CHUNK = 500  # keys per query, below SQLite's host-parameter limit
 BUSY = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 TIMEOUT = 30.0  # seconds to wait for another build's write lock
+# A table is pruned to one build's entries once it holds this many times as many (and at
+# least PRUNE_FLOOR): old pages do not pile up forever (a template edit adds a whole site's
+# worth), and switching between a few branches still finds each one's pages.
+KEEP_FACTOR = 4
+PRUNE_FLOOR = 2000
 
 
 class Cache:
@@ -116,6 +121,33 @@ class Cache:
             self._failed(e)
             return False
         return True
+
+    def prune(self, tables: Sequence[str], keep: Iterable[str]) -> int:
+        """Remove the entries of `tables` whose key is not in `keep` (what this build
+        uses), when the first table holds KEEP_FACTOR times as many; the number removed.
+        The file does not shrink: SQLite reuses the freed pages for later entries."""
+        if self._db is None:
+            return 0
+        wanted = sorted(set(keep))
+        try:
+            count = self._db.execute(f"SELECT COUNT(*) FROM {tables[0]}").fetchone()[0]
+            if count <= max(PRUNE_FLOOR, KEEP_FACTOR * len(wanted)):
+                return 0
+            removed = 0
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
+                self._db.execute("DELETE FROM temp.kept")
+                self._db.executemany("INSERT INTO temp.kept VALUES (?)", ((k,) for k in wanted))
+                for table in tables:
+                    removed += self._db.execute(
+                        f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM temp.kept)"
+                    ).rowcount
+                self._db.execute("DELETE FROM temp.kept")
+        except sqlite3.Error as e:
+            self._failed(e)
+            return 0
+        return removed
 
     def _failed(self, error: sqlite3.Error) -> None:
         """A busy database (another build holding the lock past the timeout) is a miss;

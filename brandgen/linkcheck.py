@@ -101,6 +101,8 @@ def _page_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
             fresh[key] = found if found is not None else page_links(files[name], urls)
     if cache is not None and fresh:
         cache.put_many("links", {k: pickle.dumps(v, protocol=5) for k, v in fresh.items()})
+    if cache is not None:  # `files` is the whole site: what no page has any more can go
+        cache.prune(("links",), keys.values())
     known.update(fresh)
     return {name: known[key] for name, key in keys.items()}
 

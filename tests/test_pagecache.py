@@ -240,3 +240,36 @@ def test_a_cached_page_that_changed_since_its_digest_is_rendered_again(
     assert built(root, tmp_path / "o") == cold
     assert rendered[0] == set(), "every page's key and digest were found"
     assert set().union(*rendered[1:]), "the damaged entries were rendered again when read"
+
+
+def _rows(root: Path, table: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:
+        count: int = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    db.close()
+    return count
+
+
+def test_pages_no_build_uses_are_pruned_once_they_pile_up(
+        make_site: SiteMaker, tmp_path: Path, rendered: list[set[str]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every base-template edit stores a whole site of new pages; the cache keeps at most
+    KEEP_FACTOR sites' worth, and always this build's own."""
+    from brandgen import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "PRUNE_FLOOR", 0)
+    monkeypatch.setattr(cache_module, "KEEP_FACTOR", 2)
+    root = make_site(POSTS)
+    counts = []
+    for edit in range(4):
+        write_files(root, {"themes/default/templates/base.html":
+                           (TEMPLATES / "base.html").read_text() + f"<!-- {edit} -->\n"})
+        built(root, tmp_path / "o")
+        counts.append((_rows(root, "pages"), _rows(root, "page_digests"), _rows(root, "links")))
+    pages = len(rendered[0])
+    assert [c[0] for c in counts] == [pages, 2 * pages, pages, 2 * pages], counts
+    assert all(c[0] == c[1] for c in counts) and max(c[2] for c in counts) <= 2 * pages
+    rendered.clear()
+    assert built(root, tmp_path / "o") == built(root, tmp_path / "cold", cache=False)
+    assert rendered[0] == set(), "this build's pages were kept"

@@ -267,7 +267,9 @@ class CachedPages:
                  facts: Mapping[str, Fact] | None = None,
                  stored: frozenset[str] = frozenset()) -> PageFiles:
         """`facts`: (sha256 hex, internal links) of rendered pages, when known already;
-        `stored`: the rendered pages already in the cache (a worker stored them)."""
+        `stored`: the rendered pages already in the cache (a worker stored them). The
+        build's outputs are every page of the site: what no page uses any more is pruned
+        once the cache holds several sites' worth (brandgen/cache.py)."""
         files = PageFiles(self)
         facts = facts or {}
         fresh: dict[str, bytes] = {}
@@ -285,6 +287,9 @@ class CachedPages:
                 files.add_cached(name, key, self._digests[key])
         if self.cache is not None and fresh:
             self.cache.put_tables({"pages": fresh, "page_digests": digests})
+        if self.cache is not None and self.keys is not None:
+            self.cache.prune(("page_digests", "pages"),
+                             (key for _, key in self._order if key is not None))
         return files
 
     def fetch(self, cached: Mapping[str, tuple[str, str]]) -> dict[str, bytes]:
