@@ -273,3 +273,30 @@ def test_pages_no_build_uses_are_pruned_once_they_pile_up(
     rendered.clear()
     assert built(root, tmp_path / "o") == built(root, tmp_path / "cold", cache=False)
     assert rendered[0] == set(), "this build's pages were kept"
+
+
+def test_the_sitemap_is_kept_in_one_slot_and_made_again_when_it_changes(
+        make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from brandgen.public import render as render_mod
+
+    made: list[int] = []
+    real = render_mod.sitemap_xml
+    monkeypatch.setattr(render_mod, "sitemap_xml",
+                        lambda entries: made.append(len(entries)) or real.__wrapped__(entries))
+    root = make_site(POSTS)
+    built(root, tmp_path / "o")
+    write_files(root, {"content/posts/2026-01-02-b.md": POSTS["content/posts/2026-01-02-b.md"]
+                       .replace("Body of B.", "Body of B, edited.")})
+    built(root, tmp_path / "o")
+    assert len(made) == 1, "an edit that leaves every entry as it was reuses the sitemap"
+    write_files(root, {"content/posts/2026-01-09-new.md": "---\ntitle: New\n---\nNew.\n"})
+    after = warm_equals_cold(root, tmp_path)
+    assert b"/blog/new/" in after["sitemap.xml"] and made[1] == made[0] + 1
+    with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
+        db.execute("UPDATE files SET value = CAST(REPLACE(CAST(value AS TEXT), '/blog/new/', "
+                   "'/blog/old/') AS BLOB)")  # damaged bytes under the right digest
+    db.close()
+    assert built(root, tmp_path / "o")["sitemap.xml"] == after["sitemap.xml"]

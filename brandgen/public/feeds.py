@@ -93,15 +93,22 @@ def atom_feed(site: Site) -> bytes:
     return _xml(feed)
 
 
+SitemapEntries = tuple[tuple[str, str], ...]
+
+
 def sitemap(site: Site) -> bytes:
-    entries = tuple((site.routes[out.route].abs_url, out.lastmod.isoformat() if out.lastmod
-                     else "") for out in sorted(site.outputs, key=lambda o: o.route)
-                    if out.in_sitemap)
-    return _sitemap_xml(entries)
+    return sitemap_xml(sitemap_entries(site))
+
+
+def sitemap_entries(site: Site) -> SitemapEntries:
+    """(absolute URL, lastmod or '') of every page in the sitemap: all the sitemap shows."""
+    return tuple((site.routes[out.route].abs_url, out.lastmod.isoformat() if out.lastmod
+                  else "") for out in sorted(site.outputs, key=lambda o: o.route)
+                 if out.in_sitemap)
 
 
 @functools.lru_cache(maxsize=2)
-def _sitemap_xml(entries: tuple[tuple[str, str], ...]) -> bytes:
+def sitemap_xml(entries: SitemapEntries) -> bytes:
     """The sitemap of (absolute URL, lastmod or '') entries; the dev server asks again after
     each edit, and most edits leave every entry as it was."""
     ET.register_namespace("", SITEMAP)
