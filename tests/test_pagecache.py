@@ -275,28 +275,47 @@ def test_pages_no_build_uses_are_pruned_once_they_pile_up(
     assert rendered[0] == set(), "this build's pages were kept"
 
 
-def test_the_sitemap_is_kept_in_one_slot_and_made_again_when_it_changes(
+def test_sitemap_and_llms_txt_are_kept_in_one_slot_each_and_made_again_when_changed(
         make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sqlite3
 
-    from brandgen.public import render as render_mod
+    from brandgen.public import feeds, llms
 
-    made: list[int] = []
-    real = render_mod.sitemap_xml
-    monkeypatch.setattr(render_mod, "sitemap_xml",
-                        lambda entries: made.append(len(entries)) or real.__wrapped__(entries))
+    made: list[tuple[str, int]] = []
+    sitemap_xml, llms_text = feeds.sitemap_xml, llms.llms_text
+    monkeypatch.setattr(feeds, "sitemap_xml", lambda entries: made.append(
+        ("sitemap", len(entries))) or sitemap_xml.__wrapped__(entries))
+    monkeypatch.setattr(llms, "llms_text", lambda index, pdf: made.append(
+        ("llms", len(index.posts))) or llms_text(index, pdf))
     root = make_site(POSTS)
     built(root, tmp_path / "o")
     write_files(root, {"content/posts/2026-01-02-b.md": POSTS["content/posts/2026-01-02-b.md"]
                        .replace("Body of B.", "Body of B, edited.")})
     built(root, tmp_path / "o")
-    assert len(made) == 1, "an edit that leaves every entry as it was reuses the sitemap"
+    assert len(made) == 2, "an edit that changes neither file reuses both"
     write_files(root, {"content/posts/2026-01-09-new.md": "---\ntitle: New\n---\nNew.\n"})
     after = warm_equals_cold(root, tmp_path)
-    assert b"/blog/new/" in after["sitemap.xml"] and made[1] == made[0] + 1
+    assert b"/blog/new/" in after["sitemap.xml"] and b"/blog/new/" in after["llms.txt"]
+    assert made[2:4] == [("sitemap", made[0][1] + 1), ("llms", made[1][1] + 1)], made
     with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
+        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 2
         db.execute("UPDATE files SET value = CAST(REPLACE(CAST(value AS TEXT), '/blog/new/', "
                    "'/blog/old/') AS BLOB)")  # damaged bytes under the right digest
     db.close()
-    assert built(root, tmp_path / "o")["sitemap.xml"] == after["sitemap.xml"]
+    again = built(root, tmp_path / "o")
+    assert (again["sitemap.xml"], again["llms.txt"]) == (after["sitemap.xml"], after["llms.txt"])
+
+
+def test_a_failed_build_leaves_no_llms_txt_slot_without_the_pdf(
+        make_site: SiteMaker, tmp_path: Path) -> None:
+    """llms.txt lists cv.pdf only when the PDF was made; a build whose PDF failed fails,
+    and must not leave its llms.txt for the next build to reuse."""
+    from brandgen.errors import BuildError
+
+    root = make_site({**POSTS, "themes/default/templates/cv.typ": "#let x = (\n"})
+    with pytest.raises(BuildError):
+        built(root, tmp_path / "o")
+    (root / "themes/default/templates/cv.typ").unlink()
+    fixed = built(root, tmp_path / "o")
+    assert b"cv.pdf" in fixed["llms.txt"]
+    assert fixed == built(root, tmp_path / "cold", cache=False)
