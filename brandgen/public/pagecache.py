@@ -159,7 +159,7 @@ class _KeyPickler(pickle.Pickler):
         if found is not None:
             return found[1]
         if isinstance(obj, _VIEWS):
-            digest = hashlib.blake2b(pickle.dumps(obj, protocol=5), digest_size=20).digest()
+            digest = hashlib.sha256(pickle.dumps(obj, protocol=5)).digest()  # SHA-NI: 2x blake2b
             self.views[id(obj)] = (obj, (_view_ref, (digest,)))
             return _view_ref, (digest,)
         return NotImplemented
