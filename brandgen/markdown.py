@@ -256,13 +256,14 @@ def render_doc(text: str, allow_html: bool = True,
 
 def excerpt(text: str, limit: int = 160) -> str:
     """A one-line description from plain text, cut at a word boundary."""
-    # Words are 2+ characters with their space: that many make more than `limit`, so
-    # only they are split off (a post's whole text is ~50x longer than an excerpt).
-    enough = (limit + 1) // 2 + 1
-    head = text.split(None, enough)
-    flat = " ".join(head if len(head) <= enough else head[:-1])
+    # The folded start of the text is a prefix of the whole text folded (its last word may
+    # be cut short): when it is longer than `limit`, so is the whole, and the cut is the
+    # same (a post's whole text is ~50x longer than an excerpt).
+    flat = " ".join(text[:2 * limit].split())
     if len(flat) <= limit:
-        return flat
+        flat = " ".join(text.split())
+        if len(flat) <= limit:
+            return flat
     cut = flat[: limit - 1].rsplit(" ", 1)[0]
     return cut.rstrip(",;:.") + "…"
 
