@@ -71,6 +71,17 @@ def test_fifos_anywhere_in_the_sources_are_errors_not_hangs(make_site: SiteMaker
     assert any(e.startswith("content/projects.yaml: error: ") for e in errors), errors
 
 
+def test_special_files_in_nested_folders_and_behind_links_are_errors(
+        make_site: SiteMaker) -> None:
+    root = make_site({"content/pages/deep/er/page.md": "---\ntitle: Deep\n---\nx\n"})
+    os.mkfifo(root / "content/pages/deep/er/pipe.md")
+    (root / "content/pages/deep/link.md").symlink_to(root / "content/pages/deep/er/pipe.md")
+    (root / "content/pages/deep/loop").symlink_to(root / "content/pages")  # not entered
+    errors = [e for e in build_errors(root) if "not a regular file" in e]
+    assert [e.split(":")[0] for e in errors] == ["content/pages/deep/er/pipe.md",
+                                                 "content/pages/deep/link.md"], errors
+
+
 def test_a_device_as_a_source_is_refused(make_site: SiteMaker) -> None:
     root = make_site()
     (root / "content/education.yaml").symlink_to("/dev/zero")
