@@ -26,7 +26,7 @@ BUSY = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 TIMEOUT = 30.0  # seconds to wait for another build's write lock
 # A table is pruned to one build's entries once it holds this many times as many (and at
 # least PRUNE_FLOOR): old pages do not pile up forever (a template edit adds a whole site's
-# worth), and switching between a few branches still finds each one's pages.
+# worth), and the pages of the last few builds (another branch's) are kept until then.
 KEEP_FACTOR = 4
 PRUNE_FLOOR = 2000
 

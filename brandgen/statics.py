@@ -92,33 +92,33 @@ def list_static_dir(folder: Path, root: Path, problems: Problems, follow: bool =
 
 def special_file_errors(content: Path, root: Path, problems: Problems) -> None:
     """Special files (FIFOs, devices, sockets) anywhere under content/: reading one would
-    hang or never end, so each is an error at its path. Folders are walked as os.walk does
-    (symlinked folders are not entered); a regular file is known by its directory entry,
-    so only links and special files are stat'ed (4,000 posts: one pass of `readdir`)."""
-    if content.is_dir():
-        _special_files(str(content), root, problems, skip="static")
-
-
-def _special_files(folder: str, root: Path, problems: Problems, skip: str = "") -> None:
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-    except OSError:
+    hang or never end, so each is an error at its path. Folders are walked in os.walk's
+    order (symlinked folders are not entered; content/static/ is list_static_dir's); a
+    regular file is known by its directory entry, so only links and special files are
+    stat'ed (4,000 posts: one pass of `readdir`)."""
+    if not content.is_dir():
         return
-    folders = []
-    for entry in entries:
+    todo = [(str(content), "static")]  # (folder, name of a subfolder to leave out)
+    while todo:
+        folder, skip = todo.pop()
         try:
-            if entry.is_dir():
-                folders.append(entry)
-                continue
-            if entry.is_file(follow_symlinks=False):
-                continue
-            kind = _kind(os.stat(entry.path).st_mode)
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
         except OSError:
-            continue  # a dangling link: the reader reports it if it is a source
-        if kind:
-            problems.error(f"{kind}, not a regular file", _show(Path(entry.path), root),
-                           hint="sources must be regular files; remove it")
-    for entry in folders:  # content/static/ is checked by list_static_dir
-        if entry.name != skip and not entry.is_symlink():
-            _special_files(entry.path, root, problems)
+            continue
+        folders = []
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    folders.append(entry)
+                    continue
+                if entry.is_file(follow_symlinks=False):
+                    continue
+                kind = _kind(os.stat(entry.path).st_mode)
+            except OSError:
+                continue  # a dangling link: the reader reports it if it is a source
+            if kind:
+                problems.error(f"{kind}, not a regular file", _show(Path(entry.path), root),
+                               hint="sources must be regular files; remove it")
+        todo += [(entry.path, "") for entry in reversed(folders)
+                 if entry.name != skip and not entry.is_symlink()]

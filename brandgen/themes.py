@@ -115,9 +115,11 @@ _FUNCTIONS = frozenset({types.FunctionType, types.MethodType})
 
 def _plain_callable(func: Any) -> bool:
     """Neither marked unsafe (Jinja's `unsafe`, Django's `alters_data`) nor asking for the
-    context, eval context or environment (`pass_context` and its kin)."""
-    return not (getattr(func, "unsafe_callable", False) or getattr(func, "alters_data", False)
-                or hasattr(func, "jinja_pass_arg"))
+    context, eval context or environment (`pass_context` and its kin): each marker is an
+    attribute in the function's own __dict__, so an empty one answers at once."""
+    marks = func.__dict__
+    return not marks or not (marks.get("unsafe_callable") or marks.get("alters_data")
+                             or "jinja_pass_arg" in marks)
 
 
 MAX_REPEAT = 1_000_000  # characters or items a template may build with `*`
@@ -139,7 +141,6 @@ class ThemeSandbox(SandboxedEnvironment):
         # method (a bound `str.format` is wrapped by Jinja, and a method's name is the
         # value's own, not the attribute's).
         self._plain: set[tuple[type, str, type]] = set()
-        self._plain_calls: set[Callable[..., Any]] = set()  # the build's own functions
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr, type(value))
@@ -152,32 +153,40 @@ class ThemeSandbox(SandboxedEnvironment):
         return verdict
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        """Jinja's sandboxed `obj.attribute`, with a value seen safe before returned at
-        once (templates read ~100 attributes a page: this is the sandbox's hot path)."""
+        """Jinja's sandboxed `obj.attribute` (SandboxedEnvironment.getattr, step for step,
+        the attribute read once), with a value seen safe before returned at once: templates
+        read ~100 attributes a page, this is the sandbox's hot path."""
         try:
             value = getattr(obj, attribute)
         except AttributeError:
-            return super().getattr(obj, attribute)
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
         key = (type(obj), attribute, type(value))
         if key in self._plain:
             return value
-        if not isinstance(value, _METHODS) and self.is_safe_attribute(obj, attribute, value):
+        wrapped = self.wrap_str_format(value)  # a bound str.format runs sandboxed
+        if wrapped is not None:
+            return wrapped
+        if not self.is_safe_attribute(obj, attribute, value):
+            return self.unsafe_undefined(obj, attribute)
+        if not isinstance(value, _METHODS):
             self._plain.add(key)
-            return value
-        return super().getattr(obj, attribute)
+        return value
 
     def call(__self, __context: jinja2.runtime.Context, __obj: Any,
              *args: Any, **kwargs: Any) -> Any:
-        """What Jinja's sandbox and context check of a callable (unsafe markers, context-
-        passing decorators), decided once per function: a template's own macros and the
-        built-in methods never have them, a Python function is looked at once a build."""
+        """What Jinja's sandbox and context check of a callable, done with the least work:
+        a template's macro gets the evaluation context (autoescape at the call site) as
+        Jinja gives it; built-ins carry no markers; a Python function or method whose
+        attributes are empty is neither marked unsafe nor context-passing."""
         kind = type(__obj)
-        if kind is not jinja2.runtime.Macro and kind not in _BUILTINS:
-            func = __obj.__func__ if kind is types.MethodType else __obj
-            if kind not in _FUNCTIONS or func not in __self._plain_calls:
-                if kind not in _FUNCTIONS or not _plain_callable(func):
-                    return super().call(__context, __obj, *args, **kwargs)
-                __self._plain_calls.add(func)
+        if kind is jinja2.runtime.Macro:  # Macro.__call__ is @pass_eval_context
+            args = (__context.eval_ctx, *args)
+        elif kind not in _BUILTINS and (kind not in _FUNCTIONS or not _plain_callable(
+                __obj.__func__ if kind is types.MethodType else __obj)):
+            return super().call(__context, __obj, *args, **kwargs)
         kwargs.pop("_block_vars", None)
         kwargs.pop("_loop_vars", None)
         try:

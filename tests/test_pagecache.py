@@ -319,3 +319,26 @@ def test_a_failed_build_leaves_no_llms_txt_slot_without_the_pdf(
     fixed = built(root, tmp_path / "o")
     assert b"cv.pdf" in fixed["llms.txt"]
     assert fixed == built(root, tmp_path / "cold", cache=False)
+
+
+def test_a_failed_build_prunes_nothing(make_site: SiteMaker, tmp_path: Path,
+                                       rendered: list[set[str]],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken base template leaves every page without a key: that build must not take
+    the cache for one that uses none of it."""
+    from brandgen import cache as cache_module
+    from brandgen.errors import BuildError
+
+    monkeypatch.setattr(cache_module, "PRUNE_FLOOR", 0)
+    monkeypatch.setattr(cache_module, "KEEP_FACTOR", 1)
+    root = make_site(POSTS)
+    good = built(root, tmp_path / "o")
+    pages = _rows(root, "pages")
+    write_files(root, {"themes/default/templates/base.html": "{% if %}"})
+    with pytest.raises(BuildError):
+        built(root, tmp_path / "o")
+    assert _rows(root, "pages") == pages
+    (root / "themes/default/templates/base.html").unlink()
+    rendered.clear()
+    assert built(root, tmp_path / "o") == good
+    assert rendered[0] == set(), "every page came from the cache"

@@ -117,6 +117,27 @@ def test_the_sandbox_decides_each_callable_once_and_rightly() -> None:
             s="{0.__class__.__init__.__globals__}", r=Record())
 
 
+def test_the_sandbox_renders_what_jinjas_own_sandbox_renders() -> None:
+    """A macro escapes by the autoescape setting where it is called (Jinja passes it the
+    evaluation context); dict keys read with a dot; missing attributes are undefined."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from brandgen.themes import ThemeSandbox
+
+    source = ("{% macro m() %}<b>{% endmacro %}{% set ns = namespace(x='') %}"
+              "{% autoescape false %}{{ m() + '<i>' }}{% set ns.x = m() %}{% endautoescape %}"
+              "|{{ ns.x }}|{{ m() }}|{{ d.key }}|{{ d.nope is defined }}|{{ 'a-b'.split('-') }}")
+    expected = SandboxedEnvironment(autoescape=True).from_string(source).render(d={"key": 1})
+    assert expected == "<b><i>|&lt;b&gt;|<b>|1|False|[&#39;a&#39;, &#39;b&#39;]"
+    for _ in range(2):  # the second time from what the sandbox remembered
+        assert ThemeSandbox(autoescape=True).from_string(source).render(d={"key": 1}) \
+            == expected
+    env = ThemeSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = env.from_string(source)
+    assert [template.render(d={"key": 1}) for _ in range(2)] == [expected, expected]
+
+
 def test_a_theme_cv_typ_cannot_read_project_files(make_site: SiteMaker,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Typst reads files under its root; the root is an empty folder, not the project."""

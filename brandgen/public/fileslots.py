@@ -1,17 +1,18 @@
 """Whole-site files kept in the cache between builds, one slot per file name.
 
 A file here is a pure function of one value that is cheap to make (the sitemap of its
-entries): the slot holds the digest of that value, with brandgen's code, the bytes it gave
-and their sha256 (bytes damaged in the file are a miss). A build whose value is the same
-takes the bytes; any other stores its own in the slot, so the cache holds one sitemap
-(~0.7 MB at 4000 posts), never one per build.
+entries; the caller adds to the value whatever else decides the bytes): the slot holds the
+digest of that value, with brandgen's code, the bytes it gave and their sha256 (bytes
+damaged in the file are a miss). A build whose value is the same takes the bytes; any other
+stores its own in the slot, so the cache holds one sitemap (~0.7 MB at 4000 posts), never
+one per build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from brandgen.cache import Cache
 from brandgen.public.pagecache import code_fingerprint
@@ -30,9 +31,12 @@ class FileSlots:
     """`known`: the files whose inputs are as when the cache stored them; `store` keeps
     the others once made."""
 
-    def __init__(self, cache: Cache | None, inputs: Mapping[str, object]) -> None:
+    def __init__(self, cache: Cache | None, inputs: Callable[[], Mapping[str, object]]
+                 ) -> None:
+        """`inputs`: file name -> the value its bytes are a function of (made only when
+        there is a cache)."""
         self.cache = cache
-        self.digests = {name: _digest(name, value) for name, value in inputs.items()} \
+        self.digests = {name: _digest(name, value) for name, value in inputs().items()} \
             if cache is not None else {}
         found = cache.get_many(TABLE, sorted(self.digests)) if cache is not None else {}
         self.known = {name: data[2 * _DIGEST:] for name, data in found.items()
@@ -40,6 +44,7 @@ class FileSlots:
                       == hashlib.sha256(data[2 * _DIGEST:]).digest()}
 
     def store(self, files: Mapping[str, bytes]) -> None:
+        """Keep those of `files` that have a slot and were made, not taken from it."""
         fresh = {name: digest + hashlib.sha256(files[name]).digest() + files[name]
                  for name, digest in self.digests.items()
                  if name not in self.known and name in files}

@@ -47,6 +47,7 @@ class LlmsIndex(NamedTuple):
 
 
 def llms_index(site: Site) -> LlmsIndex:
+    """What llms.txt shows of `site`."""
     routes, profile = site.routes, site.content.profile
     described = {out.route: out.description for out in site.outputs}
     pages = [("Home", routes[""].abs_url, profile.headline),
@@ -76,6 +77,7 @@ def llms_txt(site: Site, has_pdf: bool = False) -> bytes:
 
 
 def llms_text(index: LlmsIndex, has_pdf: bool = False) -> bytes:
+    """llms.txt from its index alone (it reads nothing else)."""
     lines = [f"# {_text(index.title)}", "", f"> {_text(index.description)}", "",
              _text(index.about), "", "## Pages", ""]
     lines += [_item(*item) for item in index.pages]

@@ -265,11 +265,12 @@ class CachedPages:
 
     def complete(self, rendered: Mapping[str, bytes],
                  facts: Mapping[str, Fact] | None = None,
-                 stored: frozenset[str] = frozenset()) -> PageFiles:
+                 stored: frozenset[str] = frozenset(), whole_site: bool = False) -> PageFiles:
         """`facts`: (sha256 hex, internal links) of rendered pages, when known already;
-        `stored`: the rendered pages already in the cache (a worker stored them). The
-        build's outputs are every page of the site: what no page uses any more is pruned
-        once the cache holds several sites' worth (brandgen/cache.py)."""
+        `stored`: the rendered pages already in the cache (a worker stored them);
+        `whole_site`: the outputs are every page of a build without errors, so what none
+        of them uses may be pruned (brandgen/cache.py) — never after a failed build, whose
+        broken template leaves its pages without keys."""
         files = PageFiles(self)
         facts = facts or {}
         fresh: dict[str, bytes] = {}
@@ -287,9 +288,9 @@ class CachedPages:
                 files.add_cached(name, key, self._digests[key])
         if self.cache is not None and fresh:
             self.cache.put_tables({"pages": fresh, "page_digests": digests})
-        if self.cache is not None and self.keys is not None:
-            self.cache.prune(("page_digests", "pages"),
-                             (key for _, key in self._order if key is not None))
+        keys = [key for _, key in self._order if key is not None]
+        if whole_site and self.cache is not None and keys and len(keys) == len(self._order):
+            self.cache.prune(("page_digests", "pages"), keys)
         return files
 
     def fetch(self, cached: Mapping[str, tuple[str, str]]) -> dict[str, bytes]:

@@ -187,11 +187,12 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: 
 
 def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
                      side: Callable[[], T], jobs: int = 1,
-                     images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
-                     ) -> tuple[PageFiles, T]:
+                     images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None,
+                     whole_site: bool = False) -> tuple[PageFiles, T]:
     """render_pages, and side() with them: in a forked worker when the pages are, so what
     it allocates (the CV PDF's library and fonts, ~30 MB) never weighs on this process;
-    its result must pickle."""
+    its result must pickle. `whole_site`: `site.outputs` are all the build's pages (then
+    the cache may drop pages none of them uses)."""
     global _FORKED, _SIDE
     images = images or {}
     cached = page_cache(site, env, images, cache)
@@ -211,14 +212,15 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
             files = {name: data for part, _, _, _ in parts for name, data in part.items()}
             facts = {name: fact for _, _, part, _ in parts for name, fact in part.items()}
             stored = frozenset(name for part, _, _, done in parts if done for name in part)
-            return cached.complete(files, facts, stored), made
+            return cached.complete(files, facts, stored,
+                                   whole_site and not problems.errors), made
         # An error: render again in order here, so each template's error is reported once.
     else:
         made = side()
     files, errors = _render_range(site, env, outputs, images)
     for error in errors:
         problems.add(error)
-    return cached.complete(files), made
+    return cached.complete(files, whole_site=whole_site and not problems.errors), made
 
 
 def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
@@ -226,18 +228,20 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
                 ) -> PageFiles:
     """All generated files of the public site (static files are added by the writer); the
     cached pages among them are read from the cache when asked for."""
-    # ~70 ms of XML and ~40 ms of Markdown escaping at 4000 posts, from values made in ~10 ms
-    slots = FileSlots(cache, {"sitemap.xml": sitemap_entries(site),
-                              "llms.txt": llms_index(site)})
+    # ~70 ms of XML and ~40 ms of Markdown escaping at 4000 posts, from values made in
+    # ~10 ms. The llms.txt slot is the one that lists cv.pdf: used and stored only with it.
+    slots = FileSlots(cache, lambda: {"sitemap.xml": sitemap_entries(site),
+                                      "llms.txt": (llms_index(site), "with cv.pdf")})
 
-    def whole_site() -> tuple[dict[str, bytes], Problems]:
+    def site_wide() -> tuple[dict[str, bytes], Problems]:
         found = Problems()  # reported after the pages', as when made one after the other
         return site_files(site, env, found, slots.known), found
 
-    files, (whole, found) = render_pages_and(site, env, problems, whole_site, jobs, images,
-                                             cache)
-    if not problems.errors and not found.errors:  # llms.txt lists cv.pdf when it was made
-        slots.store(whole)
+    files, (whole, found) = render_pages_and(site, env, problems, site_wide, jobs, images,
+                                             cache, whole_site=True)
+    if not problems.errors and not found.errors:
+        slots.store({name: data for name, data in whole.items()
+                     if name != "llms.txt" or "cv.pdf" in whole})
     files.update(whole)
     problems.extend(found)
     return files
@@ -246,9 +250,12 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
 def site_files(site: Site, env: jinja2.Environment, problems: Problems,
                known: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
     """The files made from the whole site rather than one output: feed, sitemap, CV PDF...
-    (`known`: some of them, made by an earlier build)."""
+    (`known`: some of them, made by an earlier build; its llms.txt is the one listing
+    cv.pdf, so it is not used when there is no PDF)."""
     made = site_file_makers(site, env, problems)
-    return {name: (known or {}).get(name) or make() for name, make in made.items()}
+    usable = {name: data for name, data in (known or {}).items()
+              if name != "llms.txt" or "cv.pdf" in made}
+    return {name: usable.get(name) or make() for name, make in made.items()}
 
 
 def site_file_makers(site: Site, env: jinja2.Environment, problems: Problems
