@@ -129,17 +129,18 @@ class Cache:
         The file does not shrink: SQLite reuses the freed pages for later entries."""
         if self._db is None:
             return 0
-        wanted = sorted(set(keep))
+        wanted = set(keep)
         try:
             count = self._db.execute(f"SELECT COUNT(*) FROM {tables[0]}").fetchone()[0]
             if count <= max(PRUNE_FLOOR, KEEP_FACTOR * len(wanted)):
-                return 0
+                return 0  # most builds: no sort, no transaction
             removed = 0
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
                 self._db.execute("DELETE FROM temp.kept")
-                self._db.executemany("INSERT INTO temp.kept VALUES (?)", ((k,) for k in wanted))
+                self._db.executemany("INSERT INTO temp.kept VALUES (?)",
+                                     ((k,) for k in sorted(wanted)))
                 for table in tables:
                     removed += self._db.execute(
                         f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM temp.kept)"
