@@ -342,3 +342,21 @@ def test_a_failed_build_prunes_nothing(make_site: SiteMaker, tmp_path: Path,
     rendered.clear()
     assert built(root, tmp_path / "o") == good
     assert rendered[0] == set(), "every page came from the cache"
+
+
+def test_a_slot_that_requires_another_file_is_stored_and_used_only_with_it(
+        tmp_path: Path) -> None:
+    from brandgen.cache import Cache
+    from brandgen.public.fileslots import FileSlots
+
+    cache = Cache(tmp_path / FOLDER)
+
+    def slots() -> FileSlots:
+        return FileSlots(cache, lambda: {"llms.txt": ("index",)}, {"llms.txt": "cv.pdf"})
+
+    slots().store({"llms.txt": b"without the pdf"})
+    assert slots().known == {}, "made without cv.pdf: not stored"
+    slots().store({"llms.txt": b"with the pdf", "cv.pdf": b"%PDF"})
+    assert slots().usable({"llms.txt", "cv.pdf"}) == {"llms.txt": b"with the pdf"}
+    assert slots().usable({"llms.txt"}) == {}, "no cv.pdf this time: not used"
+    cache.close()

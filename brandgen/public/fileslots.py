@@ -1,9 +1,10 @@
 """Whole-site files kept in the cache between builds, one slot per file name.
 
 A file here is a pure function of one value that is cheap to make (the sitemap of its
-entries; the caller adds to the value whatever else decides the bytes): the slot holds the
-digest of that value, with brandgen's code, the bytes it gave and their sha256 (bytes
-damaged in the file are a miss). A build whose value is the same takes the bytes; any other
+entries), and maybe of whether another file was made (llms.txt lists cv.pdf only when there
+is one: its slot holds the version made with it). The slot holds the digest of that value,
+with brandgen's code, the bytes it gave and their sha256 (bytes damaged in the file are a
+miss). A build whose value is the same takes the bytes; any other
 stores its own in the slot, so the cache holds one sitemap (~0.7 MB at 4000 posts), never
 one per build.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from brandgen.cache import Cache
 from brandgen.public.pagecache import code_fingerprint
@@ -31,11 +32,12 @@ class FileSlots:
     """`known`: the files whose inputs are as when the cache stored them; `store` keeps
     the others once made."""
 
-    def __init__(self, cache: Cache | None, inputs: Callable[[], Mapping[str, object]]
-                 ) -> None:
+    def __init__(self, cache: Cache | None, inputs: Callable[[], Mapping[str, object]],
+                 requires: Mapping[str, str] | None = None) -> None:
         """`inputs`: file name -> the value its bytes are a function of (made only when
-        there is a cache)."""
+        there is a cache); `requires`: file name -> the file its slot is made with."""
         self.cache = cache
+        self.requires = dict(requires or {})
         self.digests = {name: _digest(name, value) for name, value in inputs().items()} \
             if cache is not None else {}
         found = cache.get_many(TABLE, sorted(self.digests)) if cache is not None else {}
@@ -43,10 +45,17 @@ class FileSlots:
                       if data[:_DIGEST] == self.digests[name] and data[_DIGEST:2 * _DIGEST]
                       == hashlib.sha256(data[2 * _DIGEST:]).digest()}
 
+    def usable(self, made: Collection[str]) -> dict[str, bytes]:
+        """The known files whose required file is among `made` too."""
+        return {name: data for name, data in self.known.items()
+                if self.requires.get(name, name) in made}
+
     def store(self, files: Mapping[str, bytes]) -> None:
-        """Keep those of `files` that have a slot and were made, not taken from it."""
+        """Keep those of `files` that have a slot and were made, not taken from it (and
+        made with the file their slot requires)."""
         fresh = {name: digest + hashlib.sha256(files[name]).digest() + files[name]
                  for name, digest in self.digests.items()
-                 if name not in self.known and name in files}
+                 if name not in self.known and name in files
+                 and self.requires.get(name, name) in files}
         if self.cache is not None and fresh:
             self.cache.put_many(TABLE, fresh)

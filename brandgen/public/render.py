@@ -229,33 +229,30 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
     """All generated files of the public site (static files are added by the writer); the
     cached pages among them are read from the cache when asked for."""
     # ~70 ms of XML and ~40 ms of Markdown escaping at 4000 posts, from values made in
-    # ~10 ms. The llms.txt slot is the one that lists cv.pdf: used and stored only with it.
+    # ~10 ms; llms.txt lists cv.pdf when there is one.
     slots = FileSlots(cache, lambda: {"sitemap.xml": sitemap_entries(site),
-                                      "llms.txt": (llms_index(site), "with cv.pdf")})
+                                      "llms.txt": llms_index(site)}, {"llms.txt": "cv.pdf"})
 
     def site_wide() -> tuple[dict[str, bytes], Problems]:
         found = Problems()  # reported after the pages', as when made one after the other
-        return site_files(site, env, found, slots.known), found
+        return site_files(site, env, found, slots), found
 
     files, (whole, found) = render_pages_and(site, env, problems, site_wide, jobs, images,
                                              cache, whole_site=True)
     if not problems.errors and not found.errors:
-        slots.store({name: data for name, data in whole.items()
-                     if name != "llms.txt" or "cv.pdf" in whole})
+        slots.store(whole)
     files.update(whole)
     problems.extend(found)
     return files
 
 
 def site_files(site: Site, env: jinja2.Environment, problems: Problems,
-               known: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+               slots: FileSlots | None = None) -> dict[str, bytes]:
     """The files made from the whole site rather than one output: feed, sitemap, CV PDF...
-    (`known`: some of them, made by an earlier build; its llms.txt is the one listing
-    cv.pdf, so it is not used when there is no PDF)."""
+    (`slots`: some of them as an earlier build made them)."""
     made = site_file_makers(site, env, problems)
-    usable = {name: data for name, data in (known or {}).items()
-              if name != "llms.txt" or "cv.pdf" in made}
-    return {name: usable.get(name) or make() for name, make in made.items()}
+    known = slots.usable(made) if slots is not None else {}
+    return {name: known.get(name) or make() for name, make in made.items()}
 
 
 def site_file_makers(site: Site, env: jinja2.Environment, problems: Problems
