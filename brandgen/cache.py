@@ -19,8 +19,9 @@ FOLDER = ".brandgen-cache"
 SCHEMA = 1  # PRAGMA user_version of a cache this brandgen can read
 # page_digests: the sha256 hex of each `pages` entry, written with it (one transaction), so
 # a build knows an unchanged page's digest without reading its bytes. files: one slot per
-# whole-site file name (the digest of its inputs, then its bytes), replaced, never piled up.
-TABLES = ("docs", "links", "posts", "pages", "page_digests", "code", "files")
+# whole-site file name (the digest of its inputs, then its bytes), replaced, never piled up;
+# templates: one slot per template file (compiled code; what page keys read of it), the same.
+TABLES = ("docs", "links", "posts", "pages", "page_digests", "code", "files", "templates")
 _CHUNK = 500  # keys per query, below SQLite's host-parameter limit
 BUSY = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 TIMEOUT = 30.0  # seconds to wait for another build's write lock

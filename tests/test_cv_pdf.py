@@ -197,3 +197,36 @@ def test_characters_the_pdf_fonts_lack_are_a_warning(make_site: SiteMaker) -> No
     warnings = [w.format() for w in result.warnings]
     assert len(warnings) == 1 and "no font for '山田🎉'" in warnings[0], warnings
     assert "Łukasz Ærø Ελένη Пётр" in _text(_pdf(root))  # covered scripts are real text
+
+
+def test_the_compiled_cv_is_kept_in_the_cache_with_its_layout(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build whose CV data and template are as before takes the PDF from the cache (no
+    Typst run) and still says it does not fit; new data compiles again."""
+    import sqlite3
+
+    from brandgen.cache import FOLDER
+
+    runs: list[int] = []
+    real = cvpdf._compile.__wrapped__  # the process memo would hide a second build's run
+    monkeypatch.setattr(cvpdf, "_compile", lambda template, data: runs.append(1) or
+                        real(template, data))
+    root = make_site({"content/experience.yaml": _roles(30, 5)})
+    first = run_build(root)
+    pdf = _pdf(root)
+    again = run_build(root)
+    assert (len(runs), _pdf(root)) == (1, pdf)
+    assert [w.format() for w in again.warnings] == [w.format() for w in first.warnings]
+    assert any("does not fit on one page" in w.format() for w in again.warnings)
+    profile = root / "content/profile.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace(
+        "name: Ada Example", "name: Ada B. Example"), encoding="utf-8")
+    run_build(root)
+    assert len(runs) == 2 and "Ada B. Example" in _text(_pdf(root))
+    with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:
+        db.execute("UPDATE files SET value = CAST(value AS BLOB) || x'00'")
+    db.close()
+    run_build(root)  # damaged: compiled again, same bytes
+    assert len(runs) == 3 and "Ada B. Example" in _text(_pdf(root))
+    run_build(root, cache=False)
+    assert len(runs) == 4

@@ -298,7 +298,7 @@ def test_sitemap_and_llms_txt_are_kept_in_one_slot_each_and_made_again_when_chan
     assert b"/blog/new/" in after["sitemap.xml"] and b"/blog/new/" in after["llms.txt"]
     assert made[2:4] == [("sitemap", made[0][1] + 1), ("llms", made[1][1] + 1)], made
     with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 2
+        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 3  # and cv.pdf
         db.execute("UPDATE files SET value = CAST(REPLACE(CAST(value AS TEXT), '/blog/new/', "
                    "'/blog/old/') AS BLOB)")  # damaged bytes under the right digest
     db.close()
@@ -360,3 +360,57 @@ def test_a_slot_that_requires_another_file_is_stored_and_used_only_with_it(
     assert slots().usable({"llms.txt", "cv.pdf"}) == {"llms.txt": b"with the pdf"}
     assert slots().usable({"llms.txt"}) == {}, "no cv.pdf this time: not used"
     cache.close()
+
+
+@pytest.fixture
+def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The templates Jinja compiled from source, and (as 'parse:name') parsed for keys."""
+    from brandgen.themes import ThemeSandbox
+
+    calls: list[str] = []
+    real_compile, real_parse = ThemeSandbox.compile, ThemeSandbox.parse
+
+    def compile_(self: ThemeSandbox, source: str, name: str | None = None,
+                 filename: str | None = None, *args: object, **kwargs: object) -> object:
+        calls.append(str(name))
+        return real_compile(self, source, name, filename, *args, **kwargs)  # type: ignore[arg-type]
+
+    def parse(self: ThemeSandbox, source: str, *args: object, **kwargs: object) -> object:
+        calls.append("parse")
+        return real_parse(self, source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ThemeSandbox, "compile", compile_)
+    monkeypatch.setattr(ThemeSandbox, "parse", parse)
+    return calls
+
+
+def test_templates_are_compiled_and_parsed_once_then_loaded_from_the_cache(
+        make_site: SiteMaker, tmp_path: Path, compiled: list[str]) -> None:
+    """A fresh build loads Jinja's compiled code and each template's dependencies from the
+    cache; an edited template alone is compiled again, and the pages are the same bytes."""
+    import sqlite3
+
+    root = make_site(POSTS)
+    first = built(root, tmp_path / "o")
+    assert "post.html" in compiled and "parse" in compiled
+    compiled.clear()
+    edit = {"content/posts/2026-01-02-b.md": POSTS["content/posts/2026-01-02-b.md"]
+            .replace("Body of B.", "Body of B, edited.")}
+    write_files(root, edit)  # a post's page renders again: with templates from the cache
+    assert built(root, tmp_path / "o") != first
+    assert compiled == []
+    base = (TEMPLATES / "base.html").read_text(encoding="utf-8")
+    write_files(root, {"themes/default/templates/base.html": base + "<!-- mine -->\n"})
+    warm = built(root, tmp_path / "o")
+    assert b"<!-- mine -->" in warm["index.html"]
+    assert sorted(compiled) == ["base.html", "parse"]
+    assert built(root, tmp_path / "cold", cache=False) == warm
+    compiled.clear()
+    with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:  # damage every slot
+        db.execute("UPDATE templates SET value = CAST(value AS BLOB) || x'00'")
+    db.close()
+    assert built(root, tmp_path / "o") == warm
+    assert "post.html" in compiled and "parse" in compiled  # a miss each, never a crash
+    compiled.clear()
+    assert built(root, tmp_path / "o") == warm
+    assert compiled == []  # the damaged slots were replaced

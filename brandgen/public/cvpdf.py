@@ -8,20 +8,24 @@ into Typst (system fonts are ignored), so the same content gives the same bytes 
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import tempfile
 import unicodedata
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
+from brandgen.cache import Cache
 from brandgen.errors import Problems
 from brandgen.fields import When
 from brandgen.markdown import make_markdown
 from brandgen.model import Content, Skill
 from brandgen.plaintext import inline_text
+from brandgen.public.fileslots import FileSlots
 from brandgen.public.views import Site
 from brandgen.typography import markdown_settings
 from brandgen.urls import display_url
@@ -113,9 +117,15 @@ def _template(env: jinja2.Environment) -> tuple[str, str]:
     return source, filename or TEMPLATE
 
 
+class CompiledCv(NamedTuple):
+    pdf: bytes
+    fits: bool  # on one page
+    pages: int
+
+
 @lru_cache(maxsize=8)
-def _compile(template: str, data: str) -> tuple[bytes, bool, int]:
-    """(PDF, fits on one page, pages); memoized so the dev server does not redo it per edit."""
+def _compile(template: str, data: str) -> CompiledCv:
+    """The PDF and its layout; memoized so the dev server does not redo it per edit."""
     import typst
 
     # Module functions, not typst.Compiler: its query() cannot read in-memory input (0.15).
@@ -131,44 +141,87 @@ def _compile(template: str, data: str) -> tuple[bytes, bool, int]:
                                        sys_inputs=inputs))
     fit = {k: v for item in found if isinstance(item, dict) for k, v in item.items()}
     # A theme's own cv.typ may leave the metadata out: then nothing is known to be wrong.
-    return pdf, bool(fit.get("fits", True)), int(fit.get("pages", 1))
+    return CompiledCv(pdf, bool(fit.get("fits", True)), int(fit.get("pages", 1)))
 
 
-def cv_pdf(site: Site, env: jinja2.Environment, problems: Problems) -> bytes | None:
-    """The PDF, or None with an error that says how to fix it."""
+class PdfSlot:
+    """The CV as an earlier build compiled it from the same template, data and Typst
+    (~110 ms a build: importing Typst and laying out the page). Looked up and stored by the
+    build's process; `known` and `made` travel to and from a forked worker by value."""
+
+    def __init__(self, cache: Cache | None, site: Site, env: jinja2.Environment) -> None:
+        self.slots: FileSlots | None = None
+        self.known: CompiledCv | None = None
+        self.made: CompiledCv | None = None  # set by cv_pdf when it compiled
+        self.inputs: tuple[str, str] | None = None
+        if cache is None:
+            return
+        try:
+            template = _template(env)[0]
+            typst = version("typst")
+        except (jinja2.TemplateNotFound, PackageNotFoundError):
+            return  # cv_pdf says what is wrong
+        data = json.dumps(cv_data(site), ensure_ascii=False, sort_keys=True)
+        self.slots = FileSlots(cache, lambda: {"cv.pdf": (template, data, typst)})
+        found = self.slots.known.get("cv.pdf")
+        self.known = _decode(found) if found is not None else None
+        self.inputs = (template, data)
+
+    def store(self, made: CompiledCv | None) -> None:
+        if self.slots is not None and made is not None and self.known is None:
+            self.slots.store({"cv.pdf": pickle.dumps(tuple(made), protocol=5)})
+
+
+def _decode(data: bytes) -> CompiledCv | None:
+    try:
+        pdf, fits, pages = pickle.loads(data)  # ours, checked by its sha256
+    except Exception:
+        return None
+    ok = type(pdf) is bytes and type(fits) is bool and type(pages) is int
+    return CompiledCv(pdf, fits, pages) if ok else None
+
+
+def cv_pdf(site: Site, env: jinja2.Environment, problems: Problems,
+           slot: PdfSlot | None = None) -> bytes | None:
+    """The PDF, or None with an error that says how to fix it; `slot`: the compiled CV
+    when an earlier build made it from the same inputs (and where a new one is put)."""
     try:
         template, filename = _template(env)
     except jinja2.TemplateNotFound:
         problems.error("the theme has no cv.typ for /cv.pdf", "themes", hint="add "
                        "templates/cv.typ to the theme, or extend the default theme's")
         return None
-    try:
-        import typst  # noqa: F401
-    except ImportError as e:
-        problems.error(f"/cv.pdf needs the Python package typst, which cannot be loaded "
-                       f"({e})", "brandgen.yaml", hint=INSTALL_HINT)
-        return None
     content = cv_data(site)
+    data = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    known = slot.known if slot is not None and slot.inputs == (template, data) else None
+    if known is None:
+        try:
+            import typst  # noqa: F401
+        except ImportError as e:
+            problems.error(f"/cv.pdf needs the Python package typst, which cannot be loaded "
+                           f"({e})", "brandgen.yaml", hint=INSTALL_HINT)
+            return None
     missing = uncovered(content)
     if missing:
         problems.warn(f"/cv.pdf has no font for {missing[:12]!r}: those characters show as "
                       "boxes in the PDF (the web CV is fine)", "content/profile.yaml",
                       hint="the PDF's fonts cover Latin, Greek, Cyrillic and Hebrew; a theme "
                            "can set another font in its own templates/cv.typ")
-    data = json.dumps(content, ensure_ascii=False, sort_keys=True)
     try:
-        pdf, fits, pages = _compile(template, data)
+        compiled = known or _compile(template, data)
     except Exception as e:  # typst.TypstError, or a broken install
         message = getattr(e, "message", None) or str(e)
         problems.error(f"cannot make /cv.pdf: {message}", _short(filename, site),
                        hint="fix the template; if it is the default one, reinstall typst: "
                        + INSTALL_HINT)
         return None
-    if not fits:
+    if slot is not None and known is None:
+        slot.made = compiled
+    if not compiled.fits:
         problems.warn(f"the CV does not fit on one page even in 7.5 pt type: /cv.pdf has "
-                      f"{pages} pages", "content/experience.yaml",
+                      f"{compiled.pages} pages", "content/experience.yaml",
                       hint="shorten summaries and highlights, or list fewer older roles")
-    return pdf
+    return compiled.pdf
 
 
 def _short(filename: str, site: Site) -> str:

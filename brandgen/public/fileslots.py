@@ -16,7 +16,7 @@ import pickle
 from collections.abc import Callable, Collection, Mapping
 
 from brandgen.cache import Cache
-from brandgen.public.pagecache import code_fingerprint
+from brandgen.public.fingerprint import code_fingerprint
 
 TABLE = "files"
 _DIGEST = 32

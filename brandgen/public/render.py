@@ -19,11 +19,12 @@ from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import page_links
 from brandgen.markdown import syntax_css
 from brandgen.public.context import template_site
-from brandgen.public.cvpdf import cv_pdf
+from brandgen.public.cvpdf import CompiledCv, PdfSlot, cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap, sitemap_entries
 from brandgen.public.fileslots import FileSlots
 from brandgen.public.llms import llms_index, llms_txt
 from brandgen.public.pagecache import CachedPages, Fact, PageFiles, PageKeys
+from brandgen.public.templatecache import TemplateSlots
 from brandgen.public.views import Output, Site
 from brandgen.responsive import AVATAR_SIZES, CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
@@ -164,7 +165,7 @@ def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSe
     if cache is not None:
         common = _common(site, images)
         keys = PageKeys(env, common["site"], common,
-                        (site.urls, sorted(images.items())))
+                        (site.urls, sorted(images.items())), TemplateSlots(cache))
 
     def render_again(outputs: Sequence[Output]) -> dict[str, bytes]:
         """Pages whose cache entry went away mid-build: they rendered before, so they do."""
@@ -175,6 +176,18 @@ def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSe
 
     return CachedPages(keys, cache, lambda out: site.routes[out.route].file,
                        lambda out: page_meta(site, out), render_again)
+
+
+def preload_templates(env: jinja2.Environment, cached: CachedPages) -> None:
+    """Load the templates the pages use before forking, so the workers inherit them
+    (compiled once, or loaded from the cache, which only this process may read)."""
+    if env.bytecode_cache is None or cached.keys is None:
+        return
+    for name in cached.keys.deps.parsed():
+        try:
+            env.get_template(name)
+        except Exception:  # rendering reports it, at the page that uses it
+            continue
 
 
 def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
@@ -199,6 +212,7 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
     outputs = cached.misses(site.outputs)
     files: dict[str, bytes] = {}
     if _can_fork(jobs, len(outputs)):
+        preload_templates(env, cached)
         bounds = [(i, min(i + _CHUNK, len(outputs))) for i in range(0, len(outputs), _CHUNK)]
         _FORKED, _SIDE = (site, env, images, outputs, cached), side
         try:
@@ -233,33 +247,36 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
     slots = FileSlots(cache, lambda: {"sitemap.xml": sitemap_entries(site),
                                       "llms.txt": llms_index(site)}, {"llms.txt": "cv.pdf"})
 
-    def site_wide() -> tuple[dict[str, bytes], Problems]:
-        found = Problems()  # reported after the pages', as when made one after the other
-        return site_files(site, env, found, slots), found
+    pdf = PdfSlot(cache, site, env)
 
-    files, (whole, found) = render_pages_and(site, env, problems, site_wide, jobs, images,
-                                             cache, whole_site=True)
+    def site_wide() -> tuple[dict[str, bytes], Problems, CompiledCv | None]:
+        found = Problems()  # reported after the pages', as when made one after the other
+        return site_files(site, env, found, slots, pdf), found, pdf.made
+
+    files, (whole, found, made) = render_pages_and(site, env, problems, site_wide, jobs,
+                                                   images, cache, whole_site=True)
     if not problems.errors and not found.errors:
         slots.store(whole)
+        pdf.store(made)
     files.update(whole)
     problems.extend(found)
     return files
 
 
 def site_files(site: Site, env: jinja2.Environment, problems: Problems,
-               slots: FileSlots | None = None) -> dict[str, bytes]:
+               slots: FileSlots | None = None, pdf: PdfSlot | None = None) -> dict[str, bytes]:
     """The files made from the whole site rather than one output: feed, sitemap, CV PDF...
-    (`slots`: some of them as an earlier build made them)."""
-    made = site_file_makers(site, env, problems)
+    (`slots`, `pdf`: some of them as an earlier build made them)."""
+    made = site_file_makers(site, env, problems, pdf)
     known = slots.usable(made) if slots is not None else {}
     return {name: known.get(name) or make() for name, make in made.items()}
 
 
-def site_file_makers(site: Site, env: jinja2.Environment, problems: Problems
-                     ) -> dict[str, Callable[[], bytes]]:
+def site_file_makers(site: Site, env: jinja2.Environment, problems: Problems,
+                     pdf_slot: PdfSlot | None = None) -> dict[str, Callable[[], bytes]]:
     """site_files, each file as a function that makes it (the dev server makes some only
     when asked for); what reports problems (the CV PDF) is made now."""
-    pdf = cv_pdf(site, env, problems)
+    pdf = cv_pdf(site, env, problems, pdf_slot)
     makers: dict[str, Callable[[], bytes]] = {
         "feed.xml": lambda: atom_feed(site),
         "sitemap.xml": lambda: sitemap(site),
