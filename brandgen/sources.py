@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -15,21 +16,33 @@ MAX_SOURCE = 32 * 1024 * 1024
 
 def read_source_bytes(path: Path, rel: str, problems: Problems) -> bytes | None:
     """A regular file's bytes; a FIFO or device (which would hang) or an oversized file is
-    refused by its type and size before anything is read."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
-    with os.fdopen(fd, "rb") as f:
+    refused by its type and size before anything is read. (Plain system calls: a Python
+    file object costs ~4x the read itself, for the 4000 posts of a cold build.)"""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO must not block
+    try:
         st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):  # as a file object would say: "cannot read file"
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), os.fspath(path))
         if not stat.S_ISREG(st.st_mode):
             problems.error("not a regular file (a FIFO, device or folder)", rel,
                            hint="sources must be regular files")
             return None
-        limit = MAX_YAML if path.suffix in (".yaml", ".yml") else MAX_SOURCE
-        data = f.read(limit + 1) if st.st_size <= limit else b""
-        if st.st_size > limit or len(data) > limit:
+        limit = MAX_YAML if os.fspath(path).endswith((".yaml", ".yml")) else MAX_SOURCE
+        parts: list[bytes] = []
+        size = 0
+        while st.st_size <= limit and size <= limit:  # to the end, even if it grew
+            part = os.read(fd, min(limit + 1 - size, max(st.st_size + 1 - size, 1 << 16)))
+            if not part:
+                break
+            parts.append(part)
+            size += len(part)
+        if st.st_size > limit or size > limit:
             problems.error(f"file is too large (over {limit // (1024 * 1024)} MB)", rel,
                            hint="split it up, or check that it is the file you meant")
             return None
-        return data
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:
