@@ -58,15 +58,22 @@ def fast_tokens(md: MarkdownIt, text: str, env: dict[str, Any]) -> list[Token] |
 
 def _plain_emphasis(text: str) -> bool:
     """No emphasis marker beside a non-ASCII character that is not a letter or digit."""
+    if text.isascii():  # most texts: no scan at all
+        return True
     return all(unicodedata.category(m.group())[0] in "LNM"
                for m in _EMPHASIS_NEIGHBOUR.finditer(text))
+
+
+# Core rules with nothing to do on text this path takes: task lists start `[ ]`/`[x]` and
+# footnotes hold `[^`/`^[`, all refused (the task-list rule would still test every token).
+_NO_OPS = frozenset({"github-tasklists", "footnote_tail"})
 
 
 def _after_inline(md: MarkdownIt) -> list[Any]:
     """The enabled core rules that follow markdown-it-py's inline parsing, in order."""
     rules = [rule for rule in md.core.ruler.__rules__ if rule.enabled]
     names = [rule.name for rule in rules]
-    return [rule.fn for rule in rules[names.index("inline") + 1:]]
+    return [rule.fn for rule in rules[names.index("inline") + 1:] if rule.name not in _NO_OPS]
 
 
 class _Refused(Exception):

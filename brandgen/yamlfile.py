@@ -57,7 +57,12 @@ class YamlDoc:
 _scalar_constructor = yaml.SafeLoader("")
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.tag == _STR:  # what SafeConstructor.construct_yaml_str returns, without the
+        return node.value  # dispatch (most scalars are text: titles, tags, summaries)
     try:
         return _scalar_constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError):
