@@ -414,3 +414,27 @@ def test_templates_are_compiled_and_parsed_once_then_loaded_from_the_cache(
     compiled.clear()
     assert built(root, tmp_path / "o") == warm
     assert compiled == []  # the damaged slots were replaced
+
+
+def test_cached_pages_are_read_when_asked_and_not_all_held(
+        make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm build's unchanged pages stay in the cache until a reader asks (the writer,
+    the privacy scan): each read gives the page's bytes, and at most one batch of them is
+    held at a time (a cold build of 4000 posts held 40 MB of pages)."""
+    from brandgen.public.pagecache import PageFiles
+
+    monkeypatch.setattr(PageFiles, "BATCH", 2)
+    root = make_site(POSTS)
+    cold = built(root, tmp_path / "cold", cache=False)
+    built(root, tmp_path / "o")
+    from tests.conftest import render
+
+    result = render(root)  # every page cached now
+    pages = result.public.maps[0]  # type: ignore[attr-defined]
+    assert isinstance(pages, PageFiles)
+    names = sorted(n for n in pages if n.endswith(".html"))
+    assert len(names) > 4 and not pages._held.keys() & set(names)
+    for _ in range(2):  # the scan, then the writer
+        for name in names:
+            assert pages[name] == cold[name]
+            assert len(pages._batch) <= 2

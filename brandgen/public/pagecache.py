@@ -277,7 +277,8 @@ class CachedPages:
                  facts: Mapping[str, Fact] | None = None,
                  stored: frozenset[str] = frozenset(), whole_site: bool = False) -> PageFiles:
         """`facts`: (sha256 hex, internal links) of rendered pages, when known already;
-        `stored`: the rendered pages already in the cache (a worker stored them);
+        `stored`: the rendered pages already in the cache (a worker stored them; those
+        not in `rendered` are read back when asked for);
         `whole_site`: the outputs are every page of a build without errors, so what none
         of them uses may be pruned (brandgen/cache.py) — never after a failed build, whose
         broken template leaves its pages without keys."""
@@ -286,7 +287,11 @@ class CachedPages:
         fresh: dict[str, bytes] = {}
         digests: dict[str, bytes] = {}
         for name, key in self._order:
-            if name in rendered:
+            if name in stored and name not in rendered and key is not None:
+                digest, links = facts[name]
+                files.add_cached(name, key, digest)
+                files.links[digest] = links
+            elif name in rendered:
                 files[name] = rendered[name]
                 if name in facts:
                     files.add_facts(name, *facts[name])
@@ -323,15 +328,17 @@ class CachedPages:
 
 
 class PageFiles(MutableMapping[str, bytes]):
-    """The rendered files by name; a cached page is read from the cache when first asked
-    for (with the cached pages after it, in name order: readers go in sorted order)."""
+    """The rendered files by name; a cached page is read from the cache when asked for
+    (with the cached pages after it, in name order: readers go in sorted order), and only
+    the last such batch is kept in memory."""
 
     BATCH = 256
 
     def __init__(self, pages: CachedPages) -> None:
         self._pages = pages
         self._held: dict[str, bytes] = {}
-        self._cached: dict[str, tuple[str, str]] = {}  # name -> (key, digest), not yet read
+        self._cached: dict[str, tuple[str, str]] = {}  # name -> (key, digest), in the cache
+        self._batch: dict[str, bytes] = {}  # the cached pages read last
         self._sorted: list[str] | None = None
         self._known: dict[str, str] = {}  # name -> sha256 hex of a held page, if known
         self.links: dict[str, tuple[str, ...]] = {}  # sha256 hex -> a page's internal links
@@ -344,6 +351,7 @@ class PageFiles(MutableMapping[str, bytes]):
     def add_cached(self, name: str, key: str, digest: str) -> None:
         self._cached[name] = (key, digest)
         self._held.pop(name, None)
+        self._batch.pop(name, None)
         self._sorted = None
 
     def digest(self, name: str) -> str | None:
@@ -354,24 +362,26 @@ class PageFiles(MutableMapping[str, bytes]):
     def __getitem__(self, name: str) -> bytes:
         if name in self._held or name not in self._cached:
             return self._held[name]
-        if self._sorted is None:
-            self._sorted = sorted(self._cached)
-        at = bisect.bisect_left(self._sorted, name)
-        batch = {n: self._cached[n] for n in self._sorted[at:at + self.BATCH]
-                 if n in self._cached}
-        self._held.update(self._pages.fetch(batch))
-        for n in batch:
-            del self._cached[n]
-        return self._held[name]
+        found = self._batch.get(name)
+        if found is None:  # only the last batch is kept: readers go through once or twice
+            if self._sorted is None:
+                self._sorted = sorted(self._cached)
+            at = bisect.bisect_left(self._sorted, name)
+            self._batch = self._pages.fetch({n: self._cached[n]
+                                             for n in self._sorted[at:at + self.BATCH]})
+            found = self._batch[name]
+        return found
 
     def __setitem__(self, name: str, data: bytes) -> None:
         self._held[name] = data
         self._known.pop(name, None)
+        self._batch.pop(name, None)
         if self._cached.pop(name, None) is not None:
             self._sorted = None
 
     def __delitem__(self, name: str) -> None:
         self._known.pop(name, None)
+        self._batch.pop(name, None)
         if self._held.pop(name, None) is None:
             del self._cached[name]
             self._sorted = None

@@ -142,7 +142,9 @@ def _render_chunk(bounds: tuple[int, int]
     files, errors = _render_range(site, env, outputs[bounds[0]:bounds[1]], images, common)
     facts = {name: (hashlib.sha256(data).hexdigest(), page_links(data, site.urls))
              for name, data in files.items()}
-    return files, errors, facts, not errors and cached.store_forked(files, facts)
+    if not errors and cached.store_forked(files, facts):
+        return {}, errors, facts, True  # the build reads them back from the cache as it
+    return files, errors, facts, False  # writes them: it never holds 40 MB of pages
 
 
 def _side_task(_: object) -> object:
@@ -226,7 +228,7 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
         if not any(errors for _, errors, _, _ in parts):
             files = {name: data for part, _, _, _ in parts for name, data in part.items()}
             facts = {name: fact for _, _, part, _ in parts for name, fact in part.items()}
-            stored = frozenset(name for part, _, _, done in parts if done for name in part)
+            stored = frozenset(name for _, _, part, done in parts if done for name in part)
             return cached.complete(files, facts, stored,
                                    whole_site and not problems.errors), made
         # An error: render again in order here, so each template's error is reported once.
