@@ -82,6 +82,11 @@ def remember_fresh(blocks: dict[str, str]) -> None:
     _fresh.update(blocks)
 
 
+def encoded(blocks: dict[str, str]) -> dict[str, bytes]:
+    """Blocks as the cache stores them."""
+    return {k: v.encode("utf-8") for k, v in blocks.items()}
+
+
 def store_fresh(cache: Cache | None, fresh: dict[str, str]) -> None:
     if cache is not None and fresh:
-        cache.put_many(TABLE, {k: v.encode("utf-8") for k, v in fresh.items()})
+        cache.put_many(TABLE, encoded(fresh))

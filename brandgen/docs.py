@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from importlib.metadata import version
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -106,13 +107,26 @@ def _decode(data: bytes) -> RenderedDoc | None:
     return doc if ok else None
 
 
-def _render_batch(batch: Sequence[tuple[str, bool]],
-                  settings: MarkdownSettings = DEFAULT_SETTINGS
-                  ) -> tuple[list[bytes], dict[str, str]]:
-    """Worker entry point: small values in, encoded RenderedDocs and the code blocks it
-    highlighted out."""
-    return ([_encode(render_doc(body, allow_html, settings)) for body, allow_html in batch],
-            codecache.take_fresh())
+def _render_batch(batch: Sequence[tuple[str, str, bool]],
+                  settings: MarkdownSettings = DEFAULT_SETTINGS, folder: str | None = None
+                  ) -> tuple[list[bytes], dict[str, str], bool]:
+    """Worker entry point: (key, text, allow_html) in; encoded RenderedDocs, the code blocks
+    it highlighted, and whether it stored both in the cache at `folder` itself (through a
+    connection of its own: the build process then need not, one batch after another)."""
+    encoded = [_encode(render_doc(body, allow_html, settings)) for _, body, allow_html in batch]
+    code = codecache.take_fresh()
+    if folder is None:
+        return encoded, code, False
+    global _WORKER_CACHE
+    if _WORKER_CACHE is None:
+        _WORKER_CACHE = Cache(Path(folder), repair=False)
+    stored = _WORKER_CACHE.put_tables({
+        "docs": {key: data for (key, _, _), data in zip(batch, encoded, strict=True)},
+        codecache.TABLE: codecache.encoded(code)})
+    return encoded, {} if stored else code, stored
+
+
+_WORKER_CACHE: Cache | None = None  # a Markdown worker's own connection
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -125,24 +139,28 @@ def pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _render_misses(todo: list[tuple[str, bool]], jobs: int, settings: MarkdownSettings
-                   ) -> list[bytes]:
+def _render_misses(todo: list[tuple[str, str, bool]], jobs: int, settings: MarkdownSettings,
+                   folder: str | None = None) -> tuple[list[bytes], bool]:
+    """The encoded documents of `todo` ((key, text, allow_html) each), and whether they
+    and their code blocks are in the cache already (workers store what they render)."""
     if not todo:
-        return []
+        return [], False
     if jobs <= 1 or len(todo) < POOL_THRESHOLD:
-        rendered, code = _render_batch(todo, settings)
+        rendered, code, _ = _render_batch(todo, settings)
         codecache.remember_fresh(code)
-        return rendered
+        return rendered, False
     size = max(8, len(todo) // (jobs * 4))
     batches = [todo[i:i + size] for i in range(0, len(todo), size)]
     ctx = pool_context()
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["brandgen.markdown"])
     with ctx.Pool(min(jobs, len(batches))) as pool:
-        results = pool.map(partial(_render_batch, settings=settings), batches, chunksize=1)
-    for _, code in results:
+        results = pool.map(partial(_render_batch, settings=settings, folder=folder), batches,
+                           chunksize=1)
+    for _, code, _ in results:
         codecache.remember_fresh(code)
-    return [item for batch, _ in results for item in batch]
+    return [item for batch, _, _ in results for item in batch], \
+        all(stored for _, _, stored in results)
 
 
 def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int = 1,
@@ -156,14 +174,16 @@ def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int 
             decoded = _decode(data)
             if decoded is not None:
                 found[key] = decoded
-    todo: dict[str, tuple[str, bool]] = {}
+    todo: dict[str, tuple[str, str, bool]] = {}
     for key, doc in zip(keys, docs, strict=True):
         if key not in found:
-            todo.setdefault(key, (doc.body, doc.allow_html))
-    codecache.preload(cache, [body for body, _ in todo.values()])
-    fresh = dict(zip(todo, _render_misses(list(todo.values()), jobs, settings), strict=True))
+            todo.setdefault(key, (key, doc.body, doc.allow_html))
+    codecache.preload(cache, [body for _, body, _ in todo.values()])
+    encoded, stored = _render_misses(list(todo.values()), jobs, settings,
+                                     str(cache.path.parent) if cache is not None else None)
+    fresh = dict(zip(todo, encoded, strict=True))
     codecache.store_fresh(cache, codecache.take_fresh())
-    if cache is not None and fresh:
+    if cache is not None and fresh and not stored:
         cache.put_many("docs", fresh)
     for key, data in fresh.items():
         decoded = _decode(data)

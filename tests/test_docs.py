@@ -117,6 +117,34 @@ def test_a_pool_renders_the_same_as_one_process() -> None:
     assert render_docs(inputs, jobs=2) == render_docs(inputs, jobs=1)
 
 
+def test_pool_workers_store_their_documents_and_code_blocks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers store what they render through connections of their own: a later render
+    finds every document (and highlighted block) without rendering one."""
+    import sqlite3
+
+    inputs = [DocInput(f"content/posts/{i}.md", f"## H {i}\n\n```python\nx = {i}\n```\n")
+              for i in range(docs_module.POOL_THRESHOLD + 5)]
+    stores: list[int] = []
+    real_put = Cache.put_tables
+    monkeypatch.setattr(Cache, "put_tables", lambda self, tables: stores.append(
+        sum(map(len, tables.values()))) or real_put(self, tables))
+    cache = Cache(tmp_path / "cache")
+    pooled = render_docs(inputs, cache, jobs=2)
+    assert pooled == render_docs(inputs, jobs=1)
+    with sqlite3.connect(tmp_path / "cache/cache.sqlite") as db:
+        counts = [db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("docs", "code")]
+    db.close()
+    assert counts == [len(inputs), len(inputs)]
+    assert stores == [], "the build process stored nothing itself"  # workers' puts: other processes
+    calls: list[int] = []
+    real = docs_module._render_batch
+    monkeypatch.setattr(docs_module, "_render_batch",
+                        lambda batch, *a, **k: calls.append(len(batch)) or real(batch, *a, **k))
+    assert render_docs(inputs, cache, jobs=2) == pooled and calls == []
+    cache.close()
+
+
 def test_identical_texts_render_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
     real = docs_module._render_batch

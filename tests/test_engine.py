@@ -51,10 +51,10 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     counts: list[int] = []
     real = docs_module._render_misses
 
-    def counting(todo: list[tuple[str, bool]], jobs: int, settings: MarkdownSettings
-                 ) -> list[bytes]:
+    def counting(todo: list[tuple[str, str, bool]], jobs: int, settings: MarkdownSettings,
+                 folder: str | None = None) -> tuple[list[bytes], bool]:
         counts.append(len(todo))
-        return real(todo, jobs, settings)
+        return real(todo, jobs, settings, folder)
 
     monkeypatch.setattr(docs_module, "_render_misses", counting)
     return counts
