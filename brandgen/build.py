@@ -31,7 +31,7 @@ from brandgen.public.assemble import (
 )
 from brandgen.public.render import render_site
 from brandgen.public.social import social_images
-from brandgen.public.templatecache import compiled_templates
+from brandgen.public.templatecache import use_compiled_templates
 from brandgen.responsive import markdown_renderer, responsive_images
 from brandgen.routes import plan_routes
 from brandgen.sections import empty_section_warnings
@@ -167,7 +167,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     if options.smart_warnings:
         private_side.smart_warnings(config, content, problems, today)
     env = timer.run("templates", lambda: make_environment(theme))
-    compiled_templates(env, cache)  # a fresh process loads them instead of compiling
+    use_compiled_templates(env, cache)  # a fresh process loads them instead of compiling
 
     def blobs(name: str) -> BlobCache:  # images and cards; --no-cache draws everything
         if options.cache and not misplaced:

@@ -5,15 +5,8 @@ SQLite gives atomic transactions and locking, so two builds at once neither corr
 see half an entry. A damaged, truncated or foreign file is moved aside and a fresh one made;
 if even that fails, the build runs without a cache.
 
-Writes are not synced to disk (`synchronous=OFF`): a template edit stores ~40 MB of pages,
-and the fsyncs of SQLite's checkpoints cost ~0.7 s of such a build on an ext4 disk. A
-process crash loses nothing (the data is with the OS); only an OS crash or power cut before
-the kernel writes the data back could leave a damaged file. So each process that writes
-first leaves an `unsynced-PID` file holding the machine's boot id: a cache opened under
-another boot id than one of those (the machine went down in between) is set aside, never
-read. A marker is removed once its process has ended and SETTLE seconds have passed (the
-kernel writes dirty data back within ~30 s). Where there is no boot id (not Linux),
-SQLite syncs as it normally would.
+Writes are not synced to disk; `brandgen/unsynced.py` says how an OS crash can never make
+a build read what it may have damaged.
 """
 
 from __future__ import annotations
@@ -22,10 +15,10 @@ import contextlib
 import os
 import shutil
 import sqlite3
-import time
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
+
+from brandgen import unsynced
 
 FOLDER = ".brandgen-cache"
 SCHEMA = 1  # PRAGMA user_version of a cache this brandgen can read
@@ -42,52 +35,6 @@ TIMEOUT = 30.0  # seconds to wait for another build's write lock
 # worth), and the pages of the last few builds (another branch's) are kept until then.
 KEEP_FACTOR = 4
 PRUNE_FLOOR = 2000
-UNSYNCED = "unsynced-"  # + the pid of a process that wrote without syncing
-SETTLE = 120.0  # seconds after which an ended writer's data is surely on disk
-BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
-
-
-@lru_cache(maxsize=1)
-def boot_id() -> str | None:
-    """This boot of the machine (a new one after every restart), or None where unknown."""
-    try:
-        return BOOT_ID.read_text(encoding="ascii").strip() or None
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # someone else's process: alive
-        return True
-    return True
-
-
-def _settle_markers(folder: Path, boot: str) -> bool:
-    """Remove the markers of writers whose data is on disk by now; True when one was
-    left under another boot (then the file may be damaged: it is not to be read)."""
-    lost = False
-    try:
-        entries = [e for e in os.scandir(folder) if e.name.startswith(UNSYNCED)]
-    except OSError:
-        return False
-    for entry in entries:
-        try:
-            written = Path(entry.path).read_text(encoding="ascii")
-            age = time.time() - entry.stat().st_mtime
-            pid = int(entry.name.removeprefix(UNSYNCED))
-        except (OSError, ValueError, UnicodeDecodeError):
-            continue
-        if written != boot:
-            lost = True
-        elif age < SETTLE or _alive(pid):
-            continue
-        with contextlib.suppress(OSError):
-            os.unlink(entry.path)
-    return lost
 
 
 class Cache:
@@ -99,10 +46,13 @@ class Cache:
         self.path = folder / "cache.sqlite"
         self.repair = repair
         self._db: sqlite3.Connection | None = None
-        self._marked = False  # this process's unsynced marker is written
-        boot = boot_id()
-        if repair and boot is not None and _settle_markers(folder, boot):
-            self._set_aside()  # written before the machine went down: maybe never on disk
+        self._marker: Path | None = None  # once on disk, this connection writes unsynced
+        boot = unsynced.boot_id()
+        if repair and boot is not None:
+            settled = unsynced.settle(folder, boot)
+            if settled.lost:  # written before the machine went down: maybe never on disk
+                self._set_aside()
+            unsynced.remove(settled.done)  # only after the file they cover is set aside
         try:
             self._db = self._open()
         except (sqlite3.Error, OSError):
@@ -123,15 +73,19 @@ class Cache:
         db = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
-            # A cache needs no durability, only integrity: see the module's docstring.
-            db.execute("PRAGMA synchronous=OFF" if boot_id() else "PRAGMA synchronous=NORMAL")
+            # In WAL mode NORMAL never corrupts the file; OFF (no fsync at all) only once
+            # this connection's marker is on disk (`_mark`).
+            db.execute("PRAGMA synchronous=NORMAL")
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA):
                 raise sqlite3.DatabaseError(f"cache schema {version}, expected {SCHEMA}")
-            for table in TABLES:
-                db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
-                           "(key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-            db.execute(f"PRAGMA user_version={SCHEMA}")
+            have = {name for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version != SCHEMA or not have.issuperset(TABLES):  # else: no write on open
+                for table in TABLES:
+                    db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
+                               "(key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+                db.execute(f"PRAGMA user_version={SCHEMA}")
             # No PRAGMA quick_check: it reads the whole file (70 ms at 80 MB, every build).
             # Damage shows as an error when a query meets it, and is handled there.
         except BaseException:
@@ -175,8 +129,6 @@ class Cache:
         if not any(tables.values()):
             return True
         self._mark()
-        if self._db is None:
-            return False
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -186,6 +138,8 @@ class Cache:
         except sqlite3.Error as e:
             self._failed(e)
             return False
+        finally:
+            self._wrote()
         return True
 
     def prune(self, tables: Sequence[str], keep: Iterable[str]) -> int:
@@ -201,8 +155,6 @@ class Cache:
                 return 0  # most builds: no sort, no transaction
             removed = 0
             self._mark()
-            if self._db is None:
-                return 0
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (key TEXT PRIMARY KEY)")
@@ -217,38 +169,29 @@ class Cache:
         except sqlite3.Error as e:
             self._failed(e)
             return 0
+        finally:
+            self._wrote()
         return removed
 
-    def _marker(self) -> Path:
-        """This build's marker: a render worker's writes are its build process's (which
-        outlives it and touches the marker when it closes the cache)."""
-        pid = os.getpid() if self.repair else os.getppid()
-        return self.path.parent / f"{UNSYNCED}{pid}"
-
     def _mark(self) -> None:
-        """Before this connection's first write: the marker, on disk (synced, and its
-        folder entry too) before any unsynced data can be."""
-        boot = boot_id()
-        if self._marked or boot is None:
+        """Before this connection's first write: its marker on disk, then no more syncs. A
+        render worker's writes are its build process's: that one's marker covers them."""
+        boot = unsynced.boot_id()
+        if self._marker is not None or boot is None or self._db is None:
             return
-        marker = self._marker()
+        pid = os.getpid() if self.repair else os.getppid()
+        marker = self.path.parent / f"{unsynced.PREFIX}{pid}"
         try:
-            if self.repair or not marker.exists():
-                fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-                try:
-                    os.write(fd, boot.encode("ascii"))
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                folder = os.open(self.path.parent, os.O_RDONLY)
-                try:
-                    os.fsync(folder)
-                finally:
-                    os.close(folder)
-        except OSError:
-            self.close()  # no marker, no unsynced writes: no cache
-            return
-        self._marked = True
+            if self.repair or not marker.is_file():
+                marker = unsynced.mark(self.path.parent, pid, boot)
+            self._db.execute("PRAGMA synchronous=OFF")
+        except (OSError, sqlite3.Error):
+            return  # no marker: this connection keeps syncing
+        self._marker = marker
+
+    def _wrote(self) -> None:
+        if self._marker is not None:
+            unsynced.touch(self._marker)
 
     def _failed(self, error: sqlite3.Error) -> None:
         """A busy database (another build holding the lock past the timeout) is a miss;
@@ -272,9 +215,7 @@ class Cache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
-        if self._marked and self.repair:  # SETTLE counts from the last write
-            with contextlib.suppress(OSError):
-                os.utime(self._marker())
+        self._wrote()  # closing may checkpoint the WAL into the file: a write too
 
 
 def open_cache(root: Path, enabled: bool = True) -> Cache | None:

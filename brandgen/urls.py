@@ -25,8 +25,10 @@ def slugify(text: str, limit: int = 0) -> str:
     return slug
 
 
+@lru_cache(maxsize=8192)
 def tag_slug(tag: str) -> str:
-    """A tag's URL slug; tags that differ only in case or punctuation share one page."""
+    """A tag's URL slug; tags that differ only in case or punctuation share one page.
+    (Remembered: a site spells its few dozen tags on thousands of posts.)"""
     spelled = tag.replace("#", " sharp ").replace("+", " plus ")  # C# and C++ are not C
     return slugify(spelled) or "tag-" + hashlib.sha1(tag.encode()).hexdigest()[:8]
 

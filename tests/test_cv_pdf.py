@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from brandgen.cache import FOLDER
 from brandgen.public import cvpdf
 from tests.conftest import SiteMaker, errors_of, render, run_build
 from tests.tools import pdf_page_count
@@ -203,10 +205,6 @@ def test_the_compiled_cv_is_kept_in_the_cache_with_its_layout(
         make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build whose CV data and template are as before takes the PDF from the cache (no
     Typst run) and still says it does not fit; new data compiles again."""
-    import sqlite3
-
-    from brandgen.cache import FOLDER
-
     runs: list[int] = []
     real = cvpdf._compile.__wrapped__  # the process memo would hide a second build's run
     monkeypatch.setattr(cvpdf, "_compile", lambda template, data: runs.append(1) or
@@ -228,5 +226,8 @@ def test_the_compiled_cv_is_kept_in_the_cache_with_its_layout(
     db.close()
     run_build(root)  # damaged: compiled again, same bytes
     assert len(runs) == 3 and "Ada B. Example" in _text(_pdf(root))
+    cached = _pdf(root)
+    run_build(root)
+    assert len(runs) == 3 and _pdf(root) == cached
     run_build(root, cache=False)
-    assert len(runs) == 4
+    assert len(runs) == 4 and _pdf(root) == cached

@@ -177,69 +177,6 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(make_site: SiteMaker, tmp_path: 
     assert renders[-1] == 0, "the cache works again after the rebuild"
 
 
-def test_a_cache_written_before_the_machine_went_down_is_set_aside(
-        make_site: SiteMaker, tmp_path: Path, renders: list[int],
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Writes are not synced: each writer leaves a synced marker holding the boot id, and
-    a cache opened under another boot id (an OS crash may have lost its writes) is not
-    read but set aside: the next build renders everything, and the same bytes."""
-    from brandgen import cache as cache_module
-
-    monkeypatch.setattr(cache_module, "boot_id", lambda: "boot-a")
-    root = make_site(POSTS)
-    first = built(root, tmp_path / "o")
-    markers = sorted(p.name for p in (root / FOLDER).glob("unsynced-*"))
-    assert markers == [f"unsynced-{os.getpid()}"]
-    assert (root / FOLDER / markers[0]).read_text() == "boot-a"
-    assert built(root, tmp_path / "o") == first and renders[-1] == 0
-    monkeypatch.setattr(cache_module, "boot_id", lambda: "boot-b")  # a restart
-    assert built(root, tmp_path / "o") == first
-    assert renders[-1] == renders[0] > 0, "nothing read from the set-aside file"
-    assert (root / FOLDER / "cache.sqlite.broken").exists()
-    assert (root / FOLDER / markers[0]).read_text() == "boot-b"  # this build's own now
-
-
-def test_markers_of_ended_writers_go_once_their_data_has_settled(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from brandgen import cache as cache_module
-
-    boot = "boot-a"
-    monkeypatch.setattr(cache_module, "boot_id", lambda: boot)
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)
-    pid = int(ended.stdout)
-    folder = tmp_path / FOLDER
-    folder.mkdir()
-    old, recent, mine = (folder / f"unsynced-{p}" for p in (pid, pid + 1, os.getpid()))
-    for marker in (old, recent, mine):
-        marker.write_text(boot)
-    long_ago = os.stat(old).st_mtime - 2 * cache_module.SETTLE
-    os.utime(old, (long_ago, long_ago))
-    os.utime(mine, (long_ago, long_ago))
-    cache = cache_module.Cache(folder)
-    assert cache.usable and not (folder / "cache.sqlite.broken").exists()
-    assert not old.exists(), "an ended writer's data is on disk by now"
-    assert recent.exists() and mine.exists(), "too recent, or still running"
-    assert cache.put_many("docs", {"k": b"v"}) and cache.get_many("docs", ["k"]) == {"k": b"v"}
-    cache.close()
-
-
-def test_without_a_boot_id_sqlite_syncs_and_leaves_no_marker(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from brandgen import cache as cache_module
-
-    monkeypatch.setattr(cache_module, "boot_id", lambda: None)
-    cache = cache_module.Cache(tmp_path / FOLDER)
-    assert cache._db is not None and cache._db.execute("PRAGMA synchronous").fetchone() == (1,)
-    assert cache.put_many("docs", {"k": b"v"})
-    assert not list((tmp_path / FOLDER).glob("unsynced-*"))
-    cache.close()
-    monkeypatch.setattr(cache_module, "boot_id", lambda: "boot-a")
-    cache = cache_module.Cache(tmp_path / FOLDER)
-    assert cache._db is not None and cache._db.execute("PRAGMA synchronous").fetchone() == (0,)
-    cache.close()
-
-
 def test_no_cache_writes_no_cache_and_builds_the_same(make_site: SiteMaker,
                                                       tmp_path: Path) -> None:
     root = make_site(POSTS)

@@ -13,9 +13,10 @@ import pytest
 from brandgen.bundled import BUNDLED_THEMES
 from brandgen.cache import FOLDER
 from brandgen.public import render as render_module
-from brandgen.public.pagecache import TemplateDeps, site_chains
+from brandgen.public.pagecache import PageFiles
+from brandgen.public.templatecache import TemplateDeps, site_chains
 from brandgen.public.views import Output
-from tests.conftest import SiteMaker, write_files
+from tests.conftest import SiteMaker, render, write_files
 from tests.test_engine import POSTS, built, changed
 
 TEMPLATES = BUNDLED_THEMES / "default/templates"
@@ -362,73 +363,15 @@ def test_a_slot_that_requires_another_file_is_stored_and_used_only_with_it(
     cache.close()
 
 
-@pytest.fixture
-def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The templates Jinja compiled from source, and (as 'parse:name') parsed for keys."""
-    from brandgen.themes import ThemeSandbox
-
-    calls: list[str] = []
-    real_compile, real_parse = ThemeSandbox.compile, ThemeSandbox.parse
-
-    def compile_(self: ThemeSandbox, source: str, name: str | None = None,
-                 filename: str | None = None, *args: object, **kwargs: object) -> object:
-        calls.append(str(name))
-        return real_compile(self, source, name, filename, *args, **kwargs)  # type: ignore[arg-type]
-
-    def parse(self: ThemeSandbox, source: str, *args: object, **kwargs: object) -> object:
-        calls.append("parse")
-        return real_parse(self, source, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ThemeSandbox, "compile", compile_)
-    monkeypatch.setattr(ThemeSandbox, "parse", parse)
-    return calls
-
-
-def test_templates_are_compiled_and_parsed_once_then_loaded_from_the_cache(
-        make_site: SiteMaker, tmp_path: Path, compiled: list[str]) -> None:
-    """A fresh build loads Jinja's compiled code and each template's dependencies from the
-    cache; an edited template alone is compiled again, and the pages are the same bytes."""
-    import sqlite3
-
-    root = make_site(POSTS)
-    first = built(root, tmp_path / "o")
-    assert "post.html" in compiled and "parse" in compiled
-    compiled.clear()
-    edit = {"content/posts/2026-01-02-b.md": POSTS["content/posts/2026-01-02-b.md"]
-            .replace("Body of B.", "Body of B, edited.")}
-    write_files(root, edit)  # a post's page renders again: with templates from the cache
-    assert built(root, tmp_path / "o") != first
-    assert compiled == []
-    base = (TEMPLATES / "base.html").read_text(encoding="utf-8")
-    write_files(root, {"themes/default/templates/base.html": base + "<!-- mine -->\n"})
-    warm = built(root, tmp_path / "o")
-    assert b"<!-- mine -->" in warm["index.html"]
-    assert sorted(compiled) == ["base.html", "parse"]
-    assert built(root, tmp_path / "cold", cache=False) == warm
-    compiled.clear()
-    with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:  # damage every slot
-        db.execute("UPDATE templates SET value = CAST(value AS BLOB) || x'00'")
-    db.close()
-    assert built(root, tmp_path / "o") == warm
-    assert "post.html" in compiled and "parse" in compiled  # a miss each, never a crash
-    compiled.clear()
-    assert built(root, tmp_path / "o") == warm
-    assert compiled == []  # the damaged slots were replaced
-
-
 def test_cached_pages_are_read_when_asked_and_not_all_held(
         make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A warm build's unchanged pages stay in the cache until a reader asks (the writer,
     the privacy scan): each read gives the page's bytes, and at most one batch of them is
     held at a time (a cold build of 4000 posts held 40 MB of pages)."""
-    from brandgen.public.pagecache import PageFiles
-
     monkeypatch.setattr(PageFiles, "BATCH", 2)
     root = make_site(POSTS)
     cold = built(root, tmp_path / "cold", cache=False)
     built(root, tmp_path / "o")
-    from tests.conftest import render
-
     result = render(root)  # every page cached now
     pages = result.public.maps[0]  # type: ignore[attr-defined]
     assert isinstance(pages, PageFiles)

@@ -54,3 +54,21 @@ def test_an_error_made_in_the_worker_is_reported_as_in_one_process(
     assert errors_of(root, jobs=2, cache=cache) == alone
     assert any("tag.html" in e for e in alone)
     assert any("cv.pdf" in e for e in alone)
+
+
+def test_forked_workers_with_a_cache_build_every_page_even_the_uncacheable(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workers store the pages they render and send back only what they did not store: a
+    page without a key (its template includes a missing template `ignore missing`: its
+    dependencies cannot be read, so it is never cached) must still be built, cold and warm."""
+    root = make_site({**MANY, "themes/default/templates/post.html":
+                      "{% extends 'default/post.html' %}{% block main %}{{ super() }}"
+                      "{% include 'extra.html' ignore missing %}"
+                      "{% endblock %}"})
+    alone = dict(render(root, jobs=1, cache=False).public)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
+    for _ in range(2):  # cold cache, then warm
+        forked = render(root, jobs=2, cache=True)
+        assert dict(forked.public) == alone
+    assert sum(1 for name in alone if name.startswith("blog/") and name.endswith(".html")) > 12

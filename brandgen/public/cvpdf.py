@@ -118,6 +118,8 @@ def _template(env: jinja2.Environment) -> tuple[str, str]:
 
 
 class CompiledCv(NamedTuple):
+    """What Typst made of the CV: the PDF and its layout (for the "does not fit" warning)."""
+
     pdf: bytes
     fits: bool  # on one page
     pages: int
@@ -147,7 +149,9 @@ def _compile(template: str, data: str) -> CompiledCv:
 class PdfSlot:
     """The CV as an earlier build compiled it from the same template, data and Typst
     (~110 ms a build: importing Typst and laying out the page). Looked up and stored by the
-    build's process; `known` and `made` travel to and from a forked worker by value."""
+    build's process; `known` and `made` travel to and from a forked worker by value. A hit
+    needs Typst installed (its version is in the key) but does not import it: an install
+    broken since the last build shows only when the CV changes."""
 
     def __init__(self, cache: Cache | None, site: Site, env: jinja2.Environment) -> None:
         self.slots: FileSlots | None = None
@@ -168,6 +172,7 @@ class PdfSlot:
         self.inputs = (template, data)
 
     def store(self, made: CompiledCv | None) -> None:
+        """Keep what cv_pdf compiled (`made`: None when it compiled nothing) in the slot."""
         if self.slots is not None and made is not None and self.known is None:
             self.slots.store({"cv.pdf": pickle.dumps(tuple(made), protocol=5)})
 

@@ -33,103 +33,13 @@ from collections.abc import (
 from typing import Any
 
 import jinja2
-from jinja2 import meta, nodes
 
 from brandgen.cache import Cache
 from brandgen.public.fingerprint import code_fingerprint
-from brandgen.public.templatecache import TemplateSlots
+from brandgen.public.templatecache import TRACKED, Chain, TemplateDeps, TemplateSlots
 from brandgen.public.views import Output, PageView, PostView, ProjectView, TagLink
 
-TRACKED = "site"  # the one context value too big to hash whole for every page
 _VIEWS = (PostView, ProjectView, PageView, TagLink)
-Chain = tuple[str, ...]
-
-
-def site_chains(node: nodes.Node) -> Iterator[Chain]:
-    """Every attribute chain read from `site` under `node`; () is a use of all of it."""
-    chain: list[str] = []
-    inner = node
-    while isinstance(inner, (nodes.Getattr, nodes.Getitem)):
-        if isinstance(inner, nodes.Getattr):
-            chain.append(inner.attr)
-        elif isinstance(inner.arg, nodes.Const) and isinstance(inner.arg.value, str):
-            chain.append(inner.arg.value)
-        else:
-            break  # site[expr]: the expression is walked below, the chain stops here
-        inner = inner.node
-    if isinstance(inner, nodes.Name) and inner.name == TRACKED:
-        yield tuple(reversed(chain))
-        return
-    for child in node.iter_child_nodes():
-        yield from site_chains(child)
-
-
-class TemplateDeps:
-    """Per template name: the digest of its sources and the `site` chains it reads."""
-
-    def __init__(self, env: jinja2.Environment, slots: TemplateSlots | None = None) -> None:
-        """`slots`: where earlier builds kept each template's dependencies."""
-        self.env = env
-        self.slots = slots
-        self._parsed: dict[str, tuple[bytes, frozenset[str | None], frozenset[Chain]]] = {}
-        self._closure: dict[str, tuple[bytes, frozenset[Chain]]] = {}
-
-    def _parse(self, name: str) -> tuple[bytes, frozenset[str | None], frozenset[Chain]]:
-        if name not in self._parsed:
-            assert self.env.loader is not None
-            source, filename, _ = self.env.loader.get_source(self.env, name)
-            digest = hashlib.blake2b(source.encode()).digest()
-            slot = f"{name}\0{filename}"
-            known = self.slots.get("deps", slot, digest) if self.slots else None
-            deps = _loads_deps(known) if known is not None else None
-            if deps is None:
-                tree = self.env.parse(source)
-                deps = (frozenset(meta.find_referenced_templates(tree)),
-                        frozenset(site_chains(tree)))
-                if self.slots:
-                    self.slots.put("deps", slot, digest, pickle.dumps(deps, protocol=5))
-            self._parsed[name] = (digest, *deps)
-        return self._parsed[name]
-
-    def parsed(self) -> list[str]:
-        """The templates read so far (every one some output's template uses)."""
-        return sorted(self._parsed)
-
-    def of(self, name: str) -> tuple[bytes, frozenset[Chain]]:
-        """Raises what Jinja raises for a missing or broken template (then: no caching)."""
-        if name not in self._closure:
-            seen: dict[str, None] = {}
-            todo: list[str] = [name]
-            while todo:
-                current = todo.pop()
-                if current in seen:
-                    continue
-                seen[current] = None
-                refs = self._parse(current)[1]
-                if None in refs:  # {% include var %}: any template may be used
-                    todo.extend(self.env.list_templates())
-                todo.extend(r for r in refs if r is not None)
-            digest = hashlib.blake2b(digest_size=32)
-            chains: set[Chain] = set()
-            for current in sorted(seen):
-                source_digest, _, used = self._parse(current)
-                digest.update(current.encode() + b"\0" + source_digest)
-                chains |= used
-            self._closure[name] = (digest.digest(), frozenset(chains))
-        return self._closure[name]
-
-
-def _loads_deps(data: bytes) -> tuple[frozenset[str | None], frozenset[Chain]] | None:
-    """A template's (referenced templates, site chains) as stored by _parse, or None."""
-    try:
-        refs, chains = pickle.loads(data)  # ours, sealed with its sha256
-    except Exception:
-        return None
-    if type(refs) is frozenset and type(chains) is frozenset \
-            and all(r is None or type(r) is str for r in refs) \
-            and all(type(c) is tuple and all(type(p) is str for p in c) for c in chains):
-        return refs, chains
-    return None
 
 
 def _read(value: object, chain: Chain) -> object:
@@ -257,21 +167,25 @@ class CachedPages:
         return [out for out, (_, key) in zip(outputs, self._order, strict=True)
                 if key is None or key not in self._digests]
 
-    def store_forked(self, rendered: Mapping[str, bytes], facts: Mapping[str, Fact]) -> bool:
+    def store_forked(self, rendered: Mapping[str, bytes], facts: Mapping[str, Fact]
+                     ) -> frozenset[str]:
         """In a forked render worker: store its pages through a connection of its own (one
-        must not cross a fork), so the parent need not; False when they were not stored."""
+        must not cross a fork), so the parent need not; the names stored (not a page
+        without a key, nor any when the cache refused them)."""
         global _WORKER_CACHE
         if self.cache is None or self.keys is None:
-            return False
+            return frozenset()
         if _WORKER_CACHE is None:
             _WORKER_CACHE = Cache(self.cache.path.parent, repair=False)
         if not self._key_of:
             self._key_of = dict(self._order)
         stored = [(key, name) for name in sorted(rendered)
                   if (key := self._key_of.get(name)) is not None]
-        return _WORKER_CACHE.put_tables({
-            "pages": {key: rendered[name] for key, name in stored},
-            "page_digests": {key: facts[name][0].encode() for key, name in stored}})
+        if not stored or not _WORKER_CACHE.put_tables({
+                "pages": {key: rendered[name] for key, name in stored},
+                "page_digests": {key: facts[name][0].encode() for key, name in stored}}):
+            return frozenset()
+        return frozenset(name for _, name in stored)
 
     def complete(self, rendered: Mapping[str, bytes],
                  facts: Mapping[str, Fact] | None = None,

@@ -24,7 +24,7 @@ from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap, s
 from brandgen.public.fileslots import FileSlots
 from brandgen.public.llms import llms_index, llms_txt
 from brandgen.public.pagecache import CachedPages, Fact, PageFiles, PageKeys
-from brandgen.public.templatecache import TemplateSlots
+from brandgen.public.templatecache import TemplateSlots, keep_templates
 from brandgen.public.views import Output, Site
 from brandgen.responsive import AVATAR_SIZES, CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
 from brandgen.themes import template_error
@@ -133,7 +133,7 @@ _CHUNK = 64
 
 
 def _render_chunk(bounds: tuple[int, int]
-                  ) -> tuple[dict[str, bytes], list[SourceError], dict[str, Fact], bool]:
+                  ) -> tuple[dict[str, bytes], list[SourceError], dict[str, Fact], frozenset[str]]:
     """Pages of one chunk, with what the build does next to each (its digest for the
     writer and the checks, its links for the link check, storing it in the page cache)
     done here, on every core, instead of one after the other in the parent."""
@@ -142,9 +142,11 @@ def _render_chunk(bounds: tuple[int, int]
     files, errors = _render_range(site, env, outputs[bounds[0]:bounds[1]], images, common)
     facts = {name: (hashlib.sha256(data).hexdigest(), page_links(data, site.urls))
              for name, data in files.items()}
-    if not errors and cached.store_forked(files, facts):
-        return {}, errors, facts, True  # the build reads them back from the cache as it
-    return files, errors, facts, False  # writes them: it never holds 40 MB of pages
+    stored = cached.store_forked(files, facts) if not errors else frozenset()
+    # The stored pages go back as their facts only: the build reads them from the cache
+    # when a reader asks (a batch at a time), instead of holding 40 MB of pages at once.
+    return ({name: data for name, data in files.items() if name not in stored}, errors,
+            facts, stored)
 
 
 def _side_task(_: object) -> object:
@@ -228,7 +230,8 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
         if not any(errors for _, errors, _, _ in parts):
             files = {name: data for part, _, _, _ in parts for name, data in part.items()}
             facts = {name: fact for _, _, part, _ in parts for name, fact in part.items()}
-            stored = frozenset(name for _, _, part, done in parts if done for name in part)
+            stored = frozenset(name for _, _, _, done in parts for name in done)
+            keep_templates(env, cached.keys.deps if cached.keys else None)
             return cached.complete(files, facts, stored,
                                    whole_site and not problems.errors), made
         # An error: render again in order here, so each template's error is reported once.
@@ -237,6 +240,7 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
     files, errors = _render_range(site, env, outputs, images)
     for error in errors:
         problems.add(error)
+    keep_templates(env, cached.keys.deps if cached.keys else None)
     return cached.complete(files, whole_site=whole_site and not problems.errors), made
 
 

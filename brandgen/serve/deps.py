@@ -19,7 +19,7 @@ from jinja2 import nodes
 from brandgen.errors import SourceError
 from brandgen.linkcheck import parse_links, resolve
 from brandgen.public.context import template_site
-from brandgen.public.pagecache import site_chains
+from brandgen.public.templatecache import site_chains
 from brandgen.public.views import Output, Site
 from brandgen.responsive import ImageSet
 
