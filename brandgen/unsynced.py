@@ -6,8 +6,10 @@ disk). A process crash loses nothing: the data is with the OS. An OS crash or po
 before the kernel writes it back could leave a damaged file, so before a process first
 writes unsynced it puts a marker on disk (written to a temporary name, synced, renamed,
 its folder synced): `unsynced-PID`, holding the machine's boot id, its time refreshed after
-every write. A cache opened while a marker holds another boot id (the machine went down
-since) is set aside unread. A marker goes once its process has ended and SETTLE seconds
+every write, and the machine's id. A cache opened while a marker of this machine holds
+another boot id (it went down since) is set aside unread; a marker written on another
+machine came with a copy of the folder (a CI cache, a backup), made from what that
+machine's OS held, and goes. A marker goes once its process has ended and SETTLE seconds
 have passed since its last write (the kernel writes dirty data back within ~30 s).
 Where there is no boot id (not Linux) nothing is marked and SQLite syncs as usual.
 """
@@ -26,8 +28,10 @@ PREFIX = "unsynced-"  # + the pid of the process whose writes it covers
 TEMP = "tmp-unsynced-"  # a marker being written (never read as one)
 SETTLE = 120.0  # seconds after which an ended writer's data is surely on disk
 BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
+MACHINE_ID = Path("/etc/machine-id")
 _BOOT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _MAX_PID = 1 << 22  # Linux's pid_max ceiling
+_MACHINE = re.compile(r"[0-9a-f]{32}")
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +42,21 @@ def boot_id() -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return found if _BOOT.fullmatch(found) else None
+
+
+@lru_cache(maxsize=1)
+def machine_id() -> str:
+    """This installation's id ('' where there is none)."""
+    try:
+        found = MACHINE_ID.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return found if _MACHINE.fullmatch(found) else ""
+
+
+def stamp(boot: str) -> str:
+    """What a marker holds."""
+    return f"{boot} {machine_id()}".rstrip()
 
 
 def _alive(pid: int) -> bool:
@@ -75,9 +94,13 @@ def settle(folder: Path, boot: str) -> Settled:
             written = Path(entry.path).read_text(encoding="ascii")
         except (OSError, ValueError, UnicodeDecodeError):
             continue
-        if not 0 < pid < _MAX_PID or not _BOOT.fullmatch(written):
+        written_boot, _, machine = written.partition(" ")
+        if not 0 < pid < _MAX_PID or not _BOOT.fullmatch(written_boot) \
+                or (machine and not _MACHINE.fullmatch(machine)):
             continue  # not one of ours
-        if written != boot:
+        if machine != machine_id():
+            done.append(entry.path)  # copied here from another machine
+        elif written_boot != boot:
             lost = True
             done.append(entry.path)
         elif age >= SETTLE and not _alive(pid):
@@ -97,7 +120,7 @@ def mark(folder: Path, pid: int, boot: str) -> Path:
     temp = folder / f"{TEMP}{pid}-{os.getpid()}"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
     try:
-        os.write(fd, boot.encode("ascii"))
+        os.write(fd, stamp(boot).encode("ascii"))
         os.fsync(fd)
     finally:
         os.close(fd)

@@ -20,6 +20,8 @@ from tests.test_engine import POSTS, built, renders  # noqa: F401 (a fixture)
 
 BOOT_A = "0a0a0a0a-0000-4000-8000-00000000000a"
 BOOT_B = "0b0b0b0b-0000-4000-8000-00000000000b"
+MACHINE = "3d1219c7c4c5404aaa1f6d2a48adfda4"
+OTHER_MACHINE = "5e0f00000000400080000000000000ff"
 
 
 @pytest.fixture
@@ -27,6 +29,7 @@ def boot(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The machine's boot id, as the tests set it."""
     current = [BOOT_A]
     monkeypatch.setattr(unsynced, "boot_id", lambda: current[0])
+    monkeypatch.setattr(unsynced, "machine_id", lambda: MACHINE)
     return current
 
 
@@ -46,13 +49,13 @@ def test_a_cache_written_before_the_machine_went_down_is_set_aside(
     first = built(root, tmp_path / "o")
     markers = sorted(p.name for p in (root / FOLDER).glob("unsynced-*"))
     assert markers == [f"unsynced-{os.getpid()}"]
-    assert (root / FOLDER / markers[0]).read_text() == BOOT_A
+    assert (root / FOLDER / markers[0]).read_text() == f"{BOOT_A} {MACHINE}"
     assert built(root, tmp_path / "o") == first and renders[-1] == 0
     boot[0] = BOOT_B  # a restart
     assert built(root, tmp_path / "o") == first
     assert renders[-1] == renders[0] > 0, "nothing read from the set-aside file"
     assert (root / FOLDER / "cache.sqlite.broken").exists()
-    assert (root / FOLDER / markers[0]).read_text() == BOOT_B  # this build's own now
+    assert (root / FOLDER / markers[0]).read_text() == f"{BOOT_B} {MACHINE}"  # its own now
 
 
 def test_markers_go_once_their_writer_ended_and_its_data_settled(
@@ -64,8 +67,10 @@ def test_markers_go_once_their_writer_ended_and_its_data_settled(
     temp = folder / f"tmp-unsynced-{pid}-{pid}"  # a writer died writing its marker
     foreign = [folder / "unsynced-notapid", folder / f"unsynced-{10 ** 30}",
                folder / f"unsynced-{pid + 2}"]
+    copied = folder / f"unsynced-{pid + 3}"  # came with a copy of the folder
     for marker in (old, recent, mine, temp, *foreign):
-        marker.write_text(BOOT_A)
+        marker.write_text(f"{BOOT_A} {MACHINE}")
+    copied.write_text(f"{BOOT_B} {OTHER_MACHINE}")
     foreign[-1].write_text("not a boot id")  # not ours: no reason to distrust the cache
     long_ago = time.time() - 2 * unsynced.SETTLE
     for marker in (old, mine, temp, *foreign):
@@ -73,6 +78,7 @@ def test_markers_go_once_their_writer_ended_and_its_data_settled(
     cache = Cache(folder)
     assert cache.usable and not (folder / "cache.sqlite.broken").exists()
     assert not old.exists() and not temp.exists(), "ended long ago: its data is on disk"
+    assert not copied.exists(), "another machine's writes came as a copy of what its OS held"
     assert recent.exists() and mine.exists(), "too recent, or still running"
     assert all(f.exists() for f in foreign)
     assert cache.put_many("docs", {"k": b"v"}) and cache.get_many("docs", ["k"]) == {"k": b"v"}
@@ -88,7 +94,7 @@ def test_a_connection_syncs_until_its_marker_is_on_disk(tmp_path: Path,
     assert cache._db.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL: opening writes
     assert cache.get_many("docs", ["k"]) == {} and not list(folder.glob("unsynced-*"))
     assert cache.put_many("docs", {"k": b"v"})
-    assert (folder / f"unsynced-{os.getpid()}").read_text() == BOOT_A
+    assert (folder / f"unsynced-{os.getpid()}").read_text() == f"{BOOT_A} {MACHINE}"
     assert cache._db.execute("PRAGMA synchronous").fetchone() == (0,)  # OFF from then on
     cache.close()
     (folder / f"unsynced-{os.getpid()}").unlink()
