@@ -5,8 +5,8 @@ pages, and the fsyncs of SQLite's checkpoints blocked such a build ~0.4-0.5 s on
 disk). A process crash loses nothing: the data is with the OS. An OS crash or power cut
 before the kernel writes it back could leave a damaged file, so before a process first
 writes unsynced it puts a marker on disk (written to a temporary name, synced, renamed,
-its folder synced): `unsynced-PID`, holding the machine's boot id, its time refreshed after
-every write, and the machine's id. A cache opened while a marker of this machine holds
+its folder synced): `unsynced-PID`, holding the machine's boot id and machine id, its time
+refreshed after every write. A cache opened while a marker of this machine holds
 another boot id (it went down since) is set aside unread; a marker written on another
 machine came with a copy of the folder (a CI cache, a backup), made from what that
 machine's OS held, and goes. A marker goes once its process has ended and SETTLE seconds

@@ -231,3 +231,16 @@ def test_the_compiled_cv_is_kept_in_the_cache_with_its_layout(
     assert len(runs) == 3 and _pdf(root) == cached
     run_build(root, cache=False)
     assert len(runs) == 4 and _pdf(root) == cached
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_cv_template_that_is_not_utf8_is_an_error_at_the_file(
+        make_site: SiteMaker, cache: bool) -> None:
+    root = make_site()
+    override = root / "themes/default/templates/cv.typ"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_bytes(b"\xff\xfe #let x = 1\n")
+    errors = errors_of(root, cache=cache)
+    assert errors == ["themes/default/templates/cv.typ:1:1: error: cannot read cv.typ for "
+                      "/cv.pdf: not valid UTF-8 (byte 0xff); save the template as UTF-8\n"
+                      "  hint: make it a regular UTF-8 text file"], errors

@@ -163,7 +163,7 @@ class PdfSlot:
         try:
             template = _template(env)[0]
             typst = version("typst")
-        except (jinja2.TemplateNotFound, PackageNotFoundError):
+        except (jinja2.TemplateError, PackageNotFoundError):
             return  # cv_pdf says what is wrong
         data = json.dumps(cv_data(site), ensure_ascii=False, sort_keys=True)
         self.slots = FileSlots(cache, lambda: {"cv.pdf": (template, data, typst)})
@@ -195,6 +195,11 @@ def cv_pdf(site: Site, env: jinja2.Environment, problems: Problems,
     except jinja2.TemplateNotFound:
         problems.error("the theme has no cv.typ for /cv.pdf", "themes", hint="add "
                        "templates/cv.typ to the theme, or extend the default theme's")
+        return None
+    except jinja2.TemplateSyntaxError as e:  # not UTF-8, or not a regular file
+        problems.error(f"cannot read {TEMPLATE} for /cv.pdf: {e.message}",
+                       _short(e.filename or TEMPLATE, site), e.lineno or 0, 1,
+                       "make it a regular UTF-8 text file")
         return None
     content = cv_data(site)
     data = json.dumps(content, ensure_ascii=False, sort_keys=True)
