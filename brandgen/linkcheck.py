@@ -132,17 +132,15 @@ def check_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None = No
     """Warnings for internal links to files that the build did not produce; `digests`
     (name -> sha256 hex of the bytes) save hashing the pages again, `parsed` (sha256 hex
     -> page_links of it, found where the page was rendered) parsing them."""
-    problems: list[SourceError] = []
-    verdicts: dict[str, bool] = {}  # the same menu and asset links recur on every page
-    for name, links in _page_links(files, urls, cache, digests, parsed or {}).items():
-        for link in links:
-            ok = verdicts.get(link)
-            if ok is None:
-                target = resolve(link, urls)
-                ok = verdicts[link] = target is None or target in files
-            if not ok:
-                problems.append(SourceError(
-                    f"broken link {link!r}: no such file in the site", f"site/public/{name}",
-                    severity="warning",
-                    hint="fix the link in the content or template that produced this page"))
-    return problems
+    per_page = _page_links(files, urls, cache, digests, parsed or {})
+    # The same menu, asset and post links recur on every page: each distinct link is
+    # judged once (a set union in C, not 120,000 lookups at 4000 posts), and only the pages
+    # of a broken one are looked at again.
+    distinct: set[str] = set().union(*per_page.values())
+    broken = {link for link in distinct
+              if (target := resolve(link, urls)) is not None and target not in files}
+    return [SourceError(f"broken link {link!r}: no such file in the site", f"site/public/{name}",
+                        severity="warning",
+                        hint="fix the link in the content or template that produced this page")
+            for name, links in per_page.items() if broken and not broken.isdisjoint(links)
+            for link in links if link in broken]
