@@ -218,6 +218,18 @@ class Cache:
         self._wrote()  # closing may checkpoint the WAL into the file: a write too
 
 
+_OWN: dict[tuple[int, Path], Cache] = {}
+
+
+def worker_cache(folder: Path) -> Cache:
+    """A worker process's own connection to the cache in `folder` (a connection must not
+    cross a fork), opened once per process; damage is left to the build's connection."""
+    key = (os.getpid(), folder)
+    if key not in _OWN:
+        _OWN[key] = Cache(folder, repair=False)
+    return _OWN[key]
+
+
 def open_cache(root: Path, enabled: bool = True) -> Cache | None:
     return Cache(root / FOLDER) if enabled else None
 

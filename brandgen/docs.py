@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from markdown_it.common.utils import escapeHtml
 
 from brandgen import __version__, codecache
-from brandgen.cache import Cache
+from brandgen.cache import Cache, worker_cache
 from brandgen.errors import SourceError
 from brandgen.markdown import (
     IMAGE_PLACEHOLDER,
@@ -117,16 +117,11 @@ def _render_batch(batch: Sequence[tuple[str, str, bool]],
     code = codecache.take_fresh()
     if folder is None:
         return encoded, code, False
-    global _WORKER_CACHE
-    if _WORKER_CACHE is None:
-        _WORKER_CACHE = Cache(Path(folder), repair=False)
-    stored = _WORKER_CACHE.put_tables({
+    stored = worker_cache(Path(folder)).put_tables({
         "docs": {key: data for (key, _, _), data in zip(batch, encoded, strict=True)},
         codecache.TABLE: codecache.encoded(code)})
     return encoded, {} if stored else code, stored
 
-
-_WORKER_CACHE: Cache | None = None  # a Markdown worker's own connection
 
 
 def pool_context() -> multiprocessing.context.BaseContext:

@@ -34,7 +34,7 @@ from typing import Any
 
 import jinja2
 
-from brandgen.cache import Cache
+from brandgen.cache import Cache, worker_cache
 from brandgen.public.fingerprint import code_fingerprint
 from brandgen.public.templatecache import TRACKED, Chain, TemplateDeps, TemplateSlots
 from brandgen.public.views import Output, PageView, PostView, ProjectView, TagLink
@@ -133,7 +133,6 @@ class PageKeys:
 
 
 Fact = tuple[str, tuple[str, ...]]  # a rendered page's sha256 hex and internal links
-_WORKER_CACHE: Cache | None = None  # a forked render worker's own connection
 
 
 class CachedPages:
@@ -172,16 +171,13 @@ class CachedPages:
         """In a forked render worker: store its pages through a connection of its own (one
         must not cross a fork), so the parent need not; the names stored (not a page
         without a key, nor any when the cache refused them)."""
-        global _WORKER_CACHE
         if self.cache is None or self.keys is None:
             return frozenset()
-        if _WORKER_CACHE is None:
-            _WORKER_CACHE = Cache(self.cache.path.parent, repair=False)
         if not self._key_of:
             self._key_of = dict(self._order)
         stored = [(key, name) for name in sorted(rendered)
                   if (key := self._key_of.get(name)) is not None]
-        if not stored or not _WORKER_CACHE.put_tables({
+        if not stored or not worker_cache(self.cache.path.parent).put_tables({
                 "pages": {key: rendered[name] for key, name in stored},
                 "page_digests": {key: facts[name][0].encode() for key, name in stored}}):
             return frozenset()
