@@ -19,11 +19,25 @@ from brandgen.cache import Cache
 from brandgen.public.fingerprint import code_fingerprint
 
 TABLE = "files"
-_DIGEST = 32
+DIGEST = 32
+
+
+def seal(inputs: bytes, payload: bytes) -> bytes:
+    """A slot's bytes: the digest of its inputs (DIGEST bytes), the payload's sha256, the
+    payload."""
+    return inputs + hashlib.sha256(payload).digest() + payload
+
+
+def unseal(data: bytes | None, inputs: bytes) -> bytes | None:
+    """The payload of a slot made from `inputs` and undamaged, or None."""
+    if data is None or data[:DIGEST] != inputs:
+        return None
+    payload = data[2 * DIGEST:]
+    return payload if data[DIGEST:2 * DIGEST] == hashlib.sha256(payload).digest() else None
 
 
 def _digest(name: str, value: object) -> bytes:
-    digest = hashlib.blake2b(code_fingerprint(), digest_size=_DIGEST)
+    digest = hashlib.blake2b(code_fingerprint(), digest_size=DIGEST)
     digest.update(name.encode() + b"\0" + pickle.dumps(value, protocol=5))
     return digest.digest()
 
@@ -41,9 +55,8 @@ class FileSlots:
         self.digests = {name: _digest(name, value) for name, value in inputs().items()} \
             if cache is not None else {}
         found = cache.get_many(TABLE, sorted(self.digests)) if cache is not None else {}
-        self.known = {name: data[2 * _DIGEST:] for name, data in found.items()
-                      if data[:_DIGEST] == self.digests[name] and data[_DIGEST:2 * _DIGEST]
-                      == hashlib.sha256(data[2 * _DIGEST:]).digest()}
+        self.known = {name: payload for name, data in found.items()
+                      if (payload := unseal(data, self.digests[name])) is not None}
 
     def usable(self, made: Collection[str]) -> dict[str, bytes]:
         """The known files whose required file is among `made` too."""
@@ -53,8 +66,7 @@ class FileSlots:
     def store(self, files: Mapping[str, bytes]) -> None:
         """Keep those of `files` that have a slot and were made, not taken from it (and
         made with the file their slot requires)."""
-        fresh = {name: digest + hashlib.sha256(files[name]).digest() + files[name]
-                 for name, digest in self.digests.items()
+        fresh = {name: seal(digest, files[name]) for name, digest in self.digests.items()
                  if name not in self.known and name in files
                  and self.requires.get(name, name) in files}
         if self.cache is not None and fresh:

@@ -3,10 +3,11 @@ the cache between builds, Jinja's compiled code and those dependencies.
 
 A fresh process otherwise compiles every template it renders (~200 ms for the default
 theme's 36) and parses all of them again for the page keys (~80 ms), on every build. Each
-template file has one slot (keyed by its name and path): the slot holds brandgen's code
-fingerprint and the digest of the source it was made from, so an edited template or a new
-brandgen misses and replaces its slot, and old versions never pile up. Damaged bytes (their
-sha256 does not match) are a miss, never a crash.
+template file has one slot (keyed by its name and path), sealed as the whole-site files'
+slots are (`fileslots.seal`) with the digest of brandgen's code and of the source it was
+made from, so an edited template or a new brandgen misses and replaces its slot, and old
+versions never pile up. Damaged bytes (their sha256 does not match) are a miss, never a
+crash.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from jinja2 import meta, nodes
 from jinja2.bccache import Bucket
 
 from brandgen.cache import Cache
+from brandgen.public.fileslots import DIGEST, seal, unseal
 from brandgen.public.fingerprint import code_fingerprint
 
 TABLE = "templates"
-_DIGEST = 32
 TRACKED = "site"  # the one context value too big to hash whole for every page
 Chain = tuple[str, ...]
 
@@ -34,27 +35,7 @@ def _salt() -> bytes:
     """What besides a template's source shapes its compiled code: brandgen (which makes
     the environment: its options, filters and sandbox), Jinja, and the bytecode format."""
     return hashlib.blake2b(code_fingerprint() + sys.implementation.cache_tag.encode(),
-                           digest_size=_DIGEST).digest()
-
-
-def _short(source: bytes) -> bytes:
-    return hashlib.blake2b(source, digest_size=_DIGEST).digest()
-
-
-def _seal(salt: bytes, source_digest: bytes, payload: bytes) -> bytes:
-    return hashlib.sha256(payload).digest() + salt + source_digest + payload
-
-
-def _unseal(data: bytes | None, salt: bytes, source_digest: bytes) -> bytes | None:
-    """The payload of a slot made by this brandgen from this source, or None."""
-    if data is None:
-        return None
-    head = 3 * _DIGEST
-    payload = data[head:]
-    if data[_DIGEST:head] != salt + source_digest \
-            or data[:_DIGEST] != hashlib.sha256(payload).digest():
-        return None
-    return payload
+                           digest_size=DIGEST).digest()
 
 
 class TemplateSlots:
@@ -75,12 +56,16 @@ class TemplateSlots:
         if os.getpid() != self.pid:
             return None
         key = f"{kind}:{slot}"
-        return _unseal(self.cache.get_many(TABLE, [key]).get(key), self.salt, _short(source))
+        return unseal(self.cache.get_many(TABLE, [key]).get(key), self._inputs(source))
 
     def put(self, kind: str, slot: str, source: bytes, payload: bytes) -> None:
         """Keep `payload` as made from `source` in `slot` (replacing what it held)."""
         if os.getpid() == self.pid:
-            self.pending[f"{kind}:{slot}"] = _seal(self.salt, _short(source), payload)
+            self.pending[f"{kind}:{slot}"] = seal(self._inputs(source), payload)
+
+    def _inputs(self, source: bytes) -> bytes:
+        """The digest of what a slot's payload is made from: brandgen and the source."""
+        return hashlib.blake2b(self.salt + source, digest_size=DIGEST).digest()
 
     def flush(self) -> None:
         if self.pending and os.getpid() == self.pid:
