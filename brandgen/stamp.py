@@ -77,6 +77,12 @@ def take_listing(root: Path, options: Sequence[str], extra_dirs: Iterable[Path] 
     for top in tops:
         digest.update(f"\0{top}".encode())
         for entry in _walk(top):
+            if entry.is_dir(follow_symlinks=True):
+                # A folder by its path only: what it holds is listed entry by entry, and
+                # its mtime also moves when Python first makes a __pycache__ in it (another
+                # process importing part of brandgen between two builds).
+                digest.update(f"\0{entry.path}\0dir".encode())
+                continue
             try:
                 st = entry.stat(follow_symlinks=True)
             except OSError:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from brandgen.stamp import STAMP_FILE
+from brandgen.stamp import STAMP_FILE, take_listing
 from tests.conftest import REPO, SiteMaker
 
 POST = "---\ntitle: A\ndate: 2026-01-01\n---\nHello.\n"
@@ -58,6 +58,19 @@ def test_any_change_rebuilds(make_site: SiteMaker) -> None:
     os.rename(root / "site/public", root / "site/gone")
     assert SKIPPED not in build(root, "--today", "2026-11-24", "--drafts").stdout
     assert (root / "site/public/blog/a/index.html").is_file()
+
+
+def test_a_folder_counts_by_what_it_holds_not_its_mtime(make_site: SiteMaker) -> None:
+    """Python making a __pycache__ in one of brandgen's folders (another process importing
+    it between two builds) moves that folder's mtime: no change; a new folder is one."""
+    root = make_site({"content/posts/a.md": POST})
+    age(root)
+    before = take_listing(root, ["build"]).digest
+    (root / "content/posts/__pycache__").mkdir()
+    assert (root / "content/posts").stat().st_mtime > time.time() - 30  # it did move
+    assert take_listing(root, ["build"]).digest == before
+    (root / "content/extra").mkdir()
+    assert take_listing(root, ["build"]).digest != before
 
 
 def test_a_racily_clean_input_writes_no_stamp(make_site: SiteMaker) -> None:
