@@ -10,9 +10,10 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, cast
 
 import jinja2
+import markupsafe
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -122,6 +123,36 @@ def _plain_callable(func: Any) -> bool:
                              or "jinja_pass_arg" in marks)
 
 
+# markupsafe's C escaping of a str, where it has one (3.x): Markup(...) around it is a
+# Python __new__ per output; str.__new__ makes the same Markup in C.
+_ESCAPE_STR: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner", None)
+_NEW_STR = str.__new__
+
+
+def _escape(value: Any) -> Markup:
+    """markupsafe.escape, the same Markup for every value, with less work for the two kinds
+    templates print all the time: a plain str, and a Markup (returned as it is: its
+    __html__ is itself)."""
+    kind = type(value)
+    if kind is str and _ESCAPE_STR is not None:
+        return _NEW_STR(Markup, _ESCAPE_STR(value))
+    if kind is Markup:
+        return cast(Markup, value)
+    return markupsafe.escape(value)
+
+
+class _Template(jinja2.Template):
+    """Jinja's template whose compiled code escapes each printed value with `_escape`: a
+    template's functions share one globals dict, where `escape` is looked up per call."""
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: types.CodeType,
+                  globals: Any, uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        template.root_render_func.__globals__["escape"] = _escape
+        return template
+
+
 MAX_REPEAT = 1_000_000  # characters or items a template may build with `*`
 MAX_EXPONENT = 1000
 
@@ -131,6 +162,7 @@ class ThemeSandbox(SandboxedEnvironment):
     and `*` / `**` cannot build values big enough to hang or exhaust the build."""
 
     intercepted_binops = frozenset(["*", "**"])
+    template_class = _Template
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -149,3 +149,32 @@ def test_a_theme_cv_typ_cannot_read_project_files(make_site: SiteMaker,
     text = "\n".join(e.format() for e in info.value.errors)
     assert "file not found" in text and SECRET not in text
     assert not (root / "site").exists()
+
+
+def test_printed_values_are_escaped_as_jinja_escapes_them() -> None:
+    """Every kind of printed value comes out as Jinja's own escaping gives it: plain and
+    subclassed strings, Markup (not escaped twice), objects with __html__, numbers, None."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+    from markupsafe import Markup
+
+    from brandgen.themes import ThemeSandbox
+
+    class Name(str):
+        pass
+
+    class Html:
+        def __html__(self) -> str:
+            return "<em>x</em>"
+
+        def __str__(self) -> str:
+            return "<raw>"
+
+    values = ["<a href='x'>&\"</a>", Name("<b>"), Markup("<i>&amp;</i>"), Html(), 3.5, None,
+              ["<li>"], "plain ascii", "naïve — <ü>"]
+    source = "{% macro m() %}<p>{% endmacro %}{% for v in values %}{{ v }}|{% endfor %}{{ m() }}"
+    expected = SandboxedEnvironment(autoescape=True).from_string(source).render(values=values)
+    assert "&lt;a href=&#39;x&#39;&gt;&amp;&#34;&lt;/a&gt;|&lt;b&gt;|<i>&amp;</i>|<em>x</em>|" \
+        in expected
+    env = ThemeSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
+    assert env.from_string(source).render(values=values) == expected
