@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
 import sys
 from collections.abc import Sequence
@@ -39,6 +38,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", type=Path)
     p.add_argument("--force", action="store_true",
                    help="replace starter files that already exist with other content")
+    p.add_argument("--today", type=parse_date, metavar="DATE", help=argparse.SUPPRESS)
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("-C", "--root", type=Path, default=Path("."), metavar="DIR",
@@ -255,7 +255,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     target: Path = args.dir
     for rel in init_project(target, requirements_text(), args.force):
         print(f"Replaced {target / rel} (--force)")
-    date_starter(target, dt.date.today())  # the example's career data is dated from today
+    date_starter(target, now_of(args).date())  # the example's career data is dated from today
     print(f"Created a site project in {target}. It describes a fictional person: make it "
           f"yours.\nNext: cd {target} && brandgen serve   (live preview while you edit "
           f"content/)\nThen: brandgen build, and push to GitHub (see "

@@ -66,7 +66,7 @@ def test_sdist_and_wheel_ship_the_theme_and_run(tmp_path: Path) -> None:
     pip_target(str(wheel), target)
     version = run_from(target, tmp_path, "--version")
     assert version.returncode == 0 and version.stdout.strip() == f"brandgen {__version__}"
-    assert run_from(target, tmp_path, "init", "mysite").returncode == 0
+    assert run_from(target, tmp_path, "init", "mysite", "--today", "2026-11-23").returncode == 0
     built = run_from(target, tmp_path, "build", "-C", "mysite", "--today", "2026-11-23")
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "mysite/site/public/index.html").is_file()

@@ -317,6 +317,15 @@ def test_what_each_kind_of_edit_renders(make_site: SiteMaker) -> None:
     assert "blog/p1/index.html" in body.changed
     assert body.rendered < 6  # its page and the lists that show it, not the site
 
+    # An editor's second write of the same text (or a touch): nothing changed, so an open
+    # page that reloaded after the first write must not reload again.
+    src.write("content/posts/2026-01-01-p1.md", (root / "content/posts/2026-01-01-p1.md")
+              .read_text())
+    same = site.rebuild(src.changes, NOW)
+    src.changes = []
+    assert same.rendered == 0 and same.changed == frozenset()
+    assert same.announced == frozenset()
+
     src.write("content/private/goals.yaml", GOALS.format(n=1))
     private = site.rebuild(src.changes, NOW)
     src.changes = []

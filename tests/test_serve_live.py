@@ -173,3 +173,24 @@ def test_browser_keeps_your_place(dev_server: DevServer, page: Page) -> None:
     expect(overlay).to_have_count(0, timeout=wait)
     assert page.evaluate("window.__kept") == "same page"  # the page itself never changed
     assert page_errors == []
+
+
+@pytest.mark.browser
+def test_a_new_feed_does_not_reload_the_page(dev_server: DevServer, page: Page) -> None:
+    """Every post edit makes a new feed.xml (told after the page itself): the page names it in
+    <link rel=alternate> but does not show it, so it must not reload a second time."""
+    chromium_path()
+    page.goto(dev_server.url + "blog/hello/")
+    page.evaluate("window.__kept = 'same page'")
+    state = dev_server.state
+    snap = state.snapshot
+    base = snap.base_path
+    assert f'href="{base}feed.xml"' in snap.public["blog/hello/index.html"].decode()
+    state.publish_good(snap.public, snap.private, base, frozenset({base + "feed.xml"}))
+    epoch = state.publish_good(snap.public, snap.private, base,
+                               frozenset({base + "assets/theme.css"})).epoch
+    # Messages arrive in order: once the stylesheet is swapped, the feed's was handled.
+    page.wait_for_function(f"[...document.querySelectorAll('link[rel=stylesheet]')].some("
+                           f"(l) => l.href.includes('brandgen={epoch}'))",
+                           timeout=TIMEOUT * 1000)
+    assert page.evaluate("window.__kept") == "same page"

@@ -71,7 +71,7 @@ def test_init_workflow_publishes_on_push_by_hand_and_daily(init_workflow: Path) 
 def test_the_pages_base_url_is_honoured(tmp_path: Path, pages_url: str, prefix: str) -> None:
     """The workflow passes configure-pages' base_url (no trailing slash) to --base-url."""
     target = tmp_path / "site"
-    assert main(["init", str(target)]) == 0
+    assert main(["init", str(target), "--today", NOW.date().isoformat()]) == 0
     code = main(["build", "-C", str(target), "--base-url", pages_url,
                  "--today", NOW.date().isoformat()])
     assert code == 0

@@ -4,7 +4,9 @@ The page knows its own URL and the epoch it was served at. Each message of the e
 stream says which URLs changed since the epoch the stream started from (`null`: unknown,
 reload), and carries the overlay. The page then
   - reloads when its own file, or a script, image or icon it uses, changed; the scroll
-    position is kept across the reload (sessionStorage, restored after load);
+    position is kept across the reload (sessionStorage, restored after load); a link that
+    only names another document (the feed, rel=alternate or canonical) is not something
+    the page shows, so a new feed.xml after every post edit reloads nothing;
   - swaps a changed stylesheet in place (a cache-busted href), with no navigation, so the
     page's state (scroll, form input, JavaScript variables) survives;
   - shows, replaces or removes the error overlay in place.
@@ -26,7 +28,7 @@ if(m.instance!==inst){reload();return;}if(m.epoch<=epoch)return;epoch=m.epoch;
 const ch=m.changed===null?null:new Set(m.changed);
 if(ch===null||ch.has(me)){reload();return;}
 for(const el of document.querySelectorAll('script[src],img[src],source[srcset],img[srcset],'
-+'link[href]:not([rel~=stylesheet])')){
++'link[href][rel~=icon],link[href][rel~=preload],link[href][rel~=modulepreload]')){
 const urls=[el.getAttribute('src')||el.getAttribute('href')||''];
 for(const part of (el.getAttribute('srcset')||'').split(','))urls.push(part.trim().split(' ')[0]);
 if(urls.some((u)=>u&&ch.has(path(u)))){reload();return;}}
