@@ -48,10 +48,7 @@ def reload_posts(content: Content, changes: Iterable[Change], config: SiteConfig
         if post is None or problems.errors or problems.warnings \
                 or post.slug != posts[i].slug:  # a new slug may clash: the loader tells
             return None
-        if post != posts[i]:  # a save that changed nothing (an editor's second write, a
-            posts[i] = post   # touch) keeps the old object: no page is stale, none reloads
-    if all(a is b for a, b in zip(posts, content.posts, strict=True)):
-        return content
+        posts[i] = post
     if all(posts[i].date == content.posts[i].date for i in map(sources.index, todo)):
         return replace(content, posts=tuple(posts))  # the order holds (most saves)
     ordered = sorted(posts, key=lambda p: (p.date, p.slug), reverse=True)
