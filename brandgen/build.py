@@ -163,7 +163,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     today = local_today(options.now, config.timezone)
     # The private side is validated before rendering so one run reports every error.
     private = timer.run("private dashboard", lambda: private_side.build_private(
-        config, content, problems, today))
+        config, content, problems, today, cache=cache))
     if options.smart_warnings:
         private_side.smart_warnings(config, content, problems, today)
     env = timer.run("templates", lambda: make_environment(theme))

@@ -9,27 +9,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+from typing import TYPE_CHECKING
 
 from brandgen.config import SiteConfig
 from brandgen.errors import Problems
 from brandgen.model import Content
-from brandgen.private.dashboard import dashboard_html
-from brandgen.private.ics import career_ics
-from brandgen.private.load import PRIVATE, load_career
-from brandgen.private.model import (
+from brandgen.private.kept import KeptDashboard
+from brandgen.private.vocabulary import (
     ACTION_KINDS,
     ACTION_STATUSES,
     HORIZONS,
     OPPORTUNITY_KINDS,
+    PRIVATE,
     RELATIONSHIPS,
     STAGES,
 )
-from brandgen.private.report import Report, analyse
 from brandgen.sources import read_text
 from brandgen.yamlfile import YNode, parse_yaml
 
-__all__ = ["analyse", "build_private", "career_ics", "dashboard_html", "load_career",
-           "private_strings", "smart_warnings", "warn_if_tracked"]
+if TYPE_CHECKING:
+    from brandgen.cache import Cache
+    from brandgen.private.report import Report
+
+# The dashboard's own modules (~0.1 s of imports) are loaded only when it is made: a build
+# whose private inputs are as before takes it from the cache (brandgen/private/kept.py).
+__all__ = ["build_private", "private_strings", "smart_warnings", "warn_if_tracked"]
 
 MIN_SECRET = 8
 # The schema's own words (`kind: certification`) are no secrets; themes print them too.
@@ -39,22 +43,38 @@ VOCABULARY = frozenset((*HORIZONS, *ACTION_KINDS, *ACTION_STATUSES, *RELATIONSHI
 
 def report_for(config: SiteConfig, content: Content, problems: Problems, today: dt.date
                ) -> Report:
+    from brandgen.private.load import load_career
+    from brandgen.private.report import analyse
+
     career = load_career(config, content, problems, today)
     return analyse(career, content, config.private, today)
 
 
 def build_private(config: SiteConfig, content: Content, problems: Problems, today: dt.date,
-                  check_git: bool = True) -> dict[str, bytes]:
+                  check_git: bool = True, cache: Cache | None = None) -> dict[str, bytes]:
     """Load + validate content/private/, analyse, and return {'index.html', 'career.ics'}.
     Errors go to `problems` (nothing is raised); `check_git=False` skips the git subprocess
-    (the dev server asks git once, not on every save)."""
+    (the dev server asks git once, not on every save). With a `cache`, a dashboard made
+    from the same inputs before is taken from it, with its warnings."""
     if check_git:
         warn_if_tracked(config, problems)
-    report = report_for(config, content, problems, today)
-    return {
+    kept = KeptDashboard(cache, config, content, today)
+    if kept.files is not None:
+        problems.warnings.extend(kept.warnings)
+        return kept.files
+    from brandgen.private.dashboard import dashboard_html
+    from brandgen.private.ics import career_ics
+
+    made = Problems()
+    report = report_for(config, content, made, today)
+    files = {
         "index.html": dashboard_html(report, config.language).encode("utf-8"),
         "career.ics": career_ics(report).encode("utf-8"),
     }
+    if not made.errors:
+        kept.store(files, made.warnings)
+    problems.extend(made)
+    return files
 
 
 def smart_warnings(config: SiteConfig, content: Content, problems: Problems, today: dt.date

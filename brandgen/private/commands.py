@@ -25,8 +25,8 @@ from brandgen.config import SiteConfig, load_config
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.fields import suggest
 from brandgen.private.goals import GOALS_FILE
-from brandgen.private.load import PRIVATE, goal_hint
-from brandgen.private.model import INTERACTION_KINDS, STAGES
+from brandgen.private.load import goal_hint
+from brandgen.private.vocabulary import INTERACTION_KINDS, PRIVATE, STAGES
 from brandgen.private.yamledit import Append, Assign, Edit, EditError, edit_yaml
 from brandgen.sources import read_text
 from brandgen.urls import slugify

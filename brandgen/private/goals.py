@@ -10,15 +10,8 @@ from pathlib import Path
 from brandgen.errors import Problems
 from brandgen.fields import Fields, list_items
 from brandgen.load import check_skill_refs, read_yaml
-from brandgen.private.model import (
-    GOAL_STATUSES,
-    HORIZONS,
-    Checkin,
-    Goal,
-    KeyResult,
-    Milestone,
-    Where,
-)
+from brandgen.private.model import Checkin, Goal, KeyResult, Milestone, Where
+from brandgen.private.vocabulary import GOAL_STATUSES, HORIZONS
 
 GOALS_FILE = "content/private/goals.yaml"
 GOAL_KEYS = ("id", "title", "horizon", "priority", "status", "started", "why", "metric",

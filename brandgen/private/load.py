@@ -22,13 +22,6 @@ from brandgen.load import EVERY_SKILL, check_skill_refs, read_yaml
 from brandgen.model import Content
 from brandgen.private.goals import GOALS_FILE, last_day, load_goals
 from brandgen.private.model import (
-    ACTION_KINDS,
-    ACTION_STATUSES,
-    INTERACTION_KINDS,
-    OPPORTUNITY_KINDS,
-    RELATIONSHIPS,
-    STAGES,
-    SWOT_KEYS,
     Action,
     Career,
     Contact,
@@ -39,11 +32,20 @@ from brandgen.private.model import (
     Swot,
     SwotItem,
 )
+from brandgen.private.vocabulary import (  # PRIVATE: re-exported for review and commands
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    INTERACTION_KINDS,
+    OPPORTUNITY_KINDS,
+    PRIVATE,
+    RELATIONSHIPS,
+    STAGES,
+    SWOT_KEYS,
+)
 from brandgen.sources import content_files
 from brandgen.urls import slugify
 from brandgen.yamlfile import YNode
 
-PRIVATE = "content/private"
 FILES = ("goals.yaml", "development.yaml", "network.yaml", "opportunities.yaml", "swot.yaml",
          "reviews")
 ACTION_KEYS = ("title", "kind", "skills", "goal", "due", "status")

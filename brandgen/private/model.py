@@ -5,19 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-HORIZONS = ("short", "long")
-ACTION_KINDS = ("certification", "degree", "training", "association", "stretch", "mentorship",
-                "volunteering", "other")
-ACTION_STATUSES = ("planned", "active", "done")
-RELATIONSHIPS = ("mentor", "sponsor", "peer", "mentee", "recruiter", "other")
-OPPORTUNITY_KINDS = ("job", "informational-interview", "project", "speaking", "volunteering",
-                     "other")
-STAGES = ("idea", "researching", "applied", "interviewing", "offer", "accepted", "declined",
-          "closed")
-CLOSED_STAGES = ("accepted", "declined", "closed")
-SWOT_KEYS = ("strengths", "weaknesses", "opportunities", "threats")
-GOAL_STATUSES = ("active", "paused", "dropped")
-INTERACTION_KINDS = ("call", "coffee", "meeting", "email", "message", "event", "other")
+from brandgen.private.vocabulary import CLOSED_STAGES
 
 
 def show_date(date: dt.date | None) -> str:

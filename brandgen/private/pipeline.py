@@ -25,7 +25,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from brandgen.config import PrivateSettings
-from brandgen.private.model import CLOSED_STAGES, STAGES, Career, Opportunity, show_date
+from brandgen.private.model import Career, Opportunity, show_date
+from brandgen.private.vocabulary import CLOSED_STAGES, STAGES
 
 PATH = ("idea", "researching", "applied", "interviewing", "offer", "accepted")
 OPEN_STAGES = tuple(s for s in STAGES if s not in CLOSED_STAGES)

@@ -16,10 +16,10 @@ from brandgen.private.htmlbits import (
     when_short,
     when_text,
 )
-from brandgen.private.model import CLOSED_STAGES
 from brandgen.private.pipeline import OPEN_STAGES, OpenItem
 from brandgen.private.plan import WEEK_DAYS, FollowUp
 from brandgen.private.report import Report
+from brandgen.private.vocabulary import CLOSED_STAGES
 
 LOG_SHOWN = 3
 

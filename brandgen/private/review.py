@@ -15,9 +15,9 @@ import yaml
 
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.private.commands import Change, load_project, validate, write_atomic
-from brandgen.private.load import PRIVATE
 from brandgen.private.model import show_date
 from brandgen.private.report import Report
+from brandgen.private.vocabulary import PRIVATE
 
 DUE_DAYS = 14
 ATTENTION = ("at risk", "off track", "stale", "missed")

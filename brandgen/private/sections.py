@@ -20,8 +20,9 @@ from brandgen.private.htmlbits import (
     table,
     when_text,
 )
-from brandgen.private.model import SWOT_KEYS, SwotItem
+from brandgen.private.model import SwotItem
 from brandgen.private.report import Report
+from brandgen.private.vocabulary import SWOT_KEYS
 
 
 def _goals(r: Report, ids: tuple[str, ...]) -> str:
