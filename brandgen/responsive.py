@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from functools import partial
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-import PIL
-from PIL import Image, ImageOps, features
 
 from brandgen.blobcache import BlobCache, cache_key
 from brandgen.errors import Problems
 from brandgen.markdown import ImageRenderer
 from brandgen.urls import Urls
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 WIDTHS = (400, 800, 1200, 1600)  # 1600 covers a 42rem column on a 2x screen with room
 RECIPE = 1  # copies are redone when this, this file's code or Pillow change
@@ -110,6 +111,8 @@ def markdown_renderer(images: Mapping[str, ImageSet], urls: Urls) -> ImageRender
 # --- the build stage ---------------------------------------------------------------------
 
 def _open(data: bytes) -> Image.Image:
+    from PIL import Image, ImageOps
+
     with Image.open(io.BytesIO(data)) as opened:
         opened.load()
         return ImageOps.exif_transpose(opened)
@@ -118,6 +121,8 @@ def _open(data: bytes) -> Image.Image:
 def _size(data: bytes) -> tuple[int, int]:
     """Width and height as displayed (EXIF rotation applied), from the headers only; a
     file whose pixels cannot be decoded is refused here too (verify), not at encode time."""
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as opened:
         width, height = opened.size
         turned = opened.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # Orientation
@@ -128,6 +133,8 @@ def _size(data: bytes) -> tuple[int, int]:
 
 def _encode(data: bytes, width: int, fmt: str) -> bytes:
     """One resized copy; pure (source bytes, width, format) -> bytes."""
+    from PIL import Image
+
     image = _open(data)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha and fmt != "JPEG" else "RGB")
@@ -149,11 +156,15 @@ def responsive_images(static: Path, names: frozenset[str], cache: BlobCache, pro
     """An ImageSet for every JPEG, PNG and WebP in content/static/, and their copies."""
     sets: dict[str, ImageSet] = {}
     files: dict[str, bytes] = {}
+    todo = [(name, fmt) for name in sorted(names)
+            if (fmt := _FORMATS.get(Path(name).suffix.lower())) is not None]
+    if not todo:
+        return sets, files  # Pillow (~25 ms to import) is loaded only for images
+    import PIL
+    from PIL import Image, features
+
     toolchain = cache_key(Path(__file__).read_bytes(), PIL.__version__, features.version("webp"))
-    for name in sorted(names):
-        fmt = _FORMATS.get(Path(name).suffix.lower())
-        if fmt is None:
-            continue
+    for name, fmt in todo:
         try:
             data = (static / name).read_bytes()
             width, height = _size(data)

@@ -373,3 +373,21 @@ def test_a_missing_or_damaged_digest_index_is_rebuilt_never_trusted_for_bytes(
         assert written == expected
     assert json.loads(index.read_text()) == good  # corrected once the bytes were read
     assert all(BlobCache(folder).get(k) is not None for k in good)
+
+
+def test_without_cards_or_images_pillow_is_never_loaded(make_site: SiteMaker) -> None:
+    """Pillow costs ~35 ms of every build to import: only cards and images need it."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    root = make_site({"brandgen.yaml": "base_url: https://ada.github.io/brand/\n"
+                                       "social_images: false\n"})
+    code = ("import sys, datetime as dt, pathlib; from brandgen.build import BuildOptions, "
+            f"render_all; render_all(BuildOptions(root=pathlib.Path({str(root)!r}), "
+            "now=dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)));"
+            "print('PIL' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                         text=True, check=True)
+    assert run.stdout.strip() == "False", run.stdout + run.stderr

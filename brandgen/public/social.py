@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 
 import brandgen
 from brandgen.blobcache import BlobCache, cache_key
-from brandgen.public.carddraw import DEFAULT_ACCENT, SIZE, Card, Fonts, render_card
 from brandgen.public.views import Output
 
 if TYPE_CHECKING:
     from brandgen.public.assemble import Site
+    from brandgen.public.carddraw import Card, Fonts
+
+# The drawing code (and Pillow, ~35 ms to import) is loaded only where cards are made.
 
 RECIPE = 6  # cards are redrawn when this, the drawing code, the fonts or Pillow change
 FILE_NAME = "social.png"
@@ -36,6 +38,8 @@ _FORKED: tuple[Sequence[Card], Fonts] | None = None
 # --- drawing, in forked workers for many cards -------------------------------------------
 
 def _draw_chunk(bounds: tuple[int, int]) -> list[bytes]:
+    from brandgen.public.carddraw import render_card
+
     assert _FORKED is not None, "only called in a forked worker"
     cards, fonts = _FORKED
     return [render_card(card, fonts) for card in cards[bounds[0]:bounds[1]]]
@@ -51,6 +55,8 @@ def _can_fork(jobs: int, count: int) -> bool:
 def draw_cards(cards: Sequence[Card], fonts: Fonts, jobs: int = 1) -> Iterator[bytes]:
     """PNG bytes of every card, in order, as they are drawn (so they need not all be held
     at once); the same bytes with any number of jobs."""
+    from brandgen.public.carddraw import render_card
+
     global _FORKED
     if not _can_fork(jobs, len(cards)):
         yield from (render_card(card, fonts) for card in cards)
@@ -74,7 +80,8 @@ class CardFiles(MutableMapping[str, bytes]):
     (no cache, a cache that cannot be written) is held here. A card whose entry has gone
     or is corrupt when it is read is drawn again, the same bytes, and stored again."""
 
-    def __init__(self, cache: BlobCache, fonts: Fonts) -> None:
+    def __init__(self, cache: BlobCache, fonts: Fonts | None) -> None:
+        """`fonts`: None when no card is made (then none is ever drawn here)."""
         self._cache, self._fonts = cache, fonts
         self._held: dict[str, bytes] = {}
         self._stored: dict[str, tuple[str, Card]] = {}  # name -> cache key, card
@@ -100,6 +107,9 @@ class CardFiles(MutableMapping[str, bytes]):
         key, card = self._stored[name]
         found = self._cache.get(key)
         if found is None:  # gone or corrupt since its digest was read: the same bytes
+            from brandgen.public.carddraw import render_card
+
+            assert self._fonts is not None, "a card was stored, so fonts were given"
             found = render_card(card, self._fonts)
             self._cache.put(key, found)
         return found
@@ -161,10 +171,12 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
                   ) -> tuple[Site, CardFiles]:
     """A card for every indexable page without an image; the pages point og:image at it.
     Cards not in the cache are drawn together, in `jobs` forked processes when many."""
+    if not site.config.social_images:
+        return site, CardFiles(cache, None)
+    from brandgen.public.carddraw import DEFAULT_ACCENT, SIZE, Card, Fonts
+
     fonts = fonts or Fonts()
     files = CardFiles(cache, fonts)
-    if not site.config.social_images:
-        return site, files
     profile = site.content.profile
     avatar = b""
     if profile.avatar.lower().endswith(_RASTER) and not profile.avatar.startswith("http"):
