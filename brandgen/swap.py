@@ -151,6 +151,67 @@ def finish_plan(folder: Path, state: dict[str, Any]) -> list[str]:
     return notes
 
 
+def spare_name(dest: Path) -> Path:
+    """Where the tree before the live one waits for the next build, which brings it up to
+    date in place of staging a whole new tree (`.NAME.spare`)."""
+    return dest.with_name(f".{dest.name}.spare")
+
+
+def spare_manifest(record: Any, live: dict[str, list[Any]]
+                   ) -> tuple[dict[str, list[Any]], int] | None:
+    """(manifest, written ns) of the spare `record` describes: the live tree's manifest but
+    for the entries its `delta` names (null: not in the spare); None when there is no
+    record or it is not one (a state file edited by hand: then a tree is staged anew)."""
+    try:
+        files = dict(live)
+        for name, entry in record["delta"].items():
+            if entry is None:
+                files.pop(name, None)
+            elif isinstance(entry, list) and len(entry) == 4:
+                files[name] = entry
+            else:
+                return None
+        written = record["written"]
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return (files, written) if isinstance(written, int) else None
+
+
+def spare_record(spare: Path, old: dict[str, list[Any]], new: dict[str, list[Any]],
+                 written_ns: int) -> dict[str, Any]:
+    """What the state keeps of a spare holding the `old` manifest while `new` is live: its
+    identity and how it differs (most files of a rebuild are the very same inodes)."""
+    delta: dict[str, list[Any] | None] = {name: entry for name, entry in old.items()
+                                          if new.get(name) != entry}
+    delta.update((name, None) for name in new.keys() - old.keys())
+    return {"identity": identity(spare), "delta": delta, "written": written_ns}
+
+
+def take_spare(dest: Path, record: dict[str, Any] | None, staged: Path) -> bool:
+    """Move the spare that `record` describes to `staged`; False (nothing moved) when
+    there is none, or the folder there is not the one recorded."""
+    spare = spare_name(dest)
+    if record is None or not spare.is_dir() or spare.is_symlink() \
+            or identity(spare) != record.get("identity"):
+        return False
+    os.rename(spare, staged)
+    return True
+
+
+def remove_stale_spare(dest: Path, record: dict[str, Any] | None) -> None:
+    """A spare the state does not describe (a build killed while keeping it) goes."""
+    spare = spare_name(dest)
+    if not os.path.lexists(spare):
+        return
+    if record is not None and spare.is_dir() and not spare.is_symlink() \
+            and identity(spare) == record.get("identity"):
+        return
+    if spare.is_dir() and not spare.is_symlink():
+        shutil.rmtree(spare, ignore_errors=True)
+    else:
+        spare.unlink(missing_ok=True)
+
+
 def leftovers(dest: Path) -> list[Path]:
     """`.NAME.tmp-*` and `.NAME.old-*` beside `dest`, and half-written state files."""
     if not dest.parent.is_dir():

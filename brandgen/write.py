@@ -8,6 +8,7 @@ byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
@@ -29,8 +30,13 @@ from brandgen.swap import (
     leftover_name,
     read_state,
     remove_leftovers,
+    remove_stale_spare,
     rename_hint,
+    spare_manifest,
+    spare_name,
+    spare_record,
     sweep_leftovers,
+    take_spare,
     uninstall,
     wait_for_sweeps,
     write_state,
@@ -110,8 +116,12 @@ class OutputWriter:
             except OSError as e:
                 raise self._error(f"cannot finish the interrupted build's swap: {e}",
                                   self.folder, rename_hint(e)) from e
-        for dest in self.dests.values():
+        spares = self.state.get("spares", {})
+        for name, dest in self.dests.items():
             remove_leftovers(dest)
+            record = spares.get(self._key(name)) if isinstance(spares, dict) else None
+            usable = spare_manifest(record, {}) is not None
+            remove_stale_spare(dest, record if usable else None)
 
     def clean_outputs(self) -> tuple[str, list[str]]:
         """(scan key, digests) of the public files the last build wrote: all scanned clean."""
@@ -140,17 +150,25 @@ class OutputWriter:
     def _write(self, trees: Mapping[str, Mapping[str, bytes]], scan_key: str,
                digests: Mapping[str, Mapping[str, str]]) -> None:
         old_outputs = self.state.get("outputs", {})
+        spares = self.state.get("spares", {})
+        spares = spares if isinstance(spares, dict) else {}
+        written = self.state.get("written", 0)
         staged: dict[str, Path] = {}
         manifests: dict[str, Any] = {}
         try:
             for name in self.dests:
-                dest = self.dests[name]
+                dest, key = self.dests[name], self._key(name)
                 staged[name] = leftover_name(dest, "tmp")
-                os.mkdir(staged[name], 0o777)  # the umask applies: normal permissions
-                previous = old_outputs.get(self._key(name), {}).get("files", {})
-                manifests[self._key(name)] = {"files": stage_tree(
-                    staged[name], trees[name], dest, previous, self.state.get("written", 0),
-                    digests.get(name))}
+                previous = old_outputs.get(key, {}).get("files", {})
+                # The tree before the live one, kept by the last build, is brought up to
+                # date (a few files at a rebuild) instead of staging ~10,000 links anew.
+                spare = spare_manifest(spares.get(key), previous)
+                if spare is None or not take_spare(dest, spares[key], staged[name]):
+                    spare = None
+                    os.mkdir(staged[name], 0o777)  # the umask applies: normal permissions
+                manifests[key] = {"files": stage_tree(
+                    staged[name], trees[name], dest, previous, written,
+                    digests.get(name), spare)}
         except OSError as e:
             for path in staged.values():
                 shutil.rmtree(path, ignore_errors=True)
@@ -171,10 +189,23 @@ class OutputWriter:
             self._undo(done, staged)
             raise self._error(f"cannot replace {_show(failed, self.root)}: "
                               f"{e.strerror or e}", failed, rename_hint(e)) from e
-        self.state = {"outputs": manifests, "written": time.time_ns(), "scan_key": scan_key}
+        now = time.time_ns()
+        kept = {}
+        for name, previous_tree in done:
+            key = self._key(name)
+            spare_dir = spare_name(self.dests[name])
+            if previous_tree is None or os.path.lexists(spare_dir):
+                continue
+            with contextlib.suppress(OSError):  # else it is swept as before
+                os.rename(previous_tree, spare_dir)
+                kept[key] = spare_record(spare_dir, old_outputs.get(key, {}).get("files", {}),
+                                         manifests[key]["files"], written)
+        checkpoint("spares-kept")
+        self.state = {"outputs": manifests, "written": now, "scan_key": scan_key,
+                      "spares": kept}
         write_state(self.folder, self.state)
         checkpoint("state-written")
-        # The previous trees (~10,000 files at 4000 posts) go after the command returns.
+        # Trees that could not be kept as spares go after the command returns.
         sweep_leftovers(self.dests.values(), self.background_sweep)
 
     def _order(self) -> list[str]:
@@ -198,15 +229,24 @@ class OutputWriter:
 
 def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
                previous: Mapping[str, list[Any]], written_ns: int,
-               digests: Mapping[str, str] | None = None) -> dict[str, list[Any]]:
+               digests: Mapping[str, str] | None = None,
+               spare: tuple[Mapping[str, list[Any]], int] | None = None
+               ) -> dict[str, list[Any]]:
     """Write `files` under `target`; a file unchanged since the last build is hard-linked
     from `live` instead. Returns the new manifest {name: [sha256, size, mtime_ns, inode]}.
 
-    `digests` are the files' sha256 hex digests when the caller has them already."""
+    `digests` are the files' sha256 hex digests when the caller has them already.
+    `spare` is (manifest, written_ns) of the tree already at `target` (the one before the
+    live tree, kept by the last build): its files that are still right stay, the others
+    are removed or replaced by new files, so a rebuild touches only what changed."""
     manifest: dict[str, list[Any]] = {}
     top, old = os.fspath(target), os.fspath(live)
     made: set[str] = {top}  # folders known to exist (paths as strings: 5000 pathlib
     sha256 = hashlib.sha256  # parents per build cost more than the writes)
+    kept: Mapping[str, list[Any]] = {}
+    if spare is not None:
+        kept, kept_ns = spare
+        _remove_files(top, sorted(kept.keys() - files.keys()))
     for name in sorted(files):
         # Bytes are fetched only when needed: a card is read back from the blob cache.
         data: bytes | None = None
@@ -215,6 +255,12 @@ def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
             data = files[name]
             digest = sha256(data).hexdigest()
         dest = f"{top}/{name}"
+        if spare is not None:
+            entry = kept.get(name)
+            if entry and entry[0] == digest and _holds(dest, entry, files, name, kept_ns):
+                manifest[name] = list(entry)
+                continue
+            _remove(dest)  # a new inode: the old one may be linked into the live tree
         folder = dest.rpartition("/")[0]
         if folder not in made:
             _make_folder(folder, made)
@@ -226,6 +272,28 @@ def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
         st = _write_file(dest, files[name] if data is None else data)
         manifest[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
     return manifest
+
+
+def _remove(path: str) -> None:
+    """Remove what is at `path` in a staged tree, file or folder; nothing there is fine."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+
+
+def _remove_files(top: str, names: list[str]) -> None:
+    """Remove `names` from the tree at `top`, then the folders they leave empty."""
+    folders: set[str] = set()
+    for name in names:
+        _remove(f"{top}/{name}")
+        parts = name.split("/")[:-1]
+        folders.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    for folder in sorted(folders, key=lambda f: (-f.count("/"), f)):
+        with contextlib.suppress(OSError):  # it still holds files of this build
+            os.rmdir(f"{top}/{folder}")
 
 
 def _write_file(dest: str, data: bytes) -> os.stat_result:
@@ -255,20 +323,29 @@ def _make_folder(folder: str, made: set[str]) -> None:
     made.add(folder)
 
 
-def _link_unchanged(live: str, dest: str, entry: list[Any], files: Mapping[str, bytes],
-                    name: str, written_ns: int) -> bool:
-    """Hard-link `live` to `dest` when it still holds exactly `files[name]`; False to write
-    anew."""
+def _holds(path: str, entry: list[Any], files: Mapping[str, bytes], name: str,
+           written_ns: int) -> bool:
+    """True when the file at `path` is still the one `entry` recorded and so holds exactly
+    `files[name]` (compared byte for byte when it may have changed unseen)."""
     try:
-        st = os.lstat(live)
+        st = os.lstat(path)
     except OSError:
         return False
     if not stat.S_ISREG(st.st_mode) or [st.st_size, st.st_mtime_ns, st.st_ino] != entry[1:]:
         return False
     if st.st_mtime_ns + RACY_NS >= written_ns:
-        with open(live, "rb") as f:
+        with open(path, "rb") as f:
             if f.read() != files[name]:
                 return False
+    return True
+
+
+def _link_unchanged(live: str, dest: str, entry: list[Any], files: Mapping[str, bytes],
+                    name: str, written_ns: int) -> bool:
+    """Hard-link `live` to `dest` when it still holds exactly `files[name]`; False to write
+    anew."""
+    if not _holds(live, entry, files, name, written_ns):
+        return False
     try:
         os.link(live, dest)
     except OSError:  # a filesystem without hard links: write the file instead

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from brandgen import swap
+from brandgen import swap, write
 from brandgen.errors import BuildError
 from brandgen.write import OutputWriter
 from tests.conftest import MINIMAL, SiteMaker, run_build
@@ -69,7 +69,7 @@ def leftovers(root: Path) -> list[str]:
 
 @pytest.mark.parametrize("point, mode", [
     ("staged", "exchange"), ("installed-private", "exchange"),
-    ("state-written", "exchange"),
+    ("spares-kept", "exchange"), ("state-written", "exchange"),
     ("between-renames", "rename"), ("installed-private", "rename"),
 ])
 def test_kill_at_any_step_never_loses_or_mixes_the_site(make_site: SiteMaker, point: str,
@@ -77,6 +77,7 @@ def test_kill_at_any_step_never_loses_or_mixes_the_site(make_site: SiteMaker, po
     private = {"content/private/goals.yaml": "- id: g\n  title: Grow\n"}
     root = make_site({"content/profile.yaml": profile("Old Name"), **private})
     assert cli_build(root).returncode == 0
+    assert cli_build(root).returncode == 0  # keeps a spare tree: the next build reuses it
     (root / "content/profile.yaml").write_text(profile("New Name"))
     proc = cli_build(root, point=point, mode=mode)
     assert proc.returncode == -9, proc.stderr
@@ -226,6 +227,8 @@ def test_the_previous_tree_is_swept_after_the_build_under_the_lock(
 
     monkeypatch.setattr(swap.threading, "active_count", lambda: 1)  # pytest has threads
     monkeypatch.setattr(swap, "checkpoint_hook", hook)
+    # As when the old tree cannot be kept as the spare (something is in its place).
+    monkeypatch.setattr(write, "spare_name", lambda dest: dest)
     (root / "content/profile.yaml").write_text(profile("New Name"))
     run_build(root, background_sweep=True)
     assert version(root, "public") == "New"
