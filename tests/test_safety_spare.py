@@ -29,6 +29,14 @@ def fresh(root: Path, tmp_path: Path, name: str) -> Path:
     return tmp_path / name / "public"
 
 
+def built_twice(make_site: SiteMaker) -> Path:
+    """A one-post project built twice: the second build kept the first tree as its spare."""
+    root = make_site({"content/posts/a.md": POST.format(title="A", day=1, tag="go", body="A.")})
+    run_build(root)
+    run_build(root)
+    return root
+
+
 def state(root: Path) -> dict[str, object]:
     data: dict[str, object] = json.loads((root / "site/.brandgen-state.json").read_text())
     return data
@@ -87,9 +95,7 @@ def test_a_rebuild_keeps_unchanged_files_and_touches_the_spare_only(
 
 def test_a_spare_the_state_does_not_describe_is_never_used(make_site: SiteMaker,
                                                            tmp_path: Path) -> None:
-    root = make_site({"content/posts/a.md": POST.format(title="A", day=1, tag="go", body="A.")})
-    run_build(root)
-    run_build(root)
+    root = built_twice(make_site)
     spare = root / "site/.public.spare"
     (spare / "stray.html").write_text("never published")
     (spare / "index.html").write_text("changed where the build cannot see")
@@ -103,9 +109,7 @@ def test_a_spare_the_state_does_not_describe_is_never_used(make_site: SiteMaker,
 
 def test_a_spare_file_changed_after_it_was_written_is_replaced(make_site: SiteMaker,
                                                                tmp_path: Path) -> None:
-    root = make_site({"content/posts/a.md": POST.format(title="A", day=1, tag="go", body="A.")})
-    run_build(root)
-    run_build(root)
+    root = built_twice(make_site)
     spare = root / "site/.public.spare"
     (spare / "blog/a/index.html").write_text("edited by hand")  # a new mtime
     os.unlink(spare / "cv/index.html")
@@ -114,9 +118,7 @@ def test_a_spare_file_changed_after_it_was_written_is_replaced(make_site: SiteMa
 
 
 def test_a_damaged_spare_record_stages_anew(make_site: SiteMaker, tmp_path: Path) -> None:
-    root = make_site({"content/posts/a.md": POST.format(title="A", day=1, tag="go", body="A.")})
-    run_build(root)
-    run_build(root)
+    root = built_twice(make_site)
     (root / "site/.public.spare/stray.html").write_text("never published")
     data = state(root)
     spares = data["spares"]
