@@ -230,3 +230,20 @@ def test_an_excerpt_collapses_whitespace_and_is_cut_at_a_word() -> None:
     cut = excerpt(fits + " b, " + "long " * 500)
     assert cut == " ".join(["a"] * 79) + "…" and len(cut) <= 160
     assert excerpt("one, two; three. " * 40, 20) == "one, two; three…"
+
+
+def test_a_cached_code_block_makes_no_lexer(tmp_path: Path) -> None:
+    """A Pygments lexer compiles its regular expressions when first made (~10 ms for
+    Python): a document whose code block is in the cache, with new text around it, never
+    makes one; an unknown language still falls back to a plain block."""
+    block = "```python\nprint('kept')\n```\n"
+    cache = Cache(tmp_path / "cache")
+    first = render_docs([DocInput("a.md", "Before.\n\n" + block)], cache, jobs=1)
+    markdown_module._lexer.cache_clear()
+    second = render_docs([DocInput("a.md", "After.\n\n" + block)], cache, jobs=1)
+    assert markdown_module._lexer.cache_info().currsize == 0
+    assert 'class="highlight"' in second[0].html and "After." in second[0].html
+    assert first[0].html.replace("Before.", "After.") == second[0].html
+    plain = render_doc("```nosuchlanguage\nx\n```\n").html
+    assert plain == '<pre tabindex="0"><code class="language-nosuchlanguage">x\n</code></pre>\n'
+    cache.close()
