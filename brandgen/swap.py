@@ -187,12 +187,17 @@ def spare_record(spare: Path, old: dict[str, list[Any]], new: dict[str, list[Any
     return {"identity": identity(spare), "delta": delta, "written": written_ns}
 
 
+def _is_recorded(spare: Path, record: dict[str, Any] | None) -> bool:
+    """True when `spare` is a real folder and the very one `record` describes."""
+    return record is not None and spare.is_dir() and not spare.is_symlink() \
+        and identity(spare) == record.get("identity")
+
+
 def take_spare(dest: Path, record: dict[str, Any] | None, staged: Path) -> bool:
     """Move the spare that `record` describes to `staged`; False (nothing moved) when
     there is none, or the folder there is not the one recorded."""
     spare = spare_name(dest)
-    if record is None or not spare.is_dir() or spare.is_symlink() \
-            or identity(spare) != record.get("identity"):
+    if not _is_recorded(spare, record):
         return False
     os.rename(spare, staged)
     return True
@@ -201,10 +206,7 @@ def take_spare(dest: Path, record: dict[str, Any] | None, staged: Path) -> bool:
 def remove_stale_spare(dest: Path, record: dict[str, Any] | None) -> None:
     """A spare the state does not describe (a build killed while keeping it) goes."""
     spare = spare_name(dest)
-    if not os.path.lexists(spare):
-        return
-    if record is not None and spare.is_dir() and not spare.is_symlink() \
-            and identity(spare) == record.get("identity"):
+    if not os.path.lexists(spare) or _is_recorded(spare, record):
         return
     if spare.is_dir() and not spare.is_symlink():
         shutil.rmtree(spare, ignore_errors=True)

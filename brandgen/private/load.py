@@ -32,7 +32,7 @@ from brandgen.private.model import (
     Swot,
     SwotItem,
 )
-from brandgen.private.vocabulary import (  # PRIVATE: re-exported for review and commands
+from brandgen.private.vocabulary import (
     ACTION_KINDS,
     ACTION_STATUSES,
     INTERACTION_KINDS,
