@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from brandgen import private as private_side
+from brandgen.ahead import RenderAhead
 from brandgen.blobcache import BlobCache
 from brandgen.cache import Cache, open_cache
 from brandgen.config import SiteConfig, load_config
@@ -158,34 +159,41 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     theme = require_theme(config.root, config.theme, problems)
     # A build refused for where it would write leaves no trace, not even a cache.
     cache = open_cache(config.root, options.cache and not misplaced)
-    content = timer.run("read content", lambda: load_content(config, problems, cache,
-                                                                  options.jobs))
-    today = local_today(options.now, config.timezone)
-    # The private side is validated before rendering so one run reports every error.
-    private = timer.run("private dashboard", lambda: private_side.build_private(
-        config, content, problems, today, cache=cache))
-    if options.smart_warnings:
-        private_side.smart_warnings(config, content, problems, today)
-    env = timer.run("templates", lambda: make_environment(theme))
-    use_compiled_templates(env, cache)  # a fresh process loads them instead of compiling
+    # Workers that parse new posts go on to render their Markdown while this process reads
+    # the rest, validates the private side and plans routes (brandgen/ahead.py).
+    ahead = RenderAhead(options.jobs, cache, markdown_settings(config.language))
+    try:
+        content = timer.run("read content", lambda: load_content(config, problems, cache,
+                                                                      options.jobs, ahead))
+        today = local_today(options.now, config.timezone)
+        # The private side is validated before rendering so one run reports every error.
+        private = timer.run("private dashboard", lambda: private_side.build_private(
+            config, content, problems, today, cache=cache))
+        if options.smart_warnings:
+            private_side.smart_warnings(config, content, problems, today)
+        env = timer.run("templates", lambda: make_environment(theme))
+        use_compiled_templates(env, cache)  # a fresh process loads them instead of compiling
 
-    def blobs(name: str) -> BlobCache:  # images and cards; --no-cache draws everything
-        if options.cache and not misplaced:
-            return BlobCache.for_project(config.root, name)
-        return BlobCache(None)
+        def blobs(name: str) -> BlobCache:  # images and cards; --no-cache draws everything
+            if options.cache and not misplaced:
+                return BlobCache.for_project(config.root, name)
+            return BlobCache(None)
 
-    images, image_files = timer.run("responsive images", lambda: responsive_images(
-        config.content_dir / "static", content.static_files, blobs("images"), problems))
-    published = published_posts(content, today, options.drafts, options.now)
-    if options.smart_warnings:  # `brandgen check`: say which sections are left out as empty
-        empty_section_warnings(content, published, problems)
-    routes = timer.run("routes", lambda: plan_routes(Urls(config.base_url), content, published,
-                                                     config.posts_per_page, problems))
-    docs = site_documents(content, published)
-    # Markdown depends only on each text, never on the routes or static files: a cache hit
-    # stays valid when pages come and go; links and images are resolved in assemble.
-    rendered = timer.run("markdown", lambda: render_docs(
-        docs, cache, options.jobs, markdown_settings(config.language)))
+        images, image_files = timer.run("responsive images", lambda: responsive_images(
+            config.content_dir / "static", content.static_files, blobs("images"), problems))
+        published = published_posts(content, today, options.drafts, options.now)
+        if options.smart_warnings:  # `brandgen check`: say which sections are left out as empty
+            empty_section_warnings(content, published, problems)
+        routes = timer.run("routes", lambda: plan_routes(Urls(config.base_url), content, published,
+                                                         config.posts_per_page, problems))
+        docs = site_documents(content, published)
+        # Markdown depends only on each text, never on the routes or static files: a cache hit
+        # stays valid when pages come and go; links and images are resolved in assemble.
+        with timer.stage("markdown"):
+            ahead.finish()  # the posts it rendered are in the cache now
+            rendered = render_docs(docs, cache, options.jobs, ahead.settings)
+    finally:
+        ahead.close()  # finished already, unless something above raised
     site = timer.run("assemble", lambda: assemble_site(
         config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
         problems, markdown_renderer(images, routes.urls)))

@@ -15,7 +15,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from brandgen import unsynced
@@ -103,20 +103,25 @@ class Cache:
         return self._db is not None
 
     def get_many(self, table: str, keys: Iterable[str]) -> dict[str, bytes]:
+        return {key: value for part in self.get_parts(table, keys) for key, value in part.items()}
+
+    def get_parts(self, table: str, keys: Iterable[str]) -> Iterator[dict[str, bytes]]:
+        """get_many, a few hundred entries at a time: a caller that decodes each part
+        before asking for the next never holds every entry's bytes at once (4000 cached
+        documents are ~20 MB). A failed read ends it: what it held is a miss."""
         if self._db is None:
-            return {}
+            return
         wanted = list(keys)
-        found: dict[str, bytes] = {}
-        try:
-            for i in range(0, len(wanted), _CHUNK):
-                chunk = wanted[i:i + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                found.update(self._db.execute(
-                    f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk))
-        except sqlite3.Error as e:
-            self._failed(e)
-            return {}
-        return {k: v for k, v in found.items() if isinstance(v, bytes)}
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i:i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            try:
+                rows = self._db.execute(
+                    f"SELECT key, value FROM {table} WHERE key IN ({marks})", chunk).fetchall()
+            except sqlite3.Error as e:
+                self._failed(e)
+                return
+            yield {k: v for k, v in rows if isinstance(v, bytes)}
 
     def put_many(self, table: str, items: Mapping[str, bytes]) -> bool:
         return self.put_tables({table: items})

@@ -107,7 +107,7 @@ def _decode(data: bytes) -> RenderedDoc | None:
     return doc if ok else None
 
 
-def _render_batch(batch: Sequence[tuple[str, str, bool]],
+def render_batch(batch: Sequence[tuple[str, str, bool]],
                   settings: MarkdownSettings = DEFAULT_SETTINGS, folder: str | None = None
                   ) -> tuple[list[bytes], dict[str, str], bool]:
     """Worker entry point: (key, text, allow_html) in; encoded RenderedDocs, the code blocks
@@ -141,7 +141,7 @@ def _render_misses(todo: list[tuple[str, str, bool]], jobs: int, settings: Markd
     if not todo:
         return [], False
     if jobs <= 1 or len(todo) < POOL_THRESHOLD:
-        rendered, code, _ = _render_batch(todo, settings)
+        rendered, code, _ = render_batch(todo, settings)
         codecache.remember_fresh(code)
         return rendered, False
     size = max(8, len(todo) // (jobs * 4))
@@ -150,7 +150,7 @@ def _render_misses(todo: list[tuple[str, str, bool]], jobs: int, settings: Markd
     if ctx.get_start_method() == "forkserver":
         ctx.set_forkserver_preload(["brandgen.markdown"])
     with ctx.Pool(min(jobs, len(batches))) as pool:
-        results = pool.map(partial(_render_batch, settings=settings, folder=folder), batches,
+        results = pool.map(partial(render_batch, settings=settings, folder=folder), batches,
                            chunksize=1)
     for _, code, _ in results:
         codecache.remember_fresh(code)
@@ -164,11 +164,12 @@ def render_docs(docs: Sequence[DocInput], cache: Cache | None = None, jobs: int 
     fingerprint = settings_fingerprint(settings)
     keys = [doc_key(d, fingerprint) for d in docs]
     found: dict[str, RenderedDoc] = {}
-    if cache is not None:
-        for key, data in cache.get_many("docs", sorted(set(keys))).items():
-            decoded = _decode(data)
-            if decoded is not None:
-                found[key] = decoded
+    if cache is not None:  # decoded part by part: never every document's bytes at once
+        for part in cache.get_parts("docs", sorted(set(keys))):
+            for key, data in part.items():
+                decoded = _decode(data)
+                if decoded is not None:
+                    found[key] = decoded
     todo: dict[str, tuple[str, str, bool]] = {}
     for key, doc in zip(keys, docs, strict=True):
         if key not in found:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import pickle
 import re
 import sys
 import threading
 import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brandgen.cache import Cache
 from brandgen.errors import Problems
@@ -19,6 +21,9 @@ from brandgen.postcache import load_posts_cached
 from brandgen.sources import content_files, read_text, split_front_matter
 from brandgen.urls import slug_problem, slugify
 from brandgen.yamlfile import YNode, parse_yaml
+
+if TYPE_CHECKING:  # the Markdown stage is imported only by a build that renders ahead
+    from brandgen.ahead import RenderAhead
 
 POST_KEYS = ("title", "date", "updated", "summary", "tags", "draft", "canonical_url", "image",
              "slug", "toc")
@@ -100,15 +105,15 @@ def _instant(value: object, timezone: str) -> dt.datetime | None:
 
 def load_posts(root: Path, problems: Problems, timezone: str = "UTC",
                cache: Cache | None = None, statics: frozenset[str] = frozenset(),
-               jobs: int = 1) -> tuple[Post, ...]:
+               jobs: int = 1, ahead: RenderAhead | None = None) -> tuple[Post, ...]:
     """content/posts/*.md, newest first; unchanged files come from the cache, and with
     `jobs` > 1 many new ones are parsed in forked processes (the same posts either way)."""
 
     def parse(path: Path, rel: str, text: str, seen: dict[str, str]) -> Post | None:
         return parse_post(root, path, rel, text, problems, timezone, seen)
 
-    def prefetch(todo: list[tuple[str, str]]) -> dict[str, Post]:
-        return parse_clean(root, todo, timezone, jobs)
+    def prefetch(todo: list[tuple[str, str]]) -> dict[str, bytes]:
+        return parse_clean(root, todo, timezone, jobs, ahead)
 
     posts = load_posts_cached(root, problems, timezone, statics, cache, parse, prefetch)
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
@@ -121,22 +126,26 @@ PARALLEL_POSTS = 500  # below this, forking costs more than parsing here
 _CHUNK = 100
 
 
-def _parse_chunk(bounds: tuple[int, int]) -> list[tuple[str, Post]]:
+def _parse_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
+    """Posts of one chunk, pickled here: the form the post cache stores them in, so the
+    parent, which must unpickle what a worker sends anyway, need not pickle each again."""
     assert _FORKED is not None, "only called in a forked worker"
     root, todo, timezone = _FORKED
-    done: list[tuple[str, Post]] = []
+    done: list[tuple[str, bytes]] = []
     for rel, text in todo[bounds[0]:bounds[1]]:
         quiet = Problems()  # a file with any message is parsed again in order, in the parent
         post = parse_post(root, root / rel, rel, text, quiet, timezone, {})
         if post is not None and not quiet.errors and not quiet.warnings:
-            done.append((rel, post))
+            done.append((rel, pickle.dumps(post, protocol=5)))
     return done
 
 
-def parse_clean(root: Path, todo: list[tuple[str, str]], timezone: str, jobs: int
-                ) -> dict[str, Post]:
-    """The posts of (rel, text) pairs that parse without a message, by forked workers; {}
-    where forking is not worth it or not safe (not Linux, another thread running)."""
+def parse_clean(root: Path, todo: list[tuple[str, str]], timezone: str, jobs: int,
+                ahead: RenderAhead | None = None) -> dict[str, bytes]:
+    """The posts of (rel, text) pairs that parse without a message, by forked workers, each
+    pickled as the post cache stores it; {} where forking is not worth it or not safe (not
+    Linux, another thread running). With `ahead`, its pool parses them and then goes on
+    to render their Markdown while this process carries on (brandgen/ahead.py)."""
     global _FORKED
     if not (jobs > 1 and len(todo) >= PARALLEL_POSTS and sys.platform == "linux"
             and threading.active_count() == 1):
@@ -144,11 +153,17 @@ def parse_clean(root: Path, todo: list[tuple[str, str]], timezone: str, jobs: in
     bounds = [(i, min(i + _CHUNK, len(todo))) for i in range(0, len(todo), _CHUNK)]
     _FORKED = (root, todo, timezone)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_parse_chunk, bounds, chunksize=1)
+        shared = ahead.fork(todo) if ahead is not None else None
+        if ahead is not None and shared is not None:
+            parsing = shared.map_async(_parse_chunk, bounds, chunksize=1)
+            ahead.start()  # queued behind the parse: its results come back first
+            parts = parsing.get()
+        else:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                parts = pool.map(_parse_chunk, bounds, chunksize=1)
     finally:
         _FORKED = None
-    return {rel: post for part in parts for rel, post in part}
+    return {rel: data for part in parts for rel, data in part}
 
 
 def parse_post(root: Path, path: Path, rel: str, text: str, problems: Problems,

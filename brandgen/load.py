@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from brandgen.cache import Cache
 from brandgen.config import SiteConfig
@@ -26,6 +27,9 @@ from brandgen.sources import read_text
 from brandgen.statics import list_static_dir, special_file_errors
 from brandgen.urls import slug_problem, slugify
 from brandgen.yamlfile import YNode, parse_yaml
+
+if TYPE_CHECKING:  # the Markdown stage is imported only by a build that renders ahead
+    from brandgen.ahead import RenderAhead
 
 PROFILE_KEYS = ("name", "headline", "value_proposition", "summary", "location", "email",
                 "avatar", "links", "open_to")
@@ -217,9 +221,10 @@ def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tup
 
 
 def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = None,
-                 jobs: int = 1) -> Content:
+                 jobs: int = 1, ahead: RenderAhead | None = None) -> Content:
     """Every public source, validated; errors are collected, never raised here. With
-    `jobs` > 1 many new posts are parsed in forked processes (the same content)."""
+    `jobs` > 1 many new posts are parsed in forked processes (the same content), which
+    then render their Markdown ahead when given `ahead`."""
     root = config.root
     profile = load_profile(root, problems)
     skills, known = load_skills(root, problems)
@@ -237,6 +242,6 @@ def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = N
         degrees=degrees,
         certifications=certs,
         projects=load_projects(root, problems, known),
-        posts=load_posts(root, problems, config.timezone, cache, statics, jobs),
+        posts=load_posts(root, problems, config.timezone, cache, statics, jobs, ahead),
         pages=load_pages(root, problems),
     )

@@ -37,8 +37,9 @@ _CODE = ("documents.py", "fields.py", "yamlfile.py", "model.py", "sources.py", "
 
 ParsePost = Callable[[Path, str, str, dict[str, str]], "Post | None"]
 # (rel, text) of every file the cache misses -> the posts that parsed with no message at
-# all; a file it leaves out (or whose slug is taken by then) is parsed by ParsePost.
-Prefetch = Callable[[list[tuple[str, str]]], dict[str, Post]]
+# all, pickled (as stored here); a file it leaves out (or whose slug is taken by then) is
+# parsed by ParsePost.
+Prefetch = Callable[[list[tuple[str, str]]], dict[str, bytes]]
 
 
 def _fingerprint(timezone: str, statics: frozenset[str]) -> bytes:
@@ -150,17 +151,18 @@ def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: fr
         else:
             assert text is not None
             before = len(problems.errors) + len(problems.warnings)
-            post = ready.get(rel)
+            data = ready.get(rel)
+            post = _decode(data)
             if post is not None and post.slug not in seen:
                 seen[post.slug] = rel  # as parse records it
             else:
-                post = parse(root / rel, rel, text, seen)
+                post, data = parse(root / rel, rel, text, seen), None
             if post is None:
                 continue
             posts.append(post)
             if cache is None or len(problems.errors) + len(problems.warnings) != before:
                 continue
-            fresh[key] = pickle.dumps(post, protocol=5)
+            fresh[key] = data or pickle.dumps(post, protocol=5)
         if st is not None and stat.S_ISREG(st[5]) and max(st[1], st[2]) + RACY_NS < taken:
             recorded[rel] = (st, key)
     if cache is not None:

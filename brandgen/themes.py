@@ -112,6 +112,9 @@ _METHODS = (types.MethodType, types.BuiltinMethodType)
 # Built-in functions and methods carry no attributes: never marked unsafe or context-passing.
 _BUILTINS = frozenset({types.BuiltinFunctionType, types.MethodWrapperType})
 _FUNCTIONS = frozenset({types.FunctionType, types.MethodType})
+# What `getattr` finds on a plain dict (it has no attributes of its own): any other name
+# read with a dot is a key, which Jinja looks up after getattr fails.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def _plain_callable(func: Any) -> bool:
@@ -187,7 +190,14 @@ class ThemeSandbox(SandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Jinja's sandboxed `obj.attribute` (SandboxedEnvironment.getattr, step for step,
         the attribute read once), with a value seen safe before returned at once: templates
-        read ~100 attributes a page, this is the sandbox's hot path."""
+        read ~100 attributes a page, this is the sandbox's hot path. A key of a plain dict
+        (`page.title`: ~18 a page) is read without the AttributeError getattr would raise
+        first (the exception costs three times the lookup)."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
         try:
             value = getattr(obj, attribute)
         except AttributeError:

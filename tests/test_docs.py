@@ -101,8 +101,8 @@ def test_render_docs_uses_the_cache_and_rerenders_damaged_entries(
     cache = Cache(tmp_path / "cache")
     first = render_docs(inputs, cache)
     calls: list[int] = []
-    real = docs_module._render_batch
-    monkeypatch.setattr(docs_module, "_render_batch",
+    real = docs_module.render_batch
+    monkeypatch.setattr(docs_module, "render_batch",
                         lambda batch, *a: calls.append(len(batch)) or real(batch, *a))
     assert render_docs(inputs, cache) == first and calls == []
     key = doc_key(inputs[1], settings_fingerprint())
@@ -138,8 +138,8 @@ def test_pool_workers_store_their_documents_and_code_blocks(
     assert counts == [len(inputs), len(inputs)]
     assert stores == [], "the build process stored nothing itself"  # workers' puts: other processes
     calls: list[int] = []
-    real = docs_module._render_batch
-    monkeypatch.setattr(docs_module, "_render_batch",
+    real = docs_module.render_batch
+    monkeypatch.setattr(docs_module, "render_batch",
                         lambda batch, *a, **k: calls.append(len(batch)) or real(batch, *a, **k))
     assert render_docs(inputs, cache, jobs=2) == pooled and calls == []
     cache.close()
@@ -147,8 +147,8 @@ def test_pool_workers_store_their_documents_and_code_blocks(
 
 def test_identical_texts_render_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = docs_module._render_batch
-    monkeypatch.setattr(docs_module, "_render_batch",
+    real = docs_module.render_batch
+    monkeypatch.setattr(docs_module, "render_batch",
                         lambda batch, *a: calls.append(len(batch)) or real(batch, *a))
     out = render_docs([DocInput("a.md", "same"), DocInput("b.md", "same")])
     assert calls == [1] and out[0] == out[1] and isinstance(out[0], RenderedDoc)

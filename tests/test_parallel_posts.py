@@ -3,14 +3,16 @@ order, as parsing them one by one here (a file with any message is parsed again 
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
 from brandgen import documents
+from brandgen.build import BuildResult
 from brandgen.documents import load_posts
-from brandgen.errors import Problems
+from brandgen.errors import BuildError, Problems, SourceError
 from tests.conftest import SiteMaker, single_threaded
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers: Linux only")
@@ -62,3 +64,77 @@ def test_small_sites_and_one_job_parse_here(make_site: SiteMaker,
     monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
     single_threaded(monkeypatch)
     assert len(documents.parse_clean(root, todo, "UTC", 2)) == len(FILES) - 3
+
+
+AHEAD = {f"content/posts/2026-03-{i % 28 + 1:02d}-a{i}.md":
+         f"---\ntitle: Ahead {i}\ntags: [t{i % 3}]\n{'draft: true' + chr(10) if i == 5 else ''}"
+         f"---\nSome *text* of post {i}, with [a link](/about/).\n\n```python\nx = {i}\n```\n"
+         for i in range(30)}
+AHEAD["content/posts/2026-04-01-broken.md"] = "---\ntitle: [unclosed\n---\nNever shown.\n"
+
+
+def _files(result: BuildResult) -> dict[str, bytes]:
+    return {name: bytes(result.public[name]) for name in sorted(result.public)}
+
+
+def test_markdown_rendered_ahead_is_what_the_stage_renders(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With many new posts, the parse workers render their Markdown into the cache ahead of
+    the Markdown stage, which then renders no post itself; the site is byte for byte the
+    one built without workers or cache, errors included (a broken post, a draft)."""
+    from brandgen import docs
+    from tests.conftest import render
+
+    root = make_site({**AHEAD, "content/posts/2026-04-01-broken.md": None})
+    alone = _files(render(root, jobs=1, cache=False))
+    monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
+    single_threaded(monkeypatch)
+    staged: list[str] = []
+    real = docs._render_misses
+
+    def counted(todo: list[tuple[str, str, bool]], *args: object) -> object:
+        staged.extend(body for _, body, _ in todo)
+        return real(todo, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(docs, "_render_misses", counted)
+    assert _files(render(root, jobs=2)) == alone
+    assert not [body for body in staged if "Some *text* of post" in body]
+    assert _files(render(root, jobs=2)) == alone  # and from the cache it filled
+
+    (root / "content/posts/2026-04-01-broken.md").write_text(
+        AHEAD["content/posts/2026-04-01-broken.md"])
+    shutil.rmtree(root / ".brandgen-cache")
+    with pytest.raises(BuildError) as info:
+        render(root, jobs=2)
+    assert [e.format() for e in info.value.errors] == [
+        e.format() for e in errors_of_build(root)]
+
+
+def errors_of_build(root: Path) -> list[SourceError]:
+    from tests.conftest import render
+
+    with pytest.raises(BuildError) as info:
+        render(root, jobs=1, cache=False)
+    return info.value.errors
+
+
+def test_a_build_that_fails_before_the_markdown_stage_leaves_no_workers(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool rendering ahead is ended when a later stage raises, not left running."""
+    import multiprocessing
+
+    from brandgen import private
+    from tests.conftest import render
+
+    root = make_site(AHEAD)
+    monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
+    single_threaded(monkeypatch)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        assert multiprocessing.active_children(), "the workers render ahead meanwhile"
+        raise RuntimeError("a bug in a later stage")
+
+    monkeypatch.setattr(private, "build_private", broken)
+    with pytest.raises(RuntimeError):
+        render(root, jobs=2)
+    assert not multiprocessing.active_children()

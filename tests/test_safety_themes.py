@@ -138,6 +138,24 @@ def test_the_sandbox_renders_what_jinjas_own_sandbox_renders() -> None:
     assert [template.render(d={"key": 1}) for _ in range(2)] == [expected, expected]
 
 
+def test_a_dicts_keys_and_methods_read_with_a_dot_as_jinja_reads_them() -> None:
+    """On a plain dict a dot reads a key unless the name is one of dict's attributes (then
+    the method, or an unsafe one refused), as in Jinja's own sandbox."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from brandgen.themes import ThemeSandbox
+
+    source = ("{{ d.title }}|{{ d.items is callable }}|{{ d.get('title') }}|"
+              "{{ d.nope is defined }}|{{ d.__class__ is defined }}|{{ d.keys()|list }}|"
+              "{{ e.title is defined }}")
+    values = {"d": {"title": "<T>", "items": "key, not method", "get": 1}, "e": {}}
+    expected = SandboxedEnvironment(autoescape=True).from_string(source).render(values)
+    assert expected == ("&lt;T&gt;|True|&lt;T&gt;|False|False|"
+                        "[&#39;title&#39;, &#39;items&#39;, &#39;get&#39;]|False")
+    template = ThemeSandbox(autoescape=True).from_string(source)
+    assert [template.render(values) for _ in range(2)] == [expected, expected]
+
+
 def test_a_theme_cv_typ_cannot_read_project_files(make_site: SiteMaker,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Typst reads files under its root; the root is an empty folder, not the project."""

@@ -1,0 +1,97 @@
+"""Markdown rendered ahead: on a build that parses many new posts in worker processes, the
+same workers go on to render those posts' bodies into the cache while this process reads
+the rest of the content, builds the dashboard and plans the routes (one core idle in the
+old order); the Markdown stage then finds them there.
+
+It is only ever a head start. A body is split from its file as the post parser splits it
+and keyed as the Markdown stage keys it (brandgen/docs.py), so the stage reads exactly what
+it would have rendered; a text it never asks for (a draft left out, a post with errors)
+costs a render and nothing else, and anything not stored is simply rendered by the stage.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.pool
+import sys
+import threading
+from pathlib import Path
+
+from brandgen.cache import Cache, worker_cache
+from brandgen.docs import DocInput, doc_key, render_batch, settings_fingerprint
+from brandgen.sources import split_front_matter
+from brandgen.typography import MarkdownSettings
+
+# What forked workers inherit: set just before the pool forks, cleared once it has (this
+# process must not keep 4000 texts alive through the Markdown stage).
+_FORKED: tuple[list[tuple[str, str]], MarkdownSettings, str, str] | None = None
+_CHUNK = 100  # posts a task: as the parse's, so both keep both cores busy to the end
+
+
+def _render_ahead(bounds: tuple[int, int]) -> None:
+    """Worker: render the bodies of files[start:end] that the cache does not hold yet."""
+    assert _FORKED is not None, "only called in a forked worker"
+    files, settings, folder, fingerprint = _FORKED
+    todo: dict[str, tuple[str, str, bool]] = {}
+    for rel, text in files[bounds[0]:bounds[1]]:
+        split = split_front_matter(text)
+        if split.yaml_text is not None and split.closed:  # else the parser refuses it
+            key = doc_key(DocInput(rel, split.body, split.body_line), fingerprint)
+            todo[key] = (key, split.body, True)
+    held = worker_cache(Path(folder)).get_many("docs", sorted(todo))
+    render_batch([job for key, job in todo.items() if key not in held], settings, folder)
+
+
+class RenderAhead:
+    """One fork pool shared by the post parse and the Markdown rendered ahead of its stage.
+
+    `fork(files)` makes the pool (None where forking is not worth it or not safe);
+    `start()` queues the renders behind whatever the pool was given first; `finish()`
+    waits for them and ends the pool, before any other stage forks (a pool's threads
+    would make forking unsafe); `close()` ends it unfinished (a failed build)."""
+
+    def __init__(self, jobs: int, cache: Cache | None, settings: MarkdownSettings) -> None:
+        self.jobs, self.cache, self.settings = jobs, cache, settings
+        self._pool: multiprocessing.pool.Pool | None = None
+        self._count = 0  # files the workers were given
+        self._pending: multiprocessing.pool.AsyncResult[list[None]] | None = None
+
+    def fork(self, files: list[tuple[str, str]]) -> multiprocessing.pool.Pool | None:
+        """The pool, forked now (call it after setting what the workers must inherit)."""
+        global _FORKED
+        if self.cache is None or self.jobs <= 1 or sys.platform != "linux" \
+                or threading.active_count() != 1 or self._pool is not None:
+            return None
+        self._count = len(files)
+        _FORKED = (files, self.settings, str(self.cache.path.parent),
+                   settings_fingerprint(self.settings))
+        try:
+            self._pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        finally:
+            _FORKED = None  # the workers have it (a worker that dies is not replaced with it:
+            # its tasks fail, and the Markdown stage renders what they did not store)
+        return self._pool
+
+    def start(self) -> None:
+        if self._pool is None or self._pending is not None:
+            return
+        bounds = [(i, min(i + _CHUNK, self._count)) for i in range(0, self._count, _CHUNK)]
+        self._pending = self._pool.map_async(_render_ahead, bounds, chunksize=1)
+
+    def finish(self) -> None:
+        if self._pool is None:
+            return
+        pool, pending, self._pool, self._pending = self._pool, self._pending, None, None
+        try:
+            if pending is not None:
+                pending.wait()  # a failed render is the Markdown stage's to report
+            pool.close()
+            pool.join()
+        finally:
+            pool.terminate()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool, self._pending = None, None
