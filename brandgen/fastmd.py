@@ -27,8 +27,10 @@ from markdown_it_pyrs import Node
 _RUST = RustMarkdownIt("zero").enable_many([
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
     "reference", "backticks", "emphasis", "link", "newline"])
-# Characters and strings that start a construct this path does not take.
-_REFUSE = re.compile(r"[<&\\\t\r\0|~]|!\[|\^\[|\[\^|\[[ xX]\]")
+# Characters and strings that start a construct this path does not take (looked for one
+# by one with `in`, each a memchr-fast scan: twice as fast as one alternation regex).
+_REFUSE_CHARS = ("<", "&", "\\", "\t", "\r", "\0", "|", "~")
+_REFUSE_AFTER_BRACKET = ("![", "^[", "[^", "[ ]", "[x]", "[X]")
 # A non-ASCII character beside an emphasis marker: markdown-it-py counts Unicode symbols
 # (£, €) as punctuation when it decides what `*` and `_` can open or close, markdown-it.rs
 # only punctuation.
@@ -42,7 +44,7 @@ _MAX_LEVEL = 12
 def fast_tokens(md: MarkdownIt, text: str, env: dict[str, Any]) -> list[Token] | None:
     """markdown-it-py's tokens for `text` (as md.parse makes them), or None when the text
     is not for this path."""
-    if _REFUSE.search(text) or not _plain_emphasis(text):
+    if _refused(text) or not _plain_emphasis(text):
         return None
     source = text.encode()
     builder = _Builder(md, source)
@@ -54,6 +56,13 @@ def fast_tokens(md: MarkdownIt, text: str, env: dict[str, Any]) -> list[Token] |
     for rule in _after_inline(md):
         rule(state)
     return state.tokens
+
+
+def _refused(text: str) -> bool:
+    """Whether `text` holds a character or string this path does not take."""
+    if any(char in text for char in _REFUSE_CHARS):
+        return True
+    return "[" in text and any(start in text for start in _REFUSE_AFTER_BRACKET)
 
 
 def _plain_emphasis(text: str) -> bool:

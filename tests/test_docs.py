@@ -194,6 +194,11 @@ FAST_PATH_CASES = [
     ("markdown-it-py", "[snowman](//☃.net/) and [pct](/a%20b)\n"),
     ("fast", "[script](javascript:alert(1)) is no link on either path\n"),
     ("markdown-it-py", ">" * 25 + " deep\n"),
+    ("markdown-it-py", "an inline^[note] footnote\n"),
+    ("markdown-it-py", "- [X] done, upper case\n"),
+    ("markdown-it-py", "a\ttab\n"),
+    ("markdown-it-py", "a CR\r\nline\n"),
+    ("fast", "[brackets] and [a link](b.md), no task\n"),
 ]
 
 
