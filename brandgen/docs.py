@@ -18,7 +18,6 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
-from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -28,6 +27,7 @@ from markdown_it.common.utils import escapeHtml
 from brandgen import __version__, codecache
 from brandgen.cache import Cache, worker_cache
 from brandgen.errors import SourceError
+from brandgen.libversions import library_version
 from brandgen.markdown import (
     IMAGE_PLACEHOLDER,
     PLACEHOLDER,
@@ -64,7 +64,7 @@ class DocInput(NamedTuple):
 def _libraries() -> str:
     """The installed versions of the libraries that shape the HTML (read once a process:
     the metadata lookup costs ~1 ms a library)."""
-    return ",".join(f"{name}={version(name)}" for name in LIBRARIES)
+    return ",".join(f"{name}={library_version(name)}" for name in LIBRARIES)
 
 
 def settings_fingerprint(settings: MarkdownSettings = DEFAULT_SETTINGS) -> str:

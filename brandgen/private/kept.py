@@ -13,11 +13,11 @@ import datetime as dt
 import hashlib
 import pickle
 from dataclasses import fields
-from importlib.metadata import version
 
 from brandgen.cache import Cache
 from brandgen.config import SiteConfig
 from brandgen.errors import SourceError
+from brandgen.libversions import library_version
 from brandgen.model import Content, Post
 from brandgen.private.vocabulary import PRIVATE
 from brandgen.public.fileslots import TABLE, seal, unseal
@@ -43,7 +43,7 @@ def dashboard_inputs(config: SiteConfig, content: Content, today: dt.date) -> by
     posts = [(post.doc.source, *(getattr(post, name) for name in _FRONT_MATTER))
              for post in content.posts]
     skill_names = (type(content.skill_names).__name__, sorted(content.skill_names))
-    libraries = [version(name) for name in _LIBRARIES]
+    libraries = [library_version(name) for name in _LIBRARIES]
     value = (config, today, files, content.profile, content.skills, skill_names, posts,
              libraries)
     digest = hashlib.blake2b(code_fingerprint(), digest_size=32)

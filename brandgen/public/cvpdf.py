@@ -13,7 +13,6 @@ import re
 import tempfile
 import unicodedata
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from itertools import groupby
 from typing import Any, NamedTuple
 
@@ -22,6 +21,7 @@ import jinja2
 from brandgen.cache import Cache
 from brandgen.errors import Problems
 from brandgen.fields import When
+from brandgen.libversions import library_version
 from brandgen.markdown import make_markdown
 from brandgen.model import Content, Skill
 from brandgen.plaintext import inline_text
@@ -162,8 +162,8 @@ class PdfSlot:
             return
         try:
             template = _template(env)[0]
-            typst = version("typst")
-        except (jinja2.TemplateError, PackageNotFoundError):
+            typst = library_version("typst")
+        except (jinja2.TemplateError, ImportError):
             return  # cv_pdf says what is wrong
         data = json.dumps(cv_data(site), ensure_ascii=False, sort_keys=True)
         self.slots = FileSlots(cache, lambda: {"cv.pdf": (template, data, typst)})

@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 import sys
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 from brandgen import __version__
+from brandgen.libversions import library_version
 
 ENGINE = b"pages-1"
 
@@ -20,7 +20,7 @@ def code_fingerprint() -> bytes:
     digest = hashlib.blake2b(ENGINE, digest_size=32)
     digest.update(f"{__version__};py={sys.version_info[:2]}".encode())
     for lib in ("jinja2", "markupsafe", "pygments", "markdown-it-py"):
-        digest.update(f";{lib}={version(lib)}".encode())
+        digest.update(f";{lib}={library_version(lib)}".encode())
     package = Path(__file__).resolve().parent.parent  # all of brandgen/
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
