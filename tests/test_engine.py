@@ -323,9 +323,14 @@ def test_version_and_help_import_no_pipeline(flag: str) -> None:
             "'brandgen.public', 'brandgen.private', 'sqlite3', 'multiprocessing')\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or "
             "m.startswith(heavy)), file=sys.stderr)\n")
+    assert _stderr_of(code) == "[]"
+
+
+def _stderr_of(code: str) -> str:
+    """What Python code run in a fresh interpreter prints to stderr."""
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=REPO, timeout=60)
-    assert proc.stderr.strip() == "[]"
+    return proc.stderr.strip()
 
 
 def test_library_versions_are_read_without_the_installed_metadata() -> None:
@@ -343,9 +348,7 @@ def test_library_versions_are_read_without_the_installed_metadata() -> None:
             "\nfrom brandgen.public.fingerprint import code_fingerprint\n"
             "settings_fingerprint(), code_fingerprint()\n"
             "print('importlib.metadata' in sys.modules, file=sys.stderr)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=REPO, timeout=60)
-    assert proc.stderr.strip() == "False"
+    assert _stderr_of(code) == "False"
 
 
 def test_unchanged_posts_are_not_parsed_again_and_cross_file_checks_still_run(
