@@ -36,13 +36,13 @@ def _render_ahead(bounds: tuple[int, int]) -> None:
     for rel, text in files[bounds[0]:bounds[1]]:
         split = split_front_matter(text)
         if split.yaml_text is not None and split.closed:  # else the parser refuses it
-            key = doc_key(DocInput(rel, split.body, split.body_line), fingerprint)
-            todo[key] = (key, split.body, True)
+            key = doc_key(DocInput(rel, split.body, split.body_line, True), fingerprint)
+            todo[key] = (key, split.body, True)  # posts allow raw HTML
     held = worker_cache(Path(folder)).get_many("docs", sorted(todo))
     render_batch([job for key, job in todo.items() if key not in held], settings, folder)
 
 
-class RenderAhead:
+class AheadPool:
     """One fork pool shared by the post parse and the Markdown rendered ahead of its stage.
 
     `fork(files)` makes the pool (None where forking is not worth it or not safe);
@@ -55,42 +55,53 @@ class RenderAhead:
         self._pool: multiprocessing.pool.Pool | None = None
         self._count = 0  # files the workers were given
         self._pending: multiprocessing.pool.AsyncResult[list[None]] | None = None
+        self._workers: set[int | None] = set()  # the pids forked with the pool
 
     def fork(self, files: list[tuple[str, str]]) -> multiprocessing.pool.Pool | None:
         """The pool, forked now (call it after setting what the workers must inherit)."""
         global _FORKED
-        if self.cache is None or self.jobs <= 1 or sys.platform != "linux" \
-                or threading.active_count() != 1 or self._pool is not None:
-            return None
+        if self.cache is None or not self.cache.usable or self.jobs <= 1 \
+                or sys.platform != "linux" or threading.active_count() != 1 \
+                or self._pool is not None:
+            return None  # (with a cache that stores nothing, rendering ahead is waste)
         self._count = len(files)
         _FORKED = (files, self.settings, str(self.cache.path.parent),
                    settings_fingerprint(self.settings))
+        before = {child.pid for child in multiprocessing.active_children()}
         try:
             self._pool = multiprocessing.get_context("fork").Pool(self.jobs)
         finally:
-            _FORKED = None  # the workers have it (a worker that dies is not replaced with it:
-            # its tasks fail, and the Markdown stage renders what they did not store)
+            _FORKED = None  # the workers have it
+        self._workers = {child.pid for child in multiprocessing.active_children()} - before
         return self._pool
 
     def start(self) -> None:
+        """Queue the renders, behind what the pool was given so far (the parse)."""
         if self._pool is None or self._pending is not None:
             return
         bounds = [(i, min(i + _CHUNK, self._count)) for i in range(0, self._count, _CHUNK)]
         self._pending = self._pool.map_async(_render_ahead, bounds, chunksize=1)
 
     def finish(self) -> None:
+        """Wait for the renders, then end the pool. A render that failed is the Markdown
+        stage's to report; a worker that died (its task is never done) ends the wait, and
+        the stage renders what was not stored."""
         if self._pool is None:
             return
         pool, pending, self._pool, self._pending = self._pool, self._pending, None, None
         try:
-            if pending is not None:
-                pending.wait()  # a failed render is the Markdown stage's to report
-            pool.close()
-            pool.join()
+            while pending is not None and not pending.ready() and self._alive():
+                pending.wait(0.05)
         finally:
             pool.terminate()
+            pool.join()
+
+    def _alive(self) -> bool:
+        """Whether every worker forked with the pool is still running."""
+        return self._workers <= {child.pid for child in multiprocessing.active_children()}
 
     def close(self) -> None:
+        """End the pool unfinished (a later stage raised)."""
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()

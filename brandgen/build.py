@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from brandgen import private as private_side
-from brandgen.ahead import RenderAhead
+from brandgen.ahead import AheadPool
 from brandgen.blobcache import BlobCache
 from brandgen.cache import Cache, open_cache
 from brandgen.config import SiteConfig, load_config
@@ -21,6 +21,7 @@ from brandgen.docs import render_docs
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.load import load_content
+from brandgen.model import Content
 from brandgen.outputs import placement_errors
 from brandgen.privacy import PrivacyScan, leak_errors, record_texts
 from brandgen.public.assemble import (
@@ -125,6 +126,17 @@ def static_files(config: SiteConfig, theme_static: tuple[Path, ...], site_static
     return files
 
 
+def overlay(public: MutableMapping[str, bytes], static: dict[str, bytes],
+            problems: Problems) -> None:
+    """Put the static files over the generated ones, with a warning where a site's file
+    replaces one (the theme's assets/ are not generated)."""
+    for name in sorted(static.keys() & public.keys()):
+        if not name.startswith("assets/"):
+            problems.warn(f"replaces the generated /{name}", f"content/static/{name}",
+                          hint="remove the file to get brandgen's version back")
+    public.update(static)
+
+
 def _display(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
@@ -144,6 +156,22 @@ def case_clashes(site: Site, problems: Problems) -> None:
         seen.setdefault(key, (out.route, out.source))
 
 
+def privacy_scan(config: SiteConfig, content: Content, site: Site, problems: Problems,
+                 known_clean: tuple[str, Iterable[str]] | None) -> PrivacyScan | None:
+    """The scan of the public outputs for private text (None: there is none to find).
+    "Already public" means published: the loaded sources of built pages, never drafts,
+    YAML comments or files the build ignores (and content/ is not read again)."""
+    secrets = private_side.private_strings(config, problems)
+    if not secrets:
+        return None
+    published_text = record_texts(replace(content, posts=tuple(p.post for p in site.posts)),
+                                  [p.text for p in site.posts], [p.text for p in site.pages])
+    scan = PrivacyScan(secrets, published_text)
+    if known_clean:
+        scan.remember(*known_clean)
+    return scan
+
+
 def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | None = None
                ) -> BuildResult:
     """Every stage up to (not including) writing: all outputs as bytes in memory.
@@ -161,7 +189,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     cache = open_cache(config.root, options.cache and not misplaced)
     # Workers that parse new posts go on to render their Markdown while this process reads
     # the rest, validates the private side and plans routes (brandgen/ahead.py).
-    ahead = RenderAhead(options.jobs, cache, markdown_settings(config.language))
+    settings = markdown_settings(config.language)
+    ahead = AheadPool(options.jobs, cache, settings)
     try:
         content = timer.run("read content", lambda: load_content(config, problems, cache,
                                                                       options.jobs, ahead))
@@ -191,7 +220,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
         # stays valid when pages come and go; links and images are resolved in assemble.
         with timer.stage("markdown"):
             ahead.finish()  # the posts it rendered are in the cache now
-            rendered = render_docs(docs, cache, options.jobs, ahead.settings)
+            rendered = render_docs(docs, cache, options.jobs, settings)
     finally:
         ahead.close()  # finished already, unless something above raised
     site = timer.run("assemble", lambda: assemble_site(
@@ -206,13 +235,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     # what is added later (images, static files) goes into `pages` and wins over a card.
     public = ChainMap(pages, cards)
     public.update(image_files)
-    static = timer.run("static files", lambda: static_files(config, theme.static_dirs,
-                                                            content.static_files, problems))
-    for name in sorted(static.keys() & public.keys()):
-        if not name.startswith("assets/"):
-            problems.warn(f"replaces the generated /{name}", f"content/static/{name}",
-                          hint="remove the file to get brandgen's version back")
-    public.update(static)
+    overlay(public, timer.run("static files", lambda: static_files(
+        config, theme.static_dirs, content.static_files, problems)), problems)
     problems.raise_if_any()
     with timer.stage("link check"):  # each output hashed once: link check, scan and writer
         # A card's digest was taken when it was drawn or read from the blob cache, a cached
@@ -221,14 +245,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
                    or hashlib.sha256(public[name]).hexdigest() for name in public}
         problems.warnings.extend(check_links(public, site.urls, cache, digests, pages.links))
     with timer.stage("privacy scan"):
-        secrets = private_side.private_strings(config, problems)
-        # "Already public" means published: the loaded sources of built pages, never
-        # drafts, YAML comments or files the build ignores (and content/ is not re-read).
-        published_text = record_texts(replace(content, posts=tuple(p.post for p in site.posts)),
-                                      [p.text for p in site.posts], [p.text for p in site.pages])
-        scan = PrivacyScan(secrets, published_text) if secrets else None
-        if scan and known_clean:
-            scan.remember(*known_clean)
+        scan = privacy_scan(config, content, site, problems, known_clean)
         leaks = scan.scan(public, digests) if scan else []
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()

@@ -112,7 +112,8 @@ class Cache:
     def get_parts(self, table: str, keys: Iterable[str]) -> Iterator[dict[str, bytes]]:
         """get_many, a few hundred entries at a time: a caller that decodes each part
         before asking for the next never holds every entry's bytes at once (4000 cached
-        documents are ~20 MB). A failed read ends it: what it held is a miss."""
+        documents are ~20 MB). A failed read ends it: the parts read before it stand,
+        every key after it is a miss (so get_many, too, returns what it read)."""
         if self._db is None:
             return
         wanted = list(keys)

@@ -62,8 +62,7 @@ class DocInput(NamedTuple):
 
 @cache
 def _libraries() -> str:
-    """The installed versions of the libraries that shape the HTML (read once a process:
-    the metadata lookup costs ~1 ms a library)."""
+    """The versions of the libraries that shape the HTML (brandgen/libversions.py)."""
     return ",".join(f"{name}={library_version(name)}" for name in LIBRARIES)
 
 

@@ -23,7 +23,7 @@ from brandgen.urls import slug_problem, slugify
 from brandgen.yamlfile import YNode, parse_yaml
 
 if TYPE_CHECKING:  # the Markdown stage is imported only by a build that renders ahead
-    from brandgen.ahead import RenderAhead
+    from brandgen.ahead import AheadPool
 
 POST_KEYS = ("title", "date", "updated", "summary", "tags", "draft", "canonical_url", "image",
              "slug", "toc")
@@ -105,7 +105,7 @@ def _instant(value: object, timezone: str) -> dt.datetime | None:
 
 def load_posts(root: Path, problems: Problems, timezone: str = "UTC",
                cache: Cache | None = None, statics: frozenset[str] = frozenset(),
-               jobs: int = 1, ahead: RenderAhead | None = None) -> tuple[Post, ...]:
+               jobs: int = 1, ahead: AheadPool | None = None) -> tuple[Post, ...]:
     """content/posts/*.md, newest first; unchanged files come from the cache, and with
     `jobs` > 1 many new ones are parsed in forked processes (the same posts either way)."""
 
@@ -141,7 +141,7 @@ def _parse_chunk(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
 
 
 def parse_clean(root: Path, todo: list[tuple[str, str]], timezone: str, jobs: int,
-                ahead: RenderAhead | None = None) -> dict[str, bytes]:
+                ahead: AheadPool | None = None) -> dict[str, bytes]:
     """The posts of (rel, text) pairs that parse without a message, by forked workers, each
     pickled as the post cache stores it; {} where forking is not worth it or not safe (not
     Linux, another thread running). With `ahead`, its pool parses them and then goes on

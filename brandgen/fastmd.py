@@ -30,7 +30,7 @@ _RUST = RustMarkdownIt("zero").enable_many([
 # Characters and strings that start a construct this path does not take (looked for one
 # by one with `in`, each a memchr-fast scan: twice as fast as one alternation regex).
 _REFUSE_CHARS = ("<", "&", "\\", "\t", "\r", "\0", "|", "~")
-_REFUSE_AFTER_BRACKET = ("![", "^[", "[^", "[ ]", "[x]", "[X]")
+_REFUSE_STRINGS = ("![", "^[", "[^", "[ ]", "[x]", "[X]")
 # A non-ASCII character beside an emphasis marker: markdown-it-py counts Unicode symbols
 # (£, €) as punctuation when it decides what `*` and `_` can open or close, markdown-it.rs
 # only punctuation.
@@ -62,7 +62,7 @@ def _refused(text: str) -> bool:
     """Whether `text` holds a character or string this path does not take."""
     if any(char in text for char in _REFUSE_CHARS):
         return True
-    return "[" in text and any(start in text for start in _REFUSE_AFTER_BRACKET)
+    return "[" in text and any(start in text for start in _REFUSE_STRINGS)
 
 
 def _plain_emphasis(text: str) -> bool:

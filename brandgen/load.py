@@ -29,7 +29,7 @@ from brandgen.urls import slug_problem, slugify
 from brandgen.yamlfile import YNode, parse_yaml
 
 if TYPE_CHECKING:  # the Markdown stage is imported only by a build that renders ahead
-    from brandgen.ahead import RenderAhead
+    from brandgen.ahead import AheadPool
 
 PROFILE_KEYS = ("name", "headline", "value_proposition", "summary", "location", "email",
                 "avatar", "links", "open_to")
@@ -221,7 +221,7 @@ def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tup
 
 
 def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = None,
-                 jobs: int = 1, ahead: RenderAhead | None = None) -> Content:
+                 jobs: int = 1, ahead: AheadPool | None = None) -> Content:
     """Every public source, validated; errors are collected, never raised here. With
     `jobs` > 1 many new posts are parsed in forked processes (the same content), which
     then render their Markdown ahead when given `ahead`."""

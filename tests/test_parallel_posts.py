@@ -3,6 +3,7 @@ order, as parsing them one by one here (a file with any message is parsed again 
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -12,8 +13,8 @@ import pytest
 from brandgen import documents
 from brandgen.build import BuildResult
 from brandgen.documents import load_posts
-from brandgen.errors import BuildError, Problems, SourceError
-from tests.conftest import SiteMaker, single_threaded
+from brandgen.errors import Problems
+from tests.conftest import SiteMaker, errors_of, single_threaded
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers: Linux only")
 
@@ -104,18 +105,7 @@ def test_markdown_rendered_ahead_is_what_the_stage_renders(
     (root / "content/posts/2026-04-01-broken.md").write_text(
         AHEAD["content/posts/2026-04-01-broken.md"])
     shutil.rmtree(root / ".brandgen-cache")
-    with pytest.raises(BuildError) as info:
-        render(root, jobs=2)
-    assert [e.format() for e in info.value.errors] == [
-        e.format() for e in errors_of_build(root)]
-
-
-def errors_of_build(root: Path) -> list[SourceError]:
-    from tests.conftest import render
-
-    with pytest.raises(BuildError) as info:
-        render(root, jobs=1, cache=False)
-    return info.value.errors
+    assert errors_of(root, jobs=2) == errors_of(root, jobs=1, cache=False)
 
 
 def test_a_build_that_fails_before_the_markdown_stage_leaves_no_workers(
@@ -138,3 +128,23 @@ def test_a_build_that_fails_before_the_markdown_stage_leaves_no_workers(
     with pytest.raises(RuntimeError):
         render(root, jobs=2)
     assert not multiprocessing.active_children()
+
+
+def test_a_worker_that_dies_while_rendering_ahead_ends_the_wait(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-task (out of memory, a crash in a compiled library) never
+    finishes its task: the build stops waiting for it and renders the rest itself."""
+    from brandgen import ahead
+    from tests.conftest import render
+
+    root = make_site({**AHEAD, "content/posts/2026-04-01-broken.md": None})
+    alone = _files(render(root, jobs=1, cache=False))
+    monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
+    single_threaded(monkeypatch)
+    monkeypatch.setattr(ahead, "_render_ahead", _die)
+    assert _files(render(root, jobs=2)) == alone
+
+
+def _die(bounds: tuple[int, int]) -> None:
+    """A worker's task that kills the worker (sent by name, so defined at module level)."""
+    os._exit(1)
