@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,8 @@ def test_markdown_rendered_ahead_is_what_the_stage_renders(
     monkeypatch.setattr(docs, "_render_misses", counted)
     assert _files(render(root, jobs=2)) == alone
     assert not [body for body in staged if "Some *text* of post" in body]
+    # the pool is gone with its threads: later stages fork only in a one-thread process
+    assert not [t.name for t in threading.enumerate() if "_handle_" in t.name]
     assert _files(render(root, jobs=2)) == alone  # and from the cache it filled
 
     (root / "content/posts/2026-04-01-broken.md").write_text(
