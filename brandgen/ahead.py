@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.pool
-import sys
-import threading
 from pathlib import Path
 
 from brandgen.cache import Cache, worker_cache
@@ -25,7 +23,6 @@ from brandgen.typography import MarkdownSettings
 # What forked workers inherit: set just before the pool forks, cleared once it has (this
 # process must not keep 4000 texts alive through the Markdown stage).
 _FORKED: tuple[list[tuple[str, str]], MarkdownSettings, str, str] | None = None
-_CHUNK = 100  # posts a task: as the parse's, so both keep both cores busy to the end
 
 
 def _render_ahead(bounds: tuple[int, int]) -> None:
@@ -45,26 +42,23 @@ def _render_ahead(bounds: tuple[int, int]) -> None:
 class AheadPool:
     """One fork pool shared by the post parse and the Markdown rendered ahead of its stage.
 
-    `fork(files)` makes the pool (None where forking is not worth it or not safe);
-    `start()` queues the renders behind whatever the pool was given first; `finish()`
+    `fork(files)` makes the pool, where the parse has found forking worth it and safe (None
+    without a cache that stores); `start(bounds)` queues the renders, in the parse's
+    chunks, behind whatever the pool was given first; `finish()`
     waits for them and ends the pool, before any other stage forks (a pool's threads
     would make forking unsafe); `close()` ends it unfinished (a failed build)."""
 
     def __init__(self, jobs: int, cache: Cache | None, settings: MarkdownSettings) -> None:
         self.jobs, self.cache, self.settings = jobs, cache, settings
         self._pool: multiprocessing.pool.Pool | None = None
-        self._count = 0  # files the workers were given
         self._pending: multiprocessing.pool.AsyncResult[list[None]] | None = None
         self._workers: set[int | None] = set()  # the pids forked with the pool
 
     def fork(self, files: list[tuple[str, str]]) -> multiprocessing.pool.Pool | None:
         """The pool, forked now (call it after setting what the workers must inherit)."""
         global _FORKED
-        if self.cache is None or not self.cache.usable or self.jobs <= 1 \
-                or sys.platform != "linux" or threading.active_count() != 1 \
-                or self._pool is not None:
+        if self.cache is None or not self.cache.usable or self._pool is not None:
             return None  # (with a cache that stores nothing, rendering ahead is waste)
-        self._count = len(files)
         _FORKED = (files, self.settings, str(self.cache.path.parent),
                    settings_fingerprint(self.settings))
         before = {child.pid for child in multiprocessing.active_children()}
@@ -75,11 +69,11 @@ class AheadPool:
         self._workers = {child.pid for child in multiprocessing.active_children()} - before
         return self._pool
 
-    def start(self) -> None:
-        """Queue the renders, behind what the pool was given so far (the parse)."""
+    def start(self, bounds: list[tuple[int, int]]) -> None:
+        """Queue the renders of files[start:end] for each of `bounds`, behind what the pool
+        was given so far (the parse)."""
         if self._pool is None or self._pending is not None:
             return
-        bounds = [(i, min(i + _CHUNK, self._count)) for i in range(0, self._count, _CHUNK)]
         self._pending = self._pool.map_async(_render_ahead, bounds, chunksize=1)
 
     def finish(self) -> None:

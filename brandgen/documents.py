@@ -156,7 +156,7 @@ def parse_clean(root: Path, todo: list[tuple[str, str]], timezone: str, jobs: in
         shared = ahead.fork(todo) if ahead is not None else None
         if ahead is not None and shared is not None:
             parsing = shared.map_async(_parse_chunk, bounds, chunksize=1)
-            ahead.start()  # queued behind the parse: its results come back first
+            ahead.start(bounds)  # queued behind the parse: its results come back first
             parts = parsing.get()
         else:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
