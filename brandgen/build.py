@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import time
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +31,7 @@ from brandgen.public.assemble import (
     published_posts,
     site_documents,
 )
+from brandgen.public.pagecache import PageFiles
 from brandgen.public.render import render_site
 from brandgen.public.social import social_images
 from brandgen.public.templatecache import use_compiled_templates
@@ -157,7 +158,7 @@ def case_clashes(site: Site, problems: Problems) -> None:
 
 
 def privacy_scan(config: SiteConfig, content: Content, site: Site, problems: Problems,
-                 known_clean: tuple[str, Iterable[str]] | None) -> PrivacyScan | None:
+                 known_clean: tuple[str, Mapping[str, str]] | None) -> PrivacyScan | None:
     """The scan of the public outputs for private text (None: there is none to find).
     "Already public" means published: the loaded sources of built pages, never drafts,
     YAML comments or files the build ignores (and content/ is not read again)."""
@@ -168,15 +169,17 @@ def privacy_scan(config: SiteConfig, content: Content, site: Site, problems: Pro
                                   [p.text for p in site.posts], [p.text for p in site.pages])
     scan = PrivacyScan(secrets, published_text)
     if known_clean:
-        scan.remember(*known_clean)
+        scan.remember(known_clean[0], known_clean[1].values())
     return scan
 
 
-def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | None = None
+def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]] | None = None
                ) -> BuildResult:
-    """Every stage up to (not including) writing: all outputs as bytes in memory.
+    """Every stage up to (not including) writing: all outputs as bytes in memory (or
+    where they can be read when asked for).
 
-    `known_clean` is (scan key, digests) of outputs an earlier build scanned clean."""
+    `known_clean` is (scan key, {name: digest}) of the public files an earlier build
+    wrote and scanned clean: the files in the output folder now."""
     timer, problems = Timer(), Problems()
     config = timer.run("config", lambda: load_config(options.root, problems, options.base_url))
     problems.raise_if_any()  # without a valid config nothing else can be judged
@@ -229,8 +232,9 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Iterable[str]] | N
     case_clashes(site, problems)
     site, cards = timer.run("social images", lambda: social_images(
         site, blobs("social"), jobs=options.jobs))
+    live = (public_dir, known_clean[1] if known_clean is not None else None)
     pages = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images,
-                                                       cache))
+                                                       cache, live))
     # Cards are read back from the blob cache as they are written, not all held at once;
     # what is added later (images, static files) goes into `pages` and wins over a card.
     public = ChainMap(pages, cards)
@@ -274,6 +278,8 @@ def build(options: BuildOptions) -> BuildResult:
                  {"public": result.digests})
     if result.cache is not None:
         result.cache.close()
+    if isinstance(result.public, ChainMap) and isinstance(result.public.maps[0], PageFiles):
+        result.public.maps[0].close()  # the spilled pages are on disk now
     result.timings["write"] = time.perf_counter() - start
     result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
                                        severity="warning") for note in writer.notes]

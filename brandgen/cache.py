@@ -22,11 +22,12 @@ from brandgen import unsynced
 
 FOLDER = ".brandgen-cache"
 SCHEMA = 1  # PRAGMA user_version of a cache this brandgen can read
-# page_digests: the sha256 hex of each `pages` entry, written with it (one transaction), so
-# a build knows an unchanged page's digest without reading its bytes. files: one slot per
-# whole-site file name (the digest of its inputs, then its bytes), replaced, never piled up;
-# templates: one slot per template file (compiled code; what page keys read of it), the same.
-TABLES = ("docs", "links", "posts", "pages", "page_digests", "code", "files", "templates")
+# page_digests: the sha256 hex of each rendered page by its key (the bytes are the file the
+# build wrote: brandgen/public/pagecache.py). files: one slot per whole-site file name (the
+# digest of its inputs, then its bytes), replaced, never piled up; templates: one slot per
+# template file (compiled code; what page keys read of it), the same.
+TABLES = ("docs", "links", "posts", "page_digests", "code", "files", "templates")
+RETIRED = frozenset({"pages"})  # tables of earlier versions, dropped when found (40 MB)
 _CHUNK = 500  # keys per query, below SQLite's host-parameter limit
 BUSY = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 TIMEOUT = 30.0  # seconds to wait for another build's write lock
@@ -85,10 +86,12 @@ class Cache:
                 raise sqlite3.DatabaseError(f"cache schema {version}, expected {SCHEMA}")
             have = {name for (name,) in db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if version != SCHEMA or not have.issuperset(TABLES):  # else: no write on open
-                for table in TABLES:
+            if version != SCHEMA or not have.issuperset(TABLES) or have & RETIRED:
+                for table in TABLES:  # else: no write on open
                     db.execute(f"CREATE TABLE IF NOT EXISTS {table} "
                                "(key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+                for table in sorted(have & RETIRED):
+                    db.execute(f"DROP TABLE {table}")
                 db.execute(f"PRAGMA user_version={SCHEMA}")
             # No PRAGMA quick_check: it reads the whole file (70 ms at 80 MB, every build).
             # Damage shows as an error when a query meets it, and is handled there.

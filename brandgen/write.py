@@ -123,10 +123,11 @@ class OutputWriter:
             usable = spare_manifest(record, {}) is not None
             remove_stale_spare(dest, record if usable else None)
 
-    def clean_outputs(self) -> tuple[str, list[str]]:
-        """(scan key, digests) of the public files the last build wrote: all scanned clean."""
+    def clean_outputs(self) -> tuple[str, dict[str, str]]:
+        """(scan key, {name: sha256 hex}) of the public files the last build wrote: all of
+        them scanned clean under that key, and where they are the cached pages' bytes."""
         files = self.state.get("outputs", {}).get(self._key("public"), {}).get("files", {})
-        return self.state.get("scan_key", ""), [entry[0] for entry in files.values()]
+        return self.state.get("scan_key", ""), {name: entry[0] for name, entry in files.items()}
 
     def _check_ownership(self) -> None:
         known = self.state.get("outputs", {})

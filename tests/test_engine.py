@@ -387,13 +387,36 @@ def test_a_cache_busy_past_the_timeout_is_a_miss_not_damage(
 
     monkeypatch.setattr(cache_module, "TIMEOUT", 0.05)
     cache = cache_module.Cache(tmp_path)
-    assert cache.put_many("pages", {"a": b"1"}) is True
+    assert cache.put_many("docs", {"a": b"1"}) is True
     other = sqlite3.connect(tmp_path / "cache.sqlite", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another build holds the write lock
-    assert cache.put_many("pages", {"b": b"2"}) is False
+    assert cache.put_many("docs", {"b": b"2"}) is False
     other.execute("ROLLBACK")
     other.close()
     assert sorted(p.name for p in tmp_path.iterdir() if "broken" in p.name) == []
-    assert cache.put_many("pages", {"b": b"2"}) is True
-    assert cache.get_many("pages", ["a", "b"]) == {"a": b"1", "b": b"2"}
+    assert cache.put_many("docs", {"b": b"2"}) is True
+    assert cache.get_many("docs", ["a", "b"]) == {"a": b"1", "b": b"2"}
     cache.close()
+
+
+def test_a_cache_of_an_earlier_version_loses_its_page_table(tmp_path: Path) -> None:
+    """Pages were stored in the cache before (40 MB at 4000 posts); now their bytes are the
+    output's files, so the old table is dropped when found and the rest kept."""
+    import sqlite3
+
+    from brandgen.cache import SCHEMA, Cache
+
+    db = sqlite3.connect(tmp_path / "cache.sqlite", isolation_level=None)
+    for table in ("docs", "pages"):
+        db.execute(f"CREATE TABLE {table} (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    db.execute("INSERT INTO docs VALUES ('a', x'31')")
+    db.execute("INSERT INTO pages VALUES ('p', x'32')")
+    db.execute(f"PRAGMA user_version={SCHEMA}")
+    db.close()
+    cache = Cache(tmp_path)
+    assert cache.get_many("docs", ["a"]) == {"a": b"1"}
+    cache.close()
+    db = sqlite3.connect(tmp_path / "cache.sqlite")
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    db.close()
+    assert "pages" not in tables and {"docs", "page_digests"} <= tables

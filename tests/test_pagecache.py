@@ -190,26 +190,24 @@ def test_an_edited_post_with_unchanged_code_is_not_highlighted_again(
 
 
 @pytest.fixture
-def pages_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many page entries each build read back from the cache (bytes, not digests)."""
-    from brandgen.cache import Cache
+def pages_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The cached pages read back (from the output folder, or rendered again), by name."""
+    from brandgen.public.pagecache import CachedPages
 
-    counts: list[int] = []
-    real = Cache.get_many
+    names: list[str] = []
+    real = CachedPages.fetch
 
-    def counting(self: Cache, table: str, keys: object) -> dict[str, bytes]:
-        found = real(self, table, keys)  # type: ignore[arg-type]
-        if table == "pages":
-            counts.append(len(found))
-        return found
+    def counting(self: CachedPages, name: str, digest: str) -> tuple[bytes, bool]:
+        names.append(name)
+        return real(self, name, digest)
 
-    monkeypatch.setattr(Cache, "get_many", counting)
-    return counts
+    monkeypatch.setattr(CachedPages, "fetch", counting)
+    return names
 
 
 def test_a_rebuild_links_cached_pages_without_reading_them(
-        make_site: SiteMaker, tmp_path: Path, pages_read: list[int],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        make_site: SiteMaker, tmp_path: Path, pages_read: list[str],
+        rendered: list[set[str]], monkeypatch: pytest.MonkeyPatch) -> None:
     from brandgen import write
 
     # Files written within 2 s of the last build are compared byte for byte (racily
@@ -219,28 +217,55 @@ def test_a_rebuild_links_cached_pages_without_reading_them(
     built(root, tmp_path / "o")
     write_files(root, {"content/posts/2026-01-02-b.md": POSTS["content/posts/2026-01-02-b.md"]
                        .replace("Body of B.", "Body of B, edited.")})
+    rendered.clear()
     warm_equals_cold(root, tmp_path)
-    assert sum(pages_read) == 0, "unchanged pages are hard-linked by their stored digest"
-    shutil.rmtree(tmp_path / "o")  # a new output folder: the writer needs every page's bytes
+    assert pages_read == [], "unchanged pages are hard-linked by their stored digest"
+    assert "blog/b/" in rendered[0] and "cv/" not in rendered[0]
+    shutil.rmtree(tmp_path / "o")  # a new output folder: the cached pages are not in it
+    rendered.clear()
     assert built(root, tmp_path / "o") == built(root, tmp_path / "cold", cache=False)
-    assert sum(pages_read) > 0
+    assert pages_read == [], "a page not in the output folder is rendered with the others"
+    assert "cv/" in rendered[0]
 
 
-def test_a_cached_page_that_changed_since_its_digest_is_rendered_again(
-        make_site: SiteMaker, tmp_path: Path, rendered: list[set[str]]) -> None:
-    import sqlite3
+def test_a_cached_page_changed_in_the_output_folder_is_rendered_again(
+        make_site: SiteMaker, tmp_path: Path, pages_read: list[str],
+        rendered: list[set[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache holds a page's digest; its bytes are the file the last build wrote. A file
+    edited by hand since is never copied into the new tree: its page is rendered again."""
+    from brandgen import write
 
+    monkeypatch.setattr(write, "RACY_NS", 0)  # else every file this new is read (racy)
     root = make_site(POSTS)
     cold = built(root, tmp_path / "cold", cache=False)
     built(root, tmp_path / "o")
-    with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:  # digests stay as stored
-        db.execute("UPDATE pages SET value = CAST('<p>damaged</p>' AS BLOB)")
-    db.close()
-    shutil.rmtree(tmp_path / "o")
+    (tmp_path / "o/public/cv/index.html").write_text("<p>damaged</p>")
     rendered.clear()
     assert built(root, tmp_path / "o") == cold
     assert rendered[0] == set(), "every page's key and digest were found"
-    assert set().union(*rendered[1:]), "the damaged entries were rendered again when read"
+    assert pages_read == ["cv/index.html"]
+    assert rendered[1:] == [{"cv/"}], "the damaged page was rendered again when read"
+
+
+def test_a_check_reads_cached_pages_from_the_output_folder_or_renders_them(
+        make_site: SiteMaker, tmp_path: Path, pages_read: list[str],
+        rendered: list[set[str]]) -> None:
+    """`brandgen check` writes nothing and knows no manifest: a cached page is read from
+    the output folder when a check needs it (the privacy scan reads every page), verified
+    against its digest, and rendered again when the folder does not hold it."""
+    root = make_site(POSTS)
+    cold = built(root, tmp_path / "cold", cache=False)
+    built(root, tmp_path / "o")
+    for out in (tmp_path / "o", tmp_path / "elsewhere"):
+        rendered.clear()
+        pages_read.clear()
+        result = render(root, out=out)
+        pages = result.public.maps[0]  # type: ignore[attr-defined]
+        names = sorted(n for n in pages if n.endswith(".html"))
+        assert rendered[0] == set() and names
+        assert all(pages[name] == cold[name] for name in names)
+        assert sorted(pages_read) == names
+        assert len(rendered) == (1 if out.name == "o" else 1 + len(names)), rendered
 
 
 def _rows(root: Path, table: str) -> int:
@@ -267,10 +292,10 @@ def test_pages_no_build_uses_are_pruned_once_they_pile_up(
         write_files(root, {"themes/default/templates/base.html":
                            (TEMPLATES / "base.html").read_text() + f"<!-- {edit} -->\n"})
         built(root, tmp_path / "o")
-        counts.append((_rows(root, "pages"), _rows(root, "page_digests"), _rows(root, "links")))
+        counts.append((_rows(root, "page_digests"), _rows(root, "links")))
     pages = len(rendered[0])
     assert [c[0] for c in counts] == [pages, 2 * pages, pages, 2 * pages], counts
-    assert all(c[0] == c[1] for c in counts) and max(c[2] for c in counts) <= 2 * pages
+    assert max(c[1] for c in counts) <= 2 * pages
     rendered.clear()
     assert built(root, tmp_path / "o") == built(root, tmp_path / "cold", cache=False)
     assert rendered[0] == set(), "this build's pages were kept"
@@ -334,11 +359,11 @@ def test_a_failed_build_prunes_nothing(make_site: SiteMaker, tmp_path: Path,
     monkeypatch.setattr(cache_module, "KEEP_FACTOR", 1)
     root = make_site(POSTS)
     good = built(root, tmp_path / "o")
-    pages = _rows(root, "pages")
+    pages = _rows(root, "page_digests")
     write_files(root, {"themes/default/templates/base.html": "{% if %}"})
     with pytest.raises(BuildError):
         built(root, tmp_path / "o")
-    assert _rows(root, "pages") == pages
+    assert _rows(root, "page_digests") == pages
     (root / "themes/default/templates/base.html").unlink()
     rendered.clear()
     assert built(root, tmp_path / "o") == good
@@ -364,15 +389,14 @@ def test_a_slot_that_requires_another_file_is_stored_and_used_only_with_it(
 
 
 def test_cached_pages_are_read_when_asked_and_not_all_held(
-        make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A warm build's unchanged pages stay in the cache until a reader asks (the writer,
-    the privacy scan): each read gives the page's bytes, and at most one batch of them is
-    held at a time (a cold build of 4000 posts held 40 MB of pages)."""
-    monkeypatch.setattr(PageFiles, "BATCH", 2)
+        make_site: SiteMaker, tmp_path: Path) -> None:
+    """A warm build's unchanged pages stay in the output folder until a reader asks (the
+    writer, the privacy scan): each read gives the page's bytes, and none is kept (a cold
+    build of 4000 posts held 40 MB of pages)."""
     root = make_site(POSTS)
     cold = built(root, tmp_path / "cold", cache=False)
     built(root, tmp_path / "o")
-    result = render(root)  # every page cached now
+    result = render(root, out=tmp_path / "o")  # every page cached now
     pages = result.public.maps[0]  # type: ignore[attr-defined]
     assert isinstance(pages, PageFiles)
     names = sorted(n for n in pages if n.endswith(".html"))
@@ -380,4 +404,4 @@ def test_cached_pages_are_read_when_asked_and_not_all_held(
     for _ in range(2):  # the scan, then the writer
         for name in names:
             assert pages[name] == cold[name]
-            assert len(pages._batch) <= 2
+    assert not pages._held.keys() & set(names)

@@ -58,9 +58,9 @@ def test_an_error_made_in_the_worker_is_reported_as_in_one_process(
 
 def test_forked_workers_with_a_cache_build_every_page_even_the_uncacheable(
         make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Workers store the pages they render and send back only what they did not store: a
-    page without a key (its template includes a missing template `ignore missing`: its
-    dependencies cannot be read, so it is never cached) must still be built, cold and warm."""
+    """A page without a key (its template includes a missing template `ignore missing`:
+    its dependencies cannot be read, so it is never cached) must still be built by the
+    workers, cold and warm."""
     root = make_site({**MANY, "themes/default/templates/post.html":
                       "{% extends 'default/post.html' %}{% block main %}{{ super() }}"
                       "{% include 'extra.html' ignore missing %}"
@@ -72,3 +72,39 @@ def test_forked_workers_with_a_cache_build_every_page_even_the_uncacheable(
         forked = render(root, jobs=2, cache=True)
         assert dict(forked.public) == alone
     assert sum(1 for name in alone if name.startswith("blog/") and name.endswith(".html")) > 12
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_pages_rendered_in_workers_wait_in_the_spill_not_in_this_process(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch, cache: bool) -> None:
+    """A worker's pages go into anonymous files and are read back when asked for: the
+    build process holds none of them, and every one is the page rendered alone."""
+    root = make_site(MANY)
+    alone = dict(render(root, jobs=1, cache=False).public)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
+    forked = render(root, jobs=2, cache=cache)
+    pages = forked.public.maps[0]  # type: ignore[attr-defined]
+    html = [name for name in alone if name.endswith(".html")]
+    assert len(pages._spilled) == len(html) and not pages._held.keys() & set(html)
+    assert dict(forked.public) == alone
+    pages.close()
+    with pytest.raises(ValueError, match="let go"):
+        pages[html[0]]
+
+
+def test_a_spill_that_cannot_be_written_sends_the_pages_back(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    from brandgen.public.spill import Spill
+
+    def full(self: Spill, chunk: int, pages: object) -> list[tuple[int, int, int]]:
+        raise OSError(28, "No space left on device")
+
+    root = make_site(MANY)
+    alone = dict(render(root, jobs=1, cache=False).public)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(Spill, "put", full)
+    single_threaded(monkeypatch)
+    forked = render(root, jobs=2, cache=True)
+    assert not forked.public.maps[0]._spilled  # type: ignore[attr-defined]
+    assert dict(forked.public) == alone

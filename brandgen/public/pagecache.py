@@ -18,7 +18,6 @@ pickled makes the page uncacheable: it is rendered every time.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import io
 import pickle
@@ -30,12 +29,14 @@ from collections.abc import (
     MutableMapping,
     Sequence,
 )
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from brandgen.cache import Cache, worker_cache
+from brandgen.cache import Cache
 from brandgen.public.fingerprint import code_fingerprint
+from brandgen.public.spill import Span, Spill
 from brandgen.public.templatecache import TRACKED, Chain, TemplateDeps, TemplateSlots
 from brandgen.public.views import Output, PageView, PostView, ProjectView, TagLink
 
@@ -137,21 +138,27 @@ Fact = tuple[str, tuple[str, ...]]  # a rendered page's sha256 hex and internal 
 
 class CachedPages:
     """One build's use of the page cache: `misses` says what to render, `complete` merges
-    the rendered pages with the cached ones (in the outputs' order) and stores the new.
+    the rendered pages with the cached ones (in the outputs' order) and stores the new
+    pages' digests.
 
-    A cached page is known by its digest (stored with it) and read only when asked: a
-    one-post rebuild hard-links ~5,000 unchanged pages without reading their 40 MB."""
+    The cache holds each page's digest, not its bytes: a page whose key hits is the file
+    the last build left in the output folder (`live`: that folder, and its files' digests
+    when known), which the writer hard-links without reading. A hit whose file is not there
+    with that digest is rendered again, so a build into an empty folder renders every page
+    in parallel, and a file changed by hand is never copied: each read is verified."""
 
     def __init__(self, keys: PageKeys | None, cache: Cache | None,
                  file_of: Callable[[Output], str], meta: Callable[[Output], object],
-                 render: Callable[[Sequence[Output]], Mapping[str, bytes]]) -> None:
+                 render: Callable[[Sequence[Output]], Mapping[str, bytes]],
+                 live: Path | None = None, live_digests: Mapping[str, str] | None = None
+                 ) -> None:
         self.keys = keys if cache is not None else None
         self.cache = cache
         self.file_of, self.meta, self.render = file_of, meta, render
+        self.live, self.live_digests = live, live_digests
         self._order: list[tuple[str, str | None]] = []  # (file, key) of every output
         self._digests: dict[str, str] = {}  # key -> sha256 hex of a cached page
-        self._key_of: dict[str, str | None] = {}  # file -> key, in a render worker
-        self._outputs: dict[str, Output] = {}  # file -> output, to render a vanished entry
+        self._outputs: dict[str, Output] = {}  # file -> output, to render a page again
 
     def misses(self, outputs: Sequence[Output]) -> list[Output]:
         keys = self.keys
@@ -163,147 +170,133 @@ class CachedPages:
         self._digests = {key: value.decode("ascii", "replace") for key, value
                          in self.cache.get_many("page_digests", wanted).items()}
         self._outputs = dict(zip((name for name, _ in self._order), outputs, strict=True))
-        return [out for out, (_, key) in zip(outputs, self._order, strict=True)
-                if key is None or key not in self._digests]
-
-    def store_forked(self, rendered: Mapping[str, bytes], facts: Mapping[str, Fact]
-                     ) -> frozenset[str]:
-        """In a forked render worker: store its pages through a connection of its own (one
-        must not cross a fork), so the parent need not; the names stored (not a page
-        without a key, nor any when the cache refused them)."""
-        if self.cache is None or self.keys is None:
-            return frozenset()
-        if not self._key_of:
-            self._key_of = dict(self._order)
-        stored = [(key, name) for name in sorted(rendered)
-                  if (key := self._key_of.get(name)) is not None]
-        if not stored or not worker_cache(self.cache.path.parent).put_tables({
-                "pages": {key: rendered[name] for key, name in stored},
-                "page_digests": {key: facts[name][0].encode() for key, name in stored}}):
-            return frozenset()
-        return frozenset(name for _, name in stored)
+        live = self.live_digests
+        return [out for out, (name, key) in zip(outputs, self._order, strict=True)
+                if key is None or key not in self._digests
+                or (live is not None and live.get(name) != self._digests[key])]
 
     def complete(self, rendered: Mapping[str, bytes],
                  facts: Mapping[str, Fact] | None = None,
-                 stored: frozenset[str] = frozenset(), whole_site: bool = False) -> PageFiles:
+                 spilled: Mapping[str, Span] | None = None, spill: Spill | None = None,
+                 whole_site: bool = False) -> PageFiles:
         """`facts`: (sha256 hex, internal links) of rendered pages, when known already;
-        `stored`: the rendered pages already in the cache (a worker stored them; those
-        not in `rendered` are read back when asked for);
+        `spilled`: where in `spill` each page a worker rendered lies (read when asked for);
         `whole_site`: the outputs are every page of a build without errors, so what none
         of them uses may be pruned (brandgen/cache.py) — never after a failed build, whose
         broken template leaves its pages without keys."""
-        files = PageFiles(self)
+        files = PageFiles(self, spill)
         facts = facts or {}
+        spilled = spilled or {}
         fresh: dict[str, bytes] = {}
-        digests: dict[str, bytes] = {}
         for name, key in self._order:
-            if name in stored and name not in rendered and key is not None:
-                digest, links = facts[name]
-                files.add_cached(name, key, digest)
-                files.links[digest] = links
+            if name in spilled:
+                files.add_spilled(name, spilled[name], *facts[name])
             elif name in rendered:
                 files[name] = rendered[name]
                 if name in facts:
                     files.add_facts(name, *facts[name])
-                if key is not None and name not in stored:
-                    fresh[key] = rendered[name]
-                    digests[key] = (files.digest(name) or hashlib.sha256(
-                        rendered[name]).hexdigest()).encode()
             elif key is not None and key in self._digests:
-                files.add_cached(name, key, self._digests[key])
+                files.add_cached(name, self._digests[key])
+                continue
+            else:
+                continue
+            if key is not None:
+                fresh[key] = (files.digest(name) or hashlib.sha256(
+                    rendered[name]).hexdigest()).encode()
         if self.cache is not None and fresh:
-            self.cache.put_tables({"pages": fresh, "page_digests": digests})
+            self.cache.put_tables({"page_digests": fresh})
         keys = [key for _, key in self._order if key is not None]
         if whole_site and self.cache is not None and keys and len(keys) == len(self._order):
-            self.cache.prune(("page_digests", "pages"), keys)
+            self.cache.prune(("page_digests",), keys)
         return files
 
-    def fetch(self, cached: Mapping[str, tuple[str, str]]) -> dict[str, bytes]:
-        """Cached pages (name -> (key, digest)) by name; a page whose entry has gone or
-        changed since its digest was read is rendered again: the same bytes, as the key
-        covers every input of the page."""
-        names = sorted(cached)
-        found = self.cache.get_many("pages", [cached[n][0] for n in names]) \
-            if self.cache is not None else {}
-        files: dict[str, bytes] = {}
-        for name in names:
-            key, digest = cached[name]
-            data = found.get(key)
-            if data is not None and hashlib.sha256(data).hexdigest() == digest:
-                files[name] = data
-        missing = [self._outputs[n] for n in names if n not in files]
-        if missing:
-            files.update(self.render(missing))
-        return files
+    def fetch(self, name: str, digest: str) -> tuple[bytes, bool]:
+        """A cached page's bytes: the output folder's file when it still holds exactly
+        them, else the page rendered again (the same bytes, as the key covers every input
+        of the page); True when it was rendered."""
+        if self.live is not None:
+            try:
+                with open(self.live / name, "rb") as f:
+                    data = f.read()
+            except OSError:
+                data = b""
+            if hashlib.sha256(data).hexdigest() == digest:
+                return data, False
+        return self.render([self._outputs[name]])[name], True
 
 
 class PageFiles(MutableMapping[str, bytes]):
-    """The rendered files by name; a cached page is read from the cache when asked for
-    (with the cached pages after it, in name order: readers go in sorted order), and only
-    the last such batch is kept in memory."""
+    """The rendered files by name. A page rendered in this process is held; one a worker
+    rendered is read from its spill file when asked for, and a cached one from the output
+    folder: neither is kept, as readers (the checks, the writer) go through once or twice."""
 
-    BATCH = 256
-
-    def __init__(self, pages: CachedPages) -> None:
+    def __init__(self, pages: CachedPages, spill: Spill | None = None) -> None:
         self._pages = pages
+        self._spill = spill
         self._held: dict[str, bytes] = {}
-        self._cached: dict[str, tuple[str, str]] = {}  # name -> (key, digest), in the cache
-        self._batch: dict[str, bytes] = {}  # the cached pages read last
-        self._sorted: list[str] | None = None
-        self._known: dict[str, str] = {}  # name -> sha256 hex of a held page, if known
+        self._cached: dict[str, str] = {}  # name -> sha256 hex, in the output folder
+        self._spilled: dict[str, Span] = {}  # name -> where in the spill
+        self._known: dict[str, str] = {}  # name -> sha256 hex of a held or spilled page
         self.links: dict[str, tuple[str, ...]] = {}  # sha256 hex -> a page's internal links
 
     def add_facts(self, name: str, digest: str, links: tuple[str, ...]) -> None:
-        """What a render worker found of held page `name`: its digest and links."""
+        """What a render worker found of page `name`: its digest and links."""
         self._known[name] = digest
         self.links[digest] = links
 
-    def add_cached(self, name: str, key: str, digest: str) -> None:
-        self._cached[name] = (key, digest)
+    def add_spilled(self, name: str, span: Span, digest: str, links: tuple[str, ...]) -> None:
+        self._forget(name)
+        self._spilled[name] = span
+        self.add_facts(name, digest, links)
+
+    def add_cached(self, name: str, digest: str) -> None:
+        self._forget(name)
+        self._cached[name] = digest
+
+    def _forget(self, name: str) -> None:
         self._held.pop(name, None)
-        self._batch.pop(name, None)
-        self._sorted = None
+        self._known.pop(name, None)
+        self._cached.pop(name, None)
+        self._spilled.pop(name, None)
 
     def digest(self, name: str) -> str | None:
         """The sha256 hex of page `name` when known without hashing it (None: hash it)."""
-        entry = self._cached.get(name)
-        return entry[1] if entry else self._known.get(name)
+        return self._cached.get(name) or self._known.get(name)
 
     def __getitem__(self, name: str) -> bytes:
-        if name in self._held or name not in self._cached:
-            return self._held[name]
-        found = self._batch.get(name)
-        if found is None:  # only the last batch is kept: readers go through once or twice
-            if self._sorted is None:
-                self._sorted = sorted(self._cached)
-            at = bisect.bisect_left(self._sorted, name)
-            self._batch = self._pages.fetch({n: self._cached[n]
-                                             for n in self._sorted[at:at + self.BATCH]})
-            found = self._batch[name]
-        return found
+        found = self._held.get(name)
+        if found is not None:
+            return found
+        span = self._spilled.get(name)
+        if span is not None and self._spill is not None:
+            return self._spill.get(span)
+        data, rendered = self._pages.fetch(name, self._cached[name])
+        if rendered:  # not in the output folder: rendered once, not on every read
+            self._held[name] = data
+        return data
 
     def __setitem__(self, name: str, data: bytes) -> None:
+        self._forget(name)
         self._held[name] = data
-        self._known.pop(name, None)
-        self._batch.pop(name, None)
-        if self._cached.pop(name, None) is not None:
-            self._sorted = None
 
     def __delitem__(self, name: str) -> None:
-        self._known.pop(name, None)
-        self._batch.pop(name, None)
-        if self._held.pop(name, None) is None:
-            del self._cached[name]
-            self._sorted = None
+        if name not in self:
+            raise KeyError(name)
+        self._forget(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._held.keys() | self._cached.keys()))
+        return iter(sorted(self._held.keys() | self._cached.keys() | self._spilled.keys()))
 
     def __len__(self) -> int:
-        return len(self._held.keys() | self._cached.keys())
+        return len(self._held.keys() | self._cached.keys() | self._spilled.keys())
 
     def __contains__(self, name: object) -> bool:
-        return name in self._held or name in self._cached
+        return name in self._held or name in self._cached or name in self._spilled
+
+    def close(self) -> None:
+        """Let the spilled pages go (they go with this object too)."""
+        if self._spill is not None:
+            self._spill.close()
 
     def __reduce__(self) -> tuple[type[dict[str, bytes]], tuple[dict[str, bytes]]]:
         """Pickles as the plain dict of every file (the cache does not travel)."""

@@ -8,6 +8,7 @@ import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
+from pathlib import Path
 from typing import TypeVar
 
 import jinja2
@@ -24,6 +25,7 @@ from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap, s
 from brandgen.public.fileslots import FileSlots
 from brandgen.public.llms import llms_index, llms_txt
 from brandgen.public.pagecache import CachedPages, Fact, PageFiles, PageKeys
+from brandgen.public.spill import Span, Spill
 from brandgen.public.templatecache import TemplateSlots, keep_templates
 from brandgen.public.views import Output, Site
 from brandgen.responsive import AVATAR_SIZES, CARD_SIZES, PROSE_SIZES, ImageSet, picture_html
@@ -114,6 +116,8 @@ def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output]
 
 
 T = TypeVar("T")
+# The output folder holding the last build's pages, and its files' digests when known.
+LiveTree = tuple[Path, Mapping[str, str] | None]
 
 
 def page_renderer(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet]
@@ -126,27 +130,33 @@ def page_renderer(site: Site, env: jinja2.Environment, images: Mapping[str, Imag
 
 # What forked page renderers inherit: set just before the pool forks, cleared after.
 _FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet], Sequence[Output],
-               CachedPages, dict[str, object]] | None = None
+               Spill, dict[str, object]] | None = None
 _SIDE: Callable[[], object] | None = None
 PARALLEL_PAGES = 400  # below this, forking costs more than it saves
 _CHUNK = 64
 
+Chunk = tuple[dict[str, bytes], dict[str, Span], list[SourceError], dict[str, Fact]]
 
-def _render_chunk(bounds: tuple[int, int]
-                  ) -> tuple[dict[str, bytes], list[SourceError], dict[str, Fact], frozenset[str]]:
-    """Pages of one chunk, with what the build does next to each (its digest for the
-    writer and the checks, its links for the link check, storing it in the page cache)
-    done here, on every core, instead of one after the other in the parent."""
+
+def _render_chunk(task: tuple[int, int, int]) -> Chunk:
+    """Pages of one chunk (index, start, end), with what the build does next to each (its
+    digest for the writer and the checks, its links for the link check) done here, on
+    every core, instead of one after the other in the parent. The pages go into the
+    chunk's spill file (brandgen/public/spill.py); only where they lie goes back."""
     assert _FORKED is not None, "only called in a forked worker"
-    site, env, images, outputs, cached, common = _FORKED
-    files, errors = _render_range(site, env, outputs[bounds[0]:bounds[1]], images, common)
+    site, env, images, outputs, spill, common = _FORKED
+    index, start, end = task
+    files, errors = _render_range(site, env, outputs[start:end], images, common)
     facts = {name: (hashlib.sha256(data).hexdigest(), page_links(data, site.urls))
              for name, data in files.items()}
-    stored = cached.store_forked(files, facts) if not errors else frozenset()
-    # The stored pages go back as their facts only: the build reads them from the cache
-    # when a reader asks (a batch at a time), instead of holding 40 MB of pages at once.
-    return ({name: data for name, data in files.items() if name not in stored}, errors,
-            facts, stored)
+    if errors:  # the build renders them again in order, to report each error once
+        return {}, {}, errors, {}
+    names = sorted(files)
+    try:
+        spans = dict(zip(names, spill.put(index, [files[n] for n in names]), strict=True))
+    except OSError:  # no room for the spill file: the pages go back as they are
+        return files, {}, errors, facts
+    return {}, spans, errors, facts
 
 
 def _side_task(_: object) -> object:
@@ -162,7 +172,7 @@ def _can_fork(jobs: int, count: int) -> bool:
 
 
 def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet],
-               cache: Cache | None) -> CachedPages:
+               cache: Cache | None, live: LiveTree | None = None) -> CachedPages:
     """What the cache holds of this build's pages; the functions templates get depend on
     the URLs and images, which salt every key."""
     keys = None
@@ -172,14 +182,15 @@ def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSe
                         (site.urls, sorted(images.items())), TemplateSlots(cache))
 
     def render_again(outputs: Sequence[Output]) -> dict[str, bytes]:
-        """Pages whose cache entry went away mid-build: they rendered before, so they do."""
+        """Pages whose file is not in the output folder: they rendered before, so they do."""
         files, errors = _render_range(site, env, outputs, images)
         if errors:
             raise BuildError(errors)
         return files
 
     return CachedPages(keys, cache, lambda out: site.routes[out.route].file,
-                       lambda out: page_meta(site, out), render_again)
+                       lambda out: page_meta(site, out), render_again,
+                       *(live or (None, None)))
 
 
 def preload_templates(env: jinja2.Environment, cached: CachedPages) -> None:
@@ -205,35 +216,40 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: 
 def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
                      side: Callable[[], T], jobs: int = 1,
                      images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None,
-                     whole_site: bool = False) -> tuple[PageFiles, T]:
+                     whole_site: bool = False, live: LiveTree | None = None
+                     ) -> tuple[PageFiles, T]:
     """render_pages, and side() with them: in a forked worker when the pages are, so what
     it allocates (the CV PDF's library and fonts, ~30 MB) never weighs on this process;
     its result must pickle. `whole_site`: `site.outputs` are all the build's pages (then
-    the cache may drop pages none of them uses)."""
+    the cache may drop pages none of them uses); `live`: the output folder, where cached
+    pages are, and its files' digests when known."""
     global _FORKED, _SIDE
     images = images or {}
-    cached = page_cache(site, env, images, cache)
+    cached = page_cache(site, env, images, cache, live)
     outputs = cached.misses(site.outputs)
     files: dict[str, bytes] = {}
     if _can_fork(jobs, len(outputs)):
         preload_templates(env, cached)
-        bounds = [(i, min(i + _CHUNK, len(outputs))) for i in range(0, len(outputs), _CHUNK)]
+        tasks = [(n, i, min(i + _CHUNK, len(outputs)))
+                 for n, i in enumerate(range(0, len(outputs), _CHUNK))]
+        spill = Spill(len(tasks))
         # the template globals are made once, not per chunk (~4% of the workers' time)
-        _FORKED, _SIDE = (site, env, images, outputs, cached, _common(site, images)), side
+        _FORKED, _SIDE = (site, env, images, outputs, spill, _common(site, images)), side
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 extra = pool.map_async(_side_task, [None])  # first: it is the longest task
-                parts = pool.map(_render_chunk, bounds, chunksize=1)
+                parts = pool.map(_render_chunk, tasks, chunksize=1)
                 made: T = extra.get()[0]  # type: ignore[assignment]
         finally:
             _FORKED, _SIDE = None, None
-        if not any(errors for _, errors, _, _ in parts):
+        if not any(errors for _, _, errors, _ in parts):
             files = {name: data for part, _, _, _ in parts for name, data in part.items()}
-            facts = {name: fact for _, _, part, _ in parts for name, fact in part.items()}
-            stored = frozenset(name for _, _, _, done in parts for name in done)
+            spans = {name: span for _, part, _, _ in parts for name, span in part.items()}
+            facts = {name: fact for _, _, _, part in parts for name, fact in part.items()}
             keep_templates(env, cached.keys.deps if cached.keys else None)
-            return cached.complete(files, facts, stored,
+            return cached.complete(files, facts, spans, spill,
                                    whole_site and not problems.errors), made
+        spill.close()
         # An error: render again in order here, so each template's error is reported once.
     else:
         made = side()
@@ -245,10 +261,10 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
 
 
 def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
-                images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None
-                ) -> PageFiles:
+                images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None,
+                live: LiveTree | None = None) -> PageFiles:
     """All generated files of the public site (static files are added by the writer); the
-    cached pages among them are read from the cache when asked for."""
+    cached pages among them are read from the output folder `live` when asked for."""
     # ~70 ms of XML and ~40 ms of Markdown escaping at 4000 posts, from values made in
     # ~10 ms; llms.txt lists cv.pdf when there is one.
     slots = FileSlots(cache, lambda: {"sitemap.xml": sitemap_entries(site),
@@ -261,7 +277,8 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
         return site_files(site, env, found, slots, pdf), found, pdf.made
 
     files, (whole, found, made) = render_pages_and(site, env, problems, site_wide, jobs,
-                                                   images, cache, whole_site=True)
+                                                   images, cache, whole_site=True,
+                                                   live=live)
     if not problems.errors and not found.errors:
         slots.store(whole)
         pdf.store(made)
