@@ -22,13 +22,11 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from markdown_it.common.utils import escapeHtml
-
 from brandgen import __version__, codecache
 from brandgen.cache import Cache, worker_cache
 from brandgen.errors import SourceError
 from brandgen.libversions import library_version
-from brandgen.markdown import (
+from brandgen.rendered import (
     IMAGE_PLACEHOLDER,
     PLACEHOLDER,
     DocImage,
@@ -36,7 +34,7 @@ from brandgen.markdown import (
     ImageRenderer,
     RenderedDoc,
     Section,
-    render_doc,
+    escape_html,
 )
 from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings
 from brandgen.urls import Urls
@@ -112,6 +110,8 @@ def render_batch(batch: Sequence[tuple[str, str, bool]],
     """Worker entry point: (key, text, allow_html) in; encoded RenderedDocs, the code blocks
     it highlighted, and whether it stored both in the cache at `folder` itself (through a
     connection of its own: the build process then need not, one batch after another)."""
+    from brandgen.markdown import render_doc  # the engine: only where a document renders
+
     encoded = [_encode(render_doc(body, allow_html, settings)) for _, body, allow_html in batch]
     code = codecache.take_fresh()
     if folder is None:
@@ -242,7 +242,7 @@ def resolve_doc(doc: RenderedDoc, source: str, body_line: int, targets: LinkTarg
     if doc.images:
         pictures = [_picture(image, resolved[image.link], targets) for image in doc.images]
         html = IMAGE_PLACEHOLDER.sub(lambda m: pictures[int(m.group(1))], html)
-    hrefs = [escapeHtml(url) for url in resolved]
+    hrefs = [escape_html(url) for url in resolved]
     return PLACEHOLDER.sub(lambda m: hrefs[int(m.group(1))], html), errors
 
 

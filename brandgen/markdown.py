@@ -4,16 +4,12 @@ time, heading anchors, and local links left as placeholders for the route table.
 from __future__ import annotations
 
 import html
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common import normalize_url
-from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -26,11 +22,27 @@ from pygments.util import ClassNotFound
 
 from brandgen import codecache
 from brandgen.fastmd import fast_tokens
+from brandgen.mdrules import use_typography
 from brandgen.plaintext import inline_text
-from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings, heading_slug, use_typography
+from brandgen.rendered import (
+    IMAGE_PLACEHOLDER,
+    PLACEHOLDER,
+    WORDS_PER_MINUTE,
+    DocImage,
+    DocLink,
+    ImageRenderer,
+    RenderedDoc,
+    Section,
+    escape_html,
+    excerpt,
+)
+from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings, heading_slug
+
+__all__ = ["IMAGE_PLACEHOLDER", "PLACEHOLDER", "WORDS_PER_MINUTE", "DocImage", "DocLink",
+           "ImageRenderer", "RenderedDoc", "Section", "escape_html", "excerpt",
+           "make_markdown", "render_doc"]
 
 _FORMATTER = HtmlFormatter(nowrap=True)
-WORDS_PER_MINUTE = 230
 
 
 @lru_cache(maxsize=256)
@@ -108,24 +120,6 @@ def make_markdown(allow_html: bool = True, settings: MarkdownSettings = DEFAULT_
     return md
 
 
-PLACEHOLDER = re.compile("\x00([0-9]+)\x00")  # markdown-it turns NUL in sources into U+FFFD
-IMAGE_PLACEHOLDER = re.compile("\x00i([0-9]+)\x00")
-# (resolved src URL, alt, title, eager) -> responsive markup, or None for the plain <img>
-ImageRenderer = Callable[[str, str, str, bool], "str | None"]
-
-
-@dataclass(frozen=True)
-class DocImage:
-    """A local image a document shows, kept unresolved: its <picture> markup depends on the
-    static files (sizes, copies), which are not part of the document's cache key."""
-
-    link: int  # index of its src in RenderedDoc.links
-    alt: str
-    title: str
-    first: bool  # the document's first image: loaded eagerly
-    html: str  # the plain <img>, with the src placeholder, for an image without copies
-
-
 def _render_image(self: Any, tokens: list[Token], idx: int, options: Any,
                   env: dict[str, Any]) -> str:
     """A local image becomes a placeholder (see DocImage); others render as markdown-it
@@ -144,57 +138,6 @@ def _render_image(self: Any, tokens: list[Token], idx: int, options: Any,
     images.append(DocImage(int(link.group(1)), alt, str(token.attrGet("title") or ""), first,
                            default))
     return f"\x00i{len(images) - 1}\x00"
-
-
-@dataclass(frozen=True)
-class DocLink:
-    """A local link a document made, kept unresolved so routes can change under a cache hit."""
-
-    href: str  # as markdown-it normalized it
-    line: int  # 0-based line within the document body
-    attr: str = "href"  # or "src" for images
-
-
-@dataclass(frozen=True)
-class Section:
-    """An h2 or h3 of a document, for its table of contents."""
-
-    level: int
-    id: str  # the heading's anchor id
-    title: str  # its plain text
-
-
-@dataclass(frozen=True)
-class RenderedDoc:
-    """One Markdown document as HTML: a plain value (it pickles and is cached).
-
-    Local links in `html` are placeholders (NUL, index into `links`, NUL) that
-    `brandgen.docs.resolve_doc` replaces with URLs from the route table.
-    """
-
-    html: str
-    text: str  # plain text, for descriptions and the leak scan
-    words: int
-    headings: tuple[str, ...] = ()  # anchor ids of h2-h4
-    links: tuple[DocLink, ...] = ()
-    images: tuple[DocImage, ...] = ()
-    sections: tuple[Section, ...] = ()  # h2 and h3, in order
-    text_words: int = 0  # words of `text` (`words` also counts code blocks')
-
-    @property
-    def reading_minutes(self) -> int:
-        return max(1, round(self.words / WORDS_PER_MINUTE))
-
-    def unresolved_html(self) -> str:
-        """The HTML with every local link as written (for text that is not a page)."""
-        return PLACEHOLDER.sub(lambda m: escape_html(self.links[int(m.group(1))].href),
-                               self.plain_images())
-
-    def plain_images(self) -> str:
-        """The HTML with each image placeholder as its plain <img> (links still placeholders)."""
-        if not self.images:
-            return self.html
-        return IMAGE_PLACEHOLDER.sub(lambda m: self.images[int(m.group(1))].html, self.html)
 
 
 def _is_local(href: str) -> bool:
@@ -259,40 +202,3 @@ def render_doc(text: str, allow_html: bool = True,
     body = body.replace("<pre><code", '<pre tabindex="0"><code')
     return RenderedDoc(body, " ".join(plain), words + text_words, tuple(headings),
                        tuple(links), tuple(images), tuple(sections), text_words)
-
-
-def excerpt(text: str, limit: int = 160) -> str:
-    """A one-line description from plain text, cut at a word boundary."""
-    # The folded start of the text is a prefix of the whole text folded (its last word may
-    # be cut short): when it is longer than `limit`, so is the whole, and the cut is the
-    # same (a post's whole text is ~50x longer than an excerpt).
-    flat = " ".join(text[:2 * limit].split())
-    if len(flat) <= limit:
-        flat = " ".join(text.split())
-        if len(flat) <= limit:
-            return flat
-    cut = flat[: limit - 1].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:.") + "…"
-
-
-@cache
-def syntax_css() -> str:
-    """Pygments token colours for light and dark mode, scoped to `.highlight` (made once a
-    process: the styles are fixed by the Pygments version, and a dev-server save would
-    otherwise spend ~2 ms on them)."""
-    light = _strip_background(_style_defs("xcode"))
-    dark = _strip_background(_style_defs("github-dark"))
-    return f"{light}\n@media screen and (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
-
-
-def _style_defs(style: str) -> str:
-    css: str = HtmlFormatter(style=style).get_style_defs(".highlight")  # type: ignore[no-untyped-call]
-    return css
-
-
-def _strip_background(css: str) -> str:
-    """Drop Pygments' own block background and line-number rules: the theme sets those."""
-    keep = [line for line in css.splitlines()
-            if not line.startswith(("pre {", "td.linenos", "span.linenos", ".highlight .hll"))
-            and not line.startswith(".highlight { background")]
-    return "\n".join(keep)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only the Markdown engine makes tokens: importing it here would load it
+    from markdown_it.token import Token
 
 # Inline tokens whose own `content` is visible text; markers (em, strong, links) are
 # separate open/close tokens and carry none, raw HTML and footnote marks are dropped.

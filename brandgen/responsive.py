@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from brandgen.blobcache import BlobCache, cache_key
 from brandgen.errors import Problems
-from brandgen.markdown import ImageRenderer
+from brandgen.rendered import ImageRenderer
 from brandgen.urls import Urls
 
 if TYPE_CHECKING:

@@ -21,7 +21,6 @@ from markupsafe import Markup
 from brandgen.bundled import BUNDLED_THEMES as BUNDLED
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.fields import When
-from brandgen.markdown import render_doc
 from brandgen.model import LEVEL_WORDS
 from brandgen.urls import display_url
 
@@ -105,6 +104,8 @@ def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
     known: dict[str, str] = getattr(context.get("site"), "fields_html", {})
     if text in known:
         return Markup(known[text])
+    from brandgen.markdown import render_doc  # the engine, for a field no stage rendered
+
     return Markup(render_doc(text, allow_html=False).unresolved_html())
 
 

@@ -340,18 +340,40 @@ def test_library_versions_are_read_without_the_installed_metadata() -> None:
     files' stat, without importing it."""
     from importlib.metadata import version
 
-    from brandgen.libversions import MODULES, library_version
+    from brandgen.libversions import BY_STAT, MODULES, library_version
 
     for name in MODULES:
         assert library_version(name) == version(name), name
     assert library_version("markupsafe").startswith("files:")
+    assert all(library_version(name).startswith("stat:") for name in BY_STAT)
     code = ("import sys\nimport brandgen.build\nfrom brandgen.docs import settings_fingerprint"
             "\nfrom brandgen.public.fingerprint import code_fingerprint\n"
             "from brandgen.libversions import library_version\n"
             "settings_fingerprint(), code_fingerprint(), library_version('typst')\n"
             "print('importlib.metadata' in sys.modules, 'typst' in sys.modules,"
-            " file=sys.stderr)\n")
-    assert _stderr_of(code) == "False False"
+            " 'markdown_it' in sys.modules, file=sys.stderr)\n")
+    assert _stderr_of(code) == "False False False"
+
+
+def test_a_build_whose_documents_are_all_cached_loads_no_markdown_engine(
+        make_site: SiteMaker, tmp_path: Path) -> None:
+    """A template edit renders pages, not documents: the Markdown engine (markdown-it, its
+    plugins, Pygments' lexers: ~30 ms of imports) is not loaded; a post edit loads it."""
+    root = make_site({**POSTS, "content/posts/2026-01-05-code.md":
+                      "---\ntitle: Code\n---\n```python\nprint('hi')\n```\n"})
+    built(root, tmp_path / "o")
+    write_files(root, {"themes/default/templates/base.html":
+                       (BUNDLED_THEMES / "default/templates/base.html").read_text()
+                       + "<!-- edited -->\n"})
+    code = ("import sys\nfrom brandgen.cli import main\n"
+            f"main(['build', '-C', {str(root)!r}, '--out', {str(tmp_path / 'o')!r}])\n"
+            "engine = ('markdown_it', 'mdit_py_plugins', 'linkify_it', 'markdown_it_pyrs',"
+            " 'pygments.lexers', 'brandgen.markdown')\n"
+            "print(sorted(m for m in engine if m in sys.modules), file=sys.stderr)\n")
+    assert _stderr_of(code) == "[]"
+    write_files(root, {"content/posts/2026-01-05-code.md":
+                       "---\ntitle: Code\n---\n```python\nprint('edited')\n```\n"})
+    assert "'markdown_it'" in _stderr_of(code)
 
 
 def test_unchanged_posts_are_not_parsed_again_and_cross_file_checks_still_run(

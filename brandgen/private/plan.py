@@ -37,13 +37,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from brandgen.config import PrivateSettings
-from brandgen.markdown import excerpt
 from brandgen.model import Content, Post
 from brandgen.private.analysis import MISSED, GoalReport
 from brandgen.private.model import Action, Career, Contact, Goal, Review, show_date
 from brandgen.private.pipeline import PipelineReport as PipelineReport  # moved; re-exported
 from brandgen.private.pipeline import pipeline as pipeline
 from brandgen.private.vocabulary import RELATIONSHIPS
+from brandgen.rendered import excerpt
 from brandgen.urls import tag_slug
 
 PLAN_HORIZON_DAYS = 14

@@ -15,7 +15,6 @@ from dataclasses import replace
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, LinkTargets, resolve_doc
 from brandgen.errors import Problems, SourceError
-from brandgen.markdown import ImageRenderer, RenderedDoc, excerpt
 from brandgen.model import Content, Post
 from brandgen.public.memo import (
     AssemblyMemo,
@@ -40,6 +39,7 @@ from brandgen.public.views import (
     Site,
     TagLink,
 )
+from brandgen.rendered import ImageRenderer, RenderedDoc, excerpt
 from brandgen.routes import Routes
 from brandgen.urls import tag_slug
 

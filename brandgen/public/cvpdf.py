@@ -22,7 +22,6 @@ from brandgen.cache import Cache
 from brandgen.errors import Problems
 from brandgen.fields import When
 from brandgen.libversions import library_version
-from brandgen.markdown import make_markdown
 from brandgen.model import Content, Skill
 from brandgen.plaintext import inline_text
 from brandgen.public.fileslots import FileSlots
@@ -57,6 +56,8 @@ def _month(value: When | None) -> str:
 def _plain(markdown: str, language: str) -> str:
     """A Markdown field as the text a reader sees (the PDF sets it as plain text), with the
     same typographic quotes as the page."""
+    from brandgen.markdown import make_markdown  # the engine: only when the CV is made
+
     tokens = make_markdown(allow_html=False, settings=markdown_settings(language)).parse(markdown)
     return " ".join(inline_text(t) for t in tokens if t.type == "inline").strip()
 

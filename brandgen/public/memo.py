@@ -16,10 +16,10 @@ from operator import is_not
 
 from brandgen.docs import DocInput
 from brandgen.errors import SourceError
-from brandgen.markdown import RenderedDoc
 from brandgen.model import Document, Post
 from brandgen.public.reading import related_posts
 from brandgen.public.views import Output, Pagination, PostView, Site
+from brandgen.rendered import RenderedDoc
 from brandgen.routes import Routes
 
 

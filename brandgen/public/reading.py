@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from brandgen.markdown import Section
 from brandgen.public.views import PostView, TocEntry
+from brandgen.rendered import Section
 
 MIN_SECTIONS = 3  # fewer h2/h3 headings than this: a post short enough to need no contents
 RELATED_POSTS = 3

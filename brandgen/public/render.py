@@ -17,8 +17,8 @@ from markupsafe import Markup
 from brandgen.cache import Cache
 from brandgen.colors import palette, parse_hex, to_hex
 from brandgen.errors import BuildError, Problems, SourceError
+from brandgen.highlightcss import syntax_css
 from brandgen.linkcheck import page_links
-from brandgen.markdown import syntax_css
 from brandgen.public.context import template_site
 from brandgen.public.cvpdf import CompiledCv, PdfSlot, cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap, sitemap_entries

@@ -14,10 +14,10 @@ from brandgen.cache import open_cache
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, render_docs
 from brandgen.errors import BuildError, Problems, SourceError
-from brandgen.markdown import RenderedDoc
 from brandgen.model import Content
 from brandgen.privacy import Leak, PrivacyScan, leak_errors, record_texts
 from brandgen.public.views import Output, Site
+from brandgen.rendered import RenderedDoc
 from brandgen.serve.lazy import Withheld
 from brandgen.typography import markdown_settings
 

@@ -34,7 +34,6 @@ from brandgen.config import SiteConfig, load_config
 from brandgen.docs import DocInput
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.load import load_content
-from brandgen.markdown import ImageRenderer, RenderedDoc
 from brandgen.model import Content, Post
 from brandgen.privacy import PrivacyScan, leak_errors
 from brandgen.public.assemble import (
@@ -46,6 +45,7 @@ from brandgen.public.assemble import (
 )
 from brandgen.public.render import page_renderer, render_pages, site_file_makers
 from brandgen.public.views import Output, Site
+from brandgen.rendered import ImageRenderer, RenderedDoc
 from brandgen.responsive import ImageSet, markdown_renderer, responsive_images
 from brandgen.routes import Routes, plan_routes
 from brandgen.serve.built import (
