@@ -252,6 +252,10 @@ def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
     if spare is not None:
         kept, kept_ns = spare
         _remove_files(top, sorted(kept.keys() - files.keys()))
+        # The folders of the spare's files that stay are there: no mkdir for each of the
+        # ~5,000 pages a template edit writes again (a folder gone since is made when a
+        # write into it fails).
+        made.update(f"{top}/{name}".rpartition("/")[0] for name in kept.keys() & files.keys())
     for name in sorted(files):
         # Bytes are fetched only when needed: a card is read back from the blob cache.
         data: bytes | None = None
@@ -274,7 +278,11 @@ def stage_tree(target: Path, files: Mapping[str, bytes], live: Path,
                                                             files, name, written_ns):
             manifest[name] = list(entry)  # a hard link: the very inode, size and mtime
             continue
-        st = _write_file(dest, files[name] if data is None else data)
+        try:
+            st = _write_file(dest, files[name] if data is None else data)
+        except FileNotFoundError:  # its folder left the spare after its record was made
+            os.makedirs(folder, exist_ok=True)
+            st = _write_file(dest, files[name] if data is None else data)
         manifest[name] = [digest, st.st_size, st.st_mtime_ns, st.st_ino]
     return manifest
 

@@ -129,3 +129,18 @@ def test_a_damaged_spare_record_stages_anew(make_site: SiteMaker, tmp_path: Path
     assert tree(root / "site/public") == tree(fresh(root, tmp_path, "fresh1"))
     assert not (root / "site/.public.spare/stray.html").exists()
     assert set(state(root)["spares"]) == {"public", "private"}  # kept again
+
+
+def test_a_folder_gone_from_the_spare_is_made_again(make_site: SiteMaker,
+                                                    tmp_path: Path) -> None:
+    """The spare's folders are taken to be there (no mkdir per page): one removed by hand
+    since is made again when a page is written into it."""
+    import shutil
+
+    root = built_twice(make_site)
+    shutil.rmtree(root / "site/.public.spare/cv")
+    write_files(root, {"content/profile.yaml": (root / "content/profile.yaml").read_text()
+                       .replace("name:", "name: Dr.", 1)})  # every page changes
+    run_build(root)
+    assert tree(root / "site/public") == tree(fresh(root, tmp_path, "fresh1"))
+    assert (root / "site/public/cv/index.html").is_file()
