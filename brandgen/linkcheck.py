@@ -11,7 +11,6 @@ import hashlib
 import pickle
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -46,13 +45,18 @@ def _values(page: bytes, attr: bytes) -> list[bytes]:
     return found
 
 
-def parse_links(html: bytes) -> tuple[str, ...]:
-    """Every distinct href/src/srcset URL in a page (entities decoded), sorted."""
+def _raw_links(html: bytes) -> set[bytes]:
+    """Every distinct href/src/srcset URL in a page, as written."""
     raw = set(_values(html, b"href"))
     raw.update(_values(html, b"src"))
     for value in _values(html, b"srcset"):
         raw.update(part.split()[0] for part in value.split(b",") if part.strip())
-    return tuple(sorted({unescape(m.decode("utf-8", "replace")) for m in raw}))
+    return raw
+
+
+def parse_links(html: bytes) -> tuple[str, ...]:
+    """Every distinct href/src/srcset URL in a page (entities decoded), sorted."""
+    return tuple(sorted({unescape(m.decode("utf-8", "replace")) for m in _raw_links(html)}))
 
 
 def resolve(link: str, urls: Urls) -> str | None:
@@ -112,18 +116,31 @@ def _page_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
     return {name: known[key] for name, key in keys.items()}
 
 
+# (base path, a link's bytes as written) -> the link, or None for an external one: the same
+# menu, asset and post links recur on every page of a site, and decoding, unescaping and
+# resolving each one again was a third of finding a page's links (pure functions, so a
+# memo per process; cleared when it grows past MEMO_LIMIT).
+_LINKS: dict[tuple[str, bytes], str | None] = {}
+MEMO_LIMIT = 1 << 16
+
+
 def page_links(html: bytes, urls: Urls) -> tuple[str, ...]:
-    """A page's internal links: those `resolve` maps to a file of the site."""
-    internal = _internal
+    """A page's internal links: those `resolve` maps to a file of the site (the same as
+    filtering parse_links, sorted and distinct)."""
     base = urls.base_path
-    return tuple(link for link in parse_links(html) if internal(link, base))
-
-
-@lru_cache(maxsize=1 << 16)
-def _internal(link: str, base_path: str) -> bool:
-    """resolve(link) is not None (the same menu, asset and post links recur on every page
-    of a site: ~20% of finding a page's links)."""
-    return _resolve(link, base_path) is not None
+    memo = _LINKS
+    if len(memo) > MEMO_LIMIT:
+        memo.clear()
+    found: set[str] = set()
+    for raw in _raw_links(html):
+        try:
+            link = memo[base, raw]
+        except KeyError:
+            text = unescape(raw.decode("utf-8", "replace"))
+            link = memo[base, raw] = text if _resolve(text, base) is not None else None
+        if link is not None:
+            found.add(link)
+    return tuple(sorted(found))
 
 
 def check_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None = None,

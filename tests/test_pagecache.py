@@ -162,6 +162,24 @@ def test_page_links_are_found_exactly() -> None:
     assert parse_links(html) == ("", "/b/", "/i-1.png", "/i-2.png", "/i.png", "/q?a=1&b=2")
 
 
+def test_page_links_keep_only_internal_links_under_each_base_path() -> None:
+    """A page's internal links, memoized by what was written: the same bytes under another
+    base path, or two spellings of one link, are judged for what they are."""
+    from brandgen.linkcheck import page_links
+    from brandgen.urls import Urls
+
+    html = (b'<a href="/brand/a/">a</a><a href="/brand/q?x=1&amp;y=2">q</a>'
+            b'<a href="/brand/q?x=1&y=2">q again</a><a href="https://x.org/">out</a>'
+            b'<a href="/other/">outside</a><img src="/brand/i.png">')
+    brand, root = Urls("https://ada.github.io/brand/"), Urls("https://ada.github.io/")
+    for _ in range(2):  # the second time from the memo
+        assert page_links(html, brand) == ("/brand/a/", "/brand/i.png", "/brand/q?x=1&y=2",
+                                           "/other/")
+        assert page_links(html, root) == ("/brand/a/", "/brand/i.png", "/brand/q?x=1&y=2",
+                                          "/other/")
+    assert page_links(b'<a href="https://x.org/">', brand) == ()
+
+
 CODE_POST = ("---\ntitle: Code\n---\nSome prose.\n\n```python\nprint('hi')\n```\n\n"
              "~~~bash\necho hi\n~~~\n")
 
