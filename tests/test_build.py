@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
+import pickle
 import re
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from brandgen.errors import BuildError
-from tests.conftest import SiteMaker, errors_of, run_build
+from tests.conftest import SiteMaker, errors_of, run_build, write_files
 
 POSTS = {
     "content/posts/2026-01-05-first.md": "---\ntitle: First\ntags: [craft]\n---\n\nHello.\n",
@@ -249,6 +252,46 @@ def test_broken_internal_link_is_a_warning(make_site: SiteMaker) -> None:
     assert messages == [
         "site/public/about/index.html: warning: broken link '/brand/nowhere/': no such file "
         "in the site\n  hint: fix the link in the content or template that produced this page"]
+
+
+def test_a_link_verdict_is_kept_while_the_site_has_the_same_files(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild looks at the links of new pages only, yet reports every broken link again;
+    once the missing page exists, the unchanged page linking to it is judged again."""
+    from brandgen import linkcheck
+
+    looked: list[list[str]] = []
+    real = linkcheck._page_links
+
+    def counting(*args: Any) -> dict[str, tuple[str, ...]]:
+        looked.append(list(args[5]))
+        return real(*args)
+
+    monkeypatch.setattr(linkcheck, "_page_links", counting)
+    root = make_site({"content/pages/about.md":
+                      '---\ntitle: About\n---\n<a href="/brand/nowhere/">x</a> [ok](/cv/)\n'})
+    first = [w.format() for w in run_build(root).warnings]
+    assert len(first) == 1 and "about/index.html" in looked[-1]
+    about = read(root, "about/index.html")
+    assert [w.format() for w in run_build(root).warnings] == first
+    assert looked[-1] == [], "no page was looked at again"
+    write_files(root, {"content/pages/nowhere.md": "---\ntitle: Nowhere\n---\nHere.\n"})
+    assert [w.format() for w in run_build(root).warnings] == []
+    assert read(root, "about/index.html") == about and "about/index.html" in looked[-1]
+
+
+def test_a_damaged_link_verdict_is_ignored(make_site: SiteMaker) -> None:
+    import sqlite3
+
+    root = make_site({"content/pages/about.md":
+                      '---\ntitle: About\n---\n<a href="/brand/nowhere/">x</a>\n'})
+    first = [w.format() for w in run_build(root).warnings]
+    page = hashlib.sha256((root / "site/public/about/index.html").read_bytes()).hexdigest()
+    with sqlite3.connect(root / ".brandgen-cache/cache.sqlite") as db:
+        assert db.execute("UPDATE links SET value = ? WHERE key LIKE 'verdicts:%'",
+                          (pickle.dumps({page: 5}),)).rowcount == 1
+    db.close()
+    assert [w.format() for w in run_build(root).warnings] == first
 
 
 def test_tags_differing_in_case_share_a_page_and_odd_tags_get_a_slug(make_site: SiteMaker
