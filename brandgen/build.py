@@ -228,7 +228,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         ahead.close()  # finished already, unless something above raised
     site = timer.run("assemble", lambda: assemble_site(
         config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
-        problems, markdown_renderer(images, routes.urls)))
+        problems, markdown_renderer(images, routes.urls), cache=cache))
     case_clashes(site, problems)
     site, cards = timer.run("social images", lambda: social_images(
         site, blobs("social"), jobs=options.jobs))

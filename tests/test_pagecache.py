@@ -342,7 +342,8 @@ def test_sitemap_and_llms_txt_are_kept_in_one_slot_each_and_made_again_when_chan
     assert b"/blog/new/" in after["sitemap.xml"] and b"/blog/new/" in after["llms.txt"]
     assert made[2:4] == [("sitemap", made[0][1] + 1), ("llms", made[1][1] + 1)], made
     with sqlite3.connect(root / FOLDER / "cache.sqlite") as db:
-        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 4  # cv.pdf, dashboard
+        # sitemap, llms.txt, cv.pdf, the dashboard and the related-post lists
+        assert db.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 5
         db.execute("UPDATE files SET value = CAST(REPLACE(CAST(value AS TEXT), '/blog/new/', "
                    "'/blog/old/') AS BLOB)")  # damaged bytes under the right digest
     db.close()

@@ -8,9 +8,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
+
 from brandgen.docs import settings_fingerprint
 from brandgen.typography import markdown_settings
-from tests.conftest import SiteMaker, errors_of, render, run_build
+from tests.conftest import SiteMaker, errors_of, render, run_build, write_files
 
 LONG = """\
 ---
@@ -260,6 +262,49 @@ def test_related_posts_equal_comparing_every_post_with_every_other(make_site: Si
         scored.sort(key=lambda s: (s[0], s[1]), reverse=True)
         page = site.routes.documents[post.post.doc.source].file
         assert related_of(result.public[page].decode()) == [slug for _, _, slug in scored[:3]]
+
+
+def test_related_lists_come_from_the_cache_until_a_ranked_field_or_the_day_changes(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A body edit or a rebuild takes the lists from the cache; a tag edit, a new post and
+    a new day (a scheduled post comes out) rank again. Each time: what no cache gives."""
+    import datetime as dt
+    import sqlite3
+
+    from brandgen.public import memo
+
+    ranked: list[int] = []
+    real = memo.related_posts
+    monkeypatch.setattr(memo, "related_posts",
+                        lambda posts, today: ranked.append(len(posts)) or real(posts, today))
+    root = make_site(RELATED)
+
+    def related(**kwargs: object) -> dict[str, list[str]]:
+        public = render(root, **kwargs).public
+        found = {name: related_of(public[name].decode()) for name in public
+                 if name.startswith("blog/") and name.endswith("/index.html")}
+        plain = render(root, cache=False, **kwargs).public
+        assert found == {name: related_of(plain[name].decode()) for name in found}
+        return found
+
+    first = related()
+    assert len(ranked) == 2  # with the cache, then without
+    write_files(root, {"content/posts/2026-01-02-two-old.md":
+                       RELATED["content/posts/2026-01-02-two-old.md"] + "More.\n"})
+    assert related() == first and len(ranked) == 3, "a body edit ranks nothing again"
+    write_files(root, {"content/posts/2026-01-02-two-old.md":
+                       RELATED["content/posts/2026-01-02-two-old.md"].replace("a, b", "zzz")})
+    assert related()["blog/me/index.html"] == ["two-new", "one-new", "one-tie-a"]
+    assert len(ranked) == 5
+    later = dt.datetime(2027, 1, 2, 12, tzinfo=dt.UTC)
+    assert related(now=later)["blog/me/index.html"][0] == "future"
+    assert len(ranked) == 7
+    with sqlite3.connect(root / ".brandgen-cache/cache.sqlite") as db:
+        db.execute("UPDATE files SET value = CAST('damaged' AS BLOB) WHERE key = ?",
+                   (memo.RELATED_SLOT,))
+    db.close()
+    related(now=later)
+    assert len(ranked) == 9, "a damaged slot is ranked again"
 
 
 def test_drafts_and_future_posts_are_never_related(make_site: SiteMaker) -> None:

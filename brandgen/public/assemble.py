@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
+from brandgen.cache import Cache
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput, LinkTargets, resolve_doc
 from brandgen.errors import Problems, SourceError
@@ -165,11 +166,11 @@ def _post_view(post: Post, routes: Routes, resolve: _Resolver, memo: AssemblyMem
 
 def assemble_site(config: SiteConfig, content: Content, routes: Routes, published: Sequence[Post],
                   docs: Docs, today: dt.date, problems: Problems,
-                  images: ImageRenderer | None = None, memo: AssemblyMemo | None = None
-                  ) -> Site:
+                  images: ImageRenderer | None = None, memo: AssemblyMemo | None = None,
+                  cache: Cache | None = None) -> Site:
     """Decide every output of the public site; link errors go to `problems`; `images`
     gives Markdown images their responsive markup; `memo` (kept between calls by the dev
-    server) lets unchanged pieces be reused: the same Site either way."""
+    server) or a build's `cache` lets unchanged pieces be reused: the same Site either way."""
     urls = routes.urls
     profile = content.profile
     resolve = _Resolver(routes, docs, problems, images)
@@ -205,7 +206,7 @@ def assemble_site(config: SiteConfig, content: Content, routes: Routes, publishe
     title = config.title or profile.name
     site = Site(config, content, routes, today, title, profile.value_proposition, summary_html,
                 posts, projects, pages, tags, tuple(menu), (), fields_html)
-    return replace(site, outputs=tuple(_outputs(site, memo)))
+    return replace(site, outputs=tuple(_outputs(site, memo, cache)))
 
 
 def _paginated(site: Site, items: tuple[PostView, ...], route: str, pages: int,
@@ -273,7 +274,8 @@ def _with_jsonld(site: Site, out: Output) -> Output:
         site, _KINDS.get(out.template, "WebPage"), out.title, out.description, out.route))
 
 
-def _outputs(site: Site, memo: AssemblyMemo | None = None) -> list[Output]:
+def _outputs(site: Site, memo: AssemblyMemo | None = None, cache: Cache | None = None
+             ) -> list[Output]:
     p = site.content.profile
     person = person_jsonld(site)
     reuse = Reuse(site, memo)
@@ -309,7 +311,7 @@ def _outputs(site: Site, memo: AssemblyMemo | None = None) -> list[Output]:
                 f"Writing by {p.name}: {p.headline}", "content/posts",
                 {"posts": chunk, "pagination": pagination}))
         outs.append(reuse(route, chunk, (pagination,), blog_page))
-    related, holders = related_lists(site, memo)
+    related, holders = related_lists(site, memo, cache)
     outs += _post_outputs(site, related, holders, reuse)
     tagged: dict[str, list[PostView]] = {tag.slug: [] for tag in site.tags}
     for post in site.posts:

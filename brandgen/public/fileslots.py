@@ -1,4 +1,5 @@
-"""Whole-site files kept in the cache between builds, one slot per file name.
+"""Whole-site files kept in the cache between builds, one slot per file name (and one for
+the related-post lists, brandgen/public/memo.py).
 
 A file here is a pure function of one value that is cheap to make (the sitemap of its
 entries), and maybe of whether another file was made (llms.txt lists cv.pdf only when there
