@@ -131,6 +131,16 @@ class Cache:
                 return
             yield {k: v for k, v in rows if isinstance(v, bytes)}
 
+    def has_rows(self, table: str) -> bool:
+        """Whether `table` holds any entry (False when it cannot be read)."""
+        if self._db is None:
+            return False
+        try:
+            return self._db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+        except sqlite3.Error as e:
+            self._failed(e)
+            return False
+
     def put_many(self, table: str, items: Mapping[str, bytes]) -> bool:
         return self.put_tables({table: items})
 

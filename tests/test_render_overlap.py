@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from brandgen.public import render as render_module
-from tests.conftest import SiteMaker, errors_of, render, single_threaded
-from tests.test_engine import POSTS
+from tests.conftest import SiteMaker, errors_of, render, run_build, single_threaded
+from tests.test_engine import POSTS, tree
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="forked workers: Linux only")
 MANY = {**POSTS, **{f"content/posts/2026-02-{i + 1:02d}-n{i}.md":
@@ -108,3 +108,40 @@ def test_a_spill_that_cannot_be_written_sends_the_pages_back(
     forked = render(root, jobs=2, cache=True)
     assert not forked.public.maps[0]._spilled  # type: ignore[attr-defined]
     assert dict(forked.public) == alone
+
+
+def test_a_cold_build_makes_the_page_keys_while_the_workers_render(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no page in the cache, every page renders at once and the keys (for storing
+    the digests) are made beside the workers: the same pages, and the next build renders
+    none of them again."""
+    from brandgen.public.pagecache import CachedPages
+
+    root = make_site(MANY)
+    alone = dict(render(root, jobs=1, cache=False).public)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
+    order: list[str] = []
+    real_misses, real_map = CachedPages.misses, render_module.multiprocessing.pool.Pool.map_async
+
+    def misses(self: CachedPages, outputs: object) -> object:
+        order.append("keys")
+        return real_misses(self, outputs)  # type: ignore[arg-type]
+
+    def map_async(self: object, fn: object, *args: object, **kwargs: object) -> object:
+        order.append(getattr(fn, "__name__", ""))
+        return real_map(self, fn, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(CachedPages, "misses", misses)
+    monkeypatch.setattr(render_module.multiprocessing.pool.Pool, "map_async", map_async)
+    run_build(root, out=root / "out", jobs=2)
+    assert tree(root / "out/public") == alone
+    assert order == ["_side_task", "_render_chunk", "keys"], order
+    rendered: list[int] = []
+    real_range = render_module._render_range
+    monkeypatch.setattr(render_module, "_render_range", lambda site, env, outputs, *a:
+                        rendered.append(len(outputs)) or real_range(site, env, outputs, *a))
+    order.clear()
+    run_build(root, out=root / "out", jobs=2)
+    assert tree(root / "out/public") == alone
+    assert order == ["keys"] and rendered == [0], (order, rendered)

@@ -175,6 +175,23 @@ class CachedPages:
                 if key is None or key not in self._digests
                 or (live is not None and live.get(name) != self._digests[key])]
 
+    def holds_no_page(self) -> bool:
+        """Whether no page can be a hit: there are keys, and no page digest in the cache."""
+        return self.keys is not None and self.cache is not None \
+            and not self.cache.has_rows("page_digests")
+
+    def read_templates(self, outputs: Sequence[Output]) -> None:
+        """Find each template of `outputs` and those it uses (what keys look up first),
+        so they can be loaded before render workers fork: a worker must never read the
+        cache through this process's connection, and the keys come only later."""
+        if self.keys is None:
+            return
+        for name in sorted({out.template for out in outputs}):
+            try:
+                self.keys.deps.of(name)
+            except Exception:  # a missing or broken template: rendering reports it
+                continue
+
     def complete(self, rendered: Mapping[str, bytes],
                  facts: Mapping[str, Fact] | None = None,
                  spilled: Mapping[str, Span] | None = None, spill: Spill | None = None,

@@ -226,9 +226,14 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
     global _FORKED, _SIDE
     images = images or {}
     cached = page_cache(site, env, images, cache, live)
-    outputs = cached.misses(site.outputs)
+    # A cache that holds no page yet (a cold build): every page is rendered, and the keys,
+    # needed only to store the pages' digests, are made while the workers render.
+    later = _can_fork(jobs, len(site.outputs)) and cached.holds_no_page()
+    outputs = list(site.outputs) if later else cached.misses(site.outputs)
     files: dict[str, bytes] = {}
     if _can_fork(jobs, len(outputs)):
+        if later:
+            cached.read_templates(outputs)  # the templates to load before forking
         preload_templates(env, cached)
         tasks = [(n, i, min(i + _CHUNK, len(outputs)))
                  for n, i in enumerate(range(0, len(outputs), _CHUNK))]
@@ -238,7 +243,10 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 extra = pool.map_async(_side_task, [None])  # first: it is the longest task
-                parts = pool.map(_render_chunk, tasks, chunksize=1)
+                pending = pool.map_async(_render_chunk, tasks, chunksize=1)
+                if later:
+                    cached.misses(site.outputs)  # every one: the keys, while pages render
+                parts = pending.get()
                 made: T = extra.get()[0]  # type: ignore[assignment]
         finally:
             _FORKED, _SIDE = None, None
