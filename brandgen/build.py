@@ -74,14 +74,24 @@ class BuildResult:
     site: Site | None = None
     scan_key: str = ""  # the privacy scan's key: outputs in the manifest were clean under it
     digests: dict[str, str] = field(default_factory=dict)  # public name -> sha256 hex
-    cache: Cache | None = None  # open while `public` may read cached pages from it
+    cache: Cache | None = None  # open until close()
+    pages: PageFiles | None = None  # the rendered pages in `public`, until close()
 
     @property
     def page_count(self) -> int:
         return sum(1 for name in self.public if name.endswith(".html"))
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "cache": None}  # a database connection does not pickle
+        # a database connection does not pickle; the pages pickle as part of `public`
+        return {**self.__dict__, "cache": None, "pages": None}
+
+    def close(self) -> None:
+        """Let the cache connection and the pages' memory files go: pages a worker made
+        are read from the output folder from then on (build() wrote them there)."""
+        if self.cache is not None:
+            self.cache.close()
+        if self.pages is not None:
+            self.pages.close()
 
 
 class Timer:
@@ -255,7 +265,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
-                       timer.timings, site, scan.key if scan else "", digests, cache)
+                       timer.timings, site, scan.key if scan else "", digests, cache, pages)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -274,12 +284,11 @@ def build(options: BuildOptions) -> BuildResult:
     writer.prepare()
     result = render_all(options, writer.clean_outputs())
     start = time.perf_counter()
-    writer.write({"public": result.public, "private": result.private}, result.scan_key,
-                 {"public": result.digests})
-    if result.cache is not None:
-        result.cache.close()
-    if isinstance(result.public, ChainMap) and isinstance(result.public.maps[0], PageFiles):
-        result.public.maps[0].close()  # the spilled pages are on disk now
+    try:
+        writer.write({"public": result.public, "private": result.private}, result.scan_key,
+                     {"public": result.digests})
+    finally:
+        result.close()
     result.timings["write"] = time.perf_counter() - start
     result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
                                        severity="warning") for note in writer.notes]

@@ -27,7 +27,9 @@ SCHEMA = 1  # PRAGMA user_version of a cache this brandgen can read
 # digest of its inputs, then its bytes), replaced, never piled up; templates: one slot per
 # template file (compiled code; what page keys read of it), the same.
 TABLES = ("docs", "links", "posts", "page_digests", "code", "files", "templates")
-RETIRED = frozenset({"pages"})  # tables of earlier versions, dropped when found (40 MB)
+# Tables of earlier versions, dropped when found: the pages table held ~40 MB at 4000
+# posts, whose space the file then reuses for other entries (it does not shrink).
+RETIRED = frozenset({"pages"})
 _CHUNK = 500  # keys per query, below SQLite's host-parameter limit
 BUSY = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 TIMEOUT = 30.0  # seconds to wait for another build's write lock
@@ -73,9 +75,9 @@ class Cache:
                                  encoding="utf-8")
         db = sqlite3.connect(self.path, timeout=TIMEOUT, isolation_level=None)
         try:
-            # 32 KiB pages for a new file (an existing one keeps its size): a rendered page
-            # or document fits one or two instead of three or four overflow pages, which
-            # makes storing and reading a site's pages ~30% faster.
+            # 32 KiB pages for a new file (an existing one keeps its size): a rendered
+            # document or a parsed post fits one or two instead of three or four overflow
+            # pages, which made storing and reading them ~30% faster.
             db.execute("PRAGMA page_size=32768")
             db.execute("PRAGMA journal_mode=WAL")
             # In WAL mode NORMAL never corrupts the file; OFF (no fsync at all) only once

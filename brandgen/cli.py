@@ -209,6 +209,7 @@ def _run_build(args: argparse.Namespace, write: bool, listing: Listing | None = 
         gc.enable()
     _print_problems(result.warnings)
     line = _summary(result, args.verbose, write)
+    result.close()  # build() has closed it already
     if listing is not None:
         from brandgen.stamp import stamp_expiry, write_stamp
 

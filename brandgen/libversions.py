@@ -4,10 +4,12 @@ Each library's own `__version__` where a build imports it anyway: asking the ins
 metadata instead (importlib.metadata) costs ~14 ms of imports and ~1 ms a lookup, on every
 build. MarkupSafe 3 has none (its deprecated attribute asks the metadata itself): the
 digest of its files stands for its version, and changes whenever they do. The libraries a
-build imports only to render something new are known by their files' names, sizes and
-mtimes (an upgrade or reinstall rewrites them) without importing them: Typst, a 30 MB
-compiled library that compiles the CV, and the Markdown engine (~30 ms of imports), which a
-build whose documents are all cached, such as a template edit, never loads.
+build imports only to render something new are known without importing them, by the
+version in the name of the `.dist-info` folder their installer put beside them
+(`markdown_it_py-4.3.0.dist-info`, as the wheel format names it): Typst, a 30 MB compiled
+library that compiles the CV, and the Markdown engine (~30 ms of imports), which a build
+whose documents are all cached, such as a template edit, never loads. Where there is no
+such folder (a library installed some other way), the digest of all its files stands in.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -25,8 +29,8 @@ MODULES = {
     "pygments": "pygments",
     "PyYAML": "yaml",
 }
-# distribution name -> the package known by its files' stat, never imported for it
-BY_STAT = {
+# distribution name -> its package, known by its installed version, never imported for it
+BY_NAME = {
     "linkify-it-py": "linkify_it",
     "markdown-it-py": "markdown_it",
     "markdown-it-pyrs": "markdown_it_pyrs",
@@ -40,8 +44,9 @@ def library_version(name: str) -> str:
     """The version of library `name` (a distribution name), or a digest standing for it."""
     if name == "markupsafe":
         return "files:" + _files_digest("markupsafe")
-    if name in BY_STAT:
-        return "stat:" + _files_digest(BY_STAT[name], contents=False)
+    if name in BY_NAME:
+        return _installed_version(name, BY_NAME[name]) \
+            or "files:" + _files_digest(BY_NAME[name], recursive=True)
     found = getattr(importlib.import_module(MODULES[name]), "__version__", None)
     if isinstance(found, str):
         return found
@@ -50,16 +55,43 @@ def library_version(name: str) -> str:
     return version(name)
 
 
-def _files_digest(module: str, contents: bool = True) -> str:
-    """The digest of a package's files (its sources and compiled extension): of their
-    contents, or of their names, sizes and mtimes. Raises ImportError when it is missing."""
+def _package_folder(module: str) -> Path:
+    """The folder of an installed package. Raises ImportError when it is missing."""
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         raise ImportError(f"{module} is not installed", name=module)
-    folder = Path(spec.origin).parent
+    return Path(spec.origin).parent
+
+
+def _installed_version(distribution: str, module: str) -> str | None:
+    """The version in the name of the distribution's `.dist-info` folder beside its
+    package (the wheel format's name: the distribution name with each run of "-", "_"
+    and "." as "_", a "-", the version), or None when there is none."""
+    site = _package_folder(module).parent
+    try:
+        names = os.listdir(site)
+    except OSError:
+        return None
+    wanted = _normalized(distribution)
+    found = [version for name, _, version in (n.removesuffix(".dist-info").partition("-")
+                                              for n in names if n.endswith(".dist-info"))
+             if version and _normalized(name) == wanted]
+    return found[0] if len(found) == 1 else None
+
+
+def _normalized(distribution: str) -> str:
+    return re.sub(r"[-_.]+", "_", distribution).lower()
+
+
+def _files_digest(module: str, recursive: bool = False) -> str:
+    """The digest of a package's files (its sources and compiled extensions), of its own
+    folder or of every folder below it too. Raises ImportError when it is missing."""
+    top = _package_folder(module)
     digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        st = path.stat()
-        digest.update(path.name.encode() + b"\0" + (
-            path.read_bytes() if contents else f"{st.st_size};{st.st_mtime_ns}".encode()))
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if recursive and d != "__pycache__")
+        for name in sorted(files):
+            path = Path(folder, name)
+            digest.update(path.relative_to(top).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -108,7 +108,7 @@ def _page_links(files: Mapping[str, bytes], urls: Urls, cache: Cache | None,
                 value = pickle.loads(data)  # our own cache
             except Exception:
                 continue
-            if type(value) is tuple and set(map(type, value)) <= {str}:  # C-speed check
+            if _strings(value):
                 known[key] = value
     fresh: dict[str, tuple[str, ...]] = {}
     for name in names:
@@ -136,10 +136,14 @@ def _read_verdicts(cache: Cache | None, key: str) -> dict[str, tuple[str, ...]]:
         found = pickle.loads(data) if data is not None else {}  # our own cache
     except Exception:
         return {}
-    if type(found) is not dict or not all(type(v) is tuple and set(map(type, v)) <= {str}
-                                          for v in found.values()):
+    if type(found) is not dict or not all(map(_strings, found.values())):
         return {}  # not what this version stores: every page is looked at again
     return found
+
+
+def _strings(value: object) -> bool:
+    """A tuple of str, as stored (checked at C speed: a cache entry may be foreign)."""
+    return type(value) is tuple and set(map(type, value)) <= {str}
 
 
 # (base path, a link's bytes as written) -> the link, or None for an external one: the same

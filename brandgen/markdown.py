@@ -25,22 +25,13 @@ from brandgen.fastmd import fast_tokens
 from brandgen.mdrules import use_typography
 from brandgen.plaintext import inline_text
 from brandgen.rendered import (
-    IMAGE_PLACEHOLDER,
     PLACEHOLDER,
-    WORDS_PER_MINUTE,
     DocImage,
     DocLink,
-    ImageRenderer,
     RenderedDoc,
     Section,
-    escape_html,
-    excerpt,
 )
 from brandgen.typography import DEFAULT_SETTINGS, MarkdownSettings, heading_slug
-
-__all__ = ["IMAGE_PLACEHOLDER", "PLACEHOLDER", "WORDS_PER_MINUTE", "DocImage", "DocLink",
-           "ImageRenderer", "RenderedDoc", "Section", "escape_html", "excerpt",
-           "make_markdown", "render_doc"]
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 

@@ -20,7 +20,8 @@ from brandgen.docs import (
     settings_fingerprint,
 )
 from brandgen.fastmd import fast_tokens
-from brandgen.markdown import DocLink, RenderedDoc, make_markdown, render_doc
+from brandgen.markdown import make_markdown, render_doc
+from brandgen.rendered import DocLink, RenderedDoc
 from brandgen.typography import markdown_settings
 from brandgen.urls import Urls
 
@@ -227,7 +228,7 @@ def test_the_fast_path_fixture_takes_the_fast_path() -> None:
 
 
 def test_an_excerpt_collapses_whitespace_and_is_cut_at_a_word() -> None:
-    from brandgen.markdown import excerpt
+    from brandgen.rendered import excerpt
 
     assert excerpt("  short\n\ttext  ") == "short text"
     fits = " ".join(["a"] * 80)  # 159 characters: kept whole

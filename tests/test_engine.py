@@ -340,12 +340,11 @@ def test_library_versions_are_read_without_the_installed_metadata() -> None:
     files' stat, without importing it."""
     from importlib.metadata import version
 
-    from brandgen.libversions import BY_STAT, MODULES, library_version
+    from brandgen.libversions import BY_NAME, MODULES, library_version
 
-    for name in MODULES:
+    for name in [*MODULES, *BY_NAME]:
         assert library_version(name) == version(name), name
     assert library_version("markupsafe").startswith("files:")
-    assert all(library_version(name).startswith("stat:") for name in BY_STAT)
     code = ("import sys\nimport brandgen.build\nfrom brandgen.docs import settings_fingerprint"
             "\nfrom brandgen.public.fingerprint import code_fingerprint\n"
             "from brandgen.libversions import library_version\n"
@@ -353,6 +352,32 @@ def test_library_versions_are_read_without_the_installed_metadata() -> None:
             "print('importlib.metadata' in sys.modules, 'typst' in sys.modules,"
             " 'markdown_it' in sys.modules, file=sys.stderr)\n")
     assert _stderr_of(code) == "False False False"
+
+
+def test_a_library_is_known_by_its_dist_info_folder_or_else_by_all_its_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version in the wheel's `.dist-info` name; without exactly one such folder, a
+    digest of every file of the package, subpackages included (an upgrade that changes
+    only a subpackage is a new version too)."""
+    from brandgen import libversions
+
+    site = tmp_path / "site"
+    write_files(site, {"fake_lib/__init__.py": "", "fake_lib/rules/block.py": "A = 1\n",
+                       "Fake.Lib-2.0.1.dist-info/METADATA": "Name: fake.lib\n",
+                       "fake_lib_extra-9.dist-info/METADATA": "Name: fake-lib-extra\n"})
+    monkeypatch.syspath_prepend(str(site))
+    assert libversions._installed_version("fake-lib", "fake_lib") == "2.0.1"
+    shutil.rmtree(site / "Fake.Lib-2.0.1.dist-info")
+    assert libversions._installed_version("fake-lib", "fake_lib") is None
+    before = libversions._files_digest("fake_lib", recursive=True)
+    (site / "fake_lib/rules/block.py").write_text("A = 2\n")
+    assert libversions._files_digest("fake_lib", recursive=True) != before
+    monkeypatch.setitem(libversions.BY_NAME, "fake-lib", "fake_lib")
+    libversions.library_version.cache_clear()
+    try:
+        assert libversions.library_version("fake-lib").startswith("files:")
+    finally:
+        libversions.library_version.cache_clear()
 
 
 def test_a_build_whose_documents_are_all_cached_loads_no_markdown_engine(

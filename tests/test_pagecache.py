@@ -17,7 +17,7 @@ from brandgen.public.pagecache import PageFiles
 from brandgen.public.templatecache import TemplateDeps, site_chains
 from brandgen.public.views import Output
 from tests.conftest import SiteMaker, render, write_files
-from tests.test_engine import POSTS, built, changed
+from tests.test_engine import POSTS, built, changed, tree
 
 TEMPLATES = BUNDLED_THEMES / "default/templates"
 
@@ -28,10 +28,10 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
     calls: list[set[str]] = []
     real = render_module._render_range
 
-    def counting(site: object, env: object, outputs: Sequence[Output], images: object
-                 ) -> object:
+    def counting(site: object, env: object, outputs: Sequence[Output], images: object,
+                 *common: object) -> object:
         calls.append({out.route for out in outputs})
-        return real(site, env, outputs, images)  # type: ignore[arg-type]
+        return real(site, env, outputs, images, *common)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render_module, "_render_range", counting)
     return calls
@@ -244,6 +244,10 @@ def test_a_rebuild_links_cached_pages_without_reading_them(
     assert built(root, tmp_path / "o") == built(root, tmp_path / "cold", cache=False)
     assert pages_read == [], "a page not in the output folder is rendered with the others"
     assert "cv/" in rendered[0]
+    shutil.rmtree(tmp_path / "o/public")  # the folder gone, the manifest of it kept
+    rendered.clear()
+    assert built(root, tmp_path / "o") == built(root, tmp_path / "cold", cache=False)
+    assert pages_read == [] and "cv/" in rendered[0]
 
 
 def test_a_cached_page_changed_in_the_output_folder_is_rendered_again(
@@ -270,20 +274,29 @@ def test_a_check_reads_cached_pages_from_the_output_folder_or_renders_them(
         rendered: list[set[str]]) -> None:
     """`brandgen check` writes nothing and knows no manifest: a cached page is read from
     the output folder when a check needs it (the privacy scan reads every page), verified
-    against its digest, and rendered again when the folder does not hold it."""
+    against its digest; with no output folder, every page renders with the misses (in
+    parallel, not one by one as each is read)."""
     root = make_site(POSTS)
     cold = built(root, tmp_path / "cold", cache=False)
     built(root, tmp_path / "o")
-    for out in (tmp_path / "o", tmp_path / "elsewhere"):
-        rendered.clear()
-        pages_read.clear()
-        result = render(root, out=out)
-        pages = result.public.maps[0]  # type: ignore[attr-defined]
-        names = sorted(n for n in pages if n.endswith(".html"))
-        assert rendered[0] == set() and names
-        assert all(pages[name] == cold[name] for name in names)
-        assert sorted(pages_read) == names
-        assert len(rendered) == (1 if out.name == "o" else 1 + len(names)), rendered
+    rendered.clear()
+    result = render(root, out=tmp_path / "o")
+    pages = result.public.maps[0]  # type: ignore[attr-defined]
+    names = sorted(n for n in pages if n.endswith(".html"))
+    assert rendered[-1] == set() and names
+    assert all(pages[name] == cold[name] for name in names)
+    assert sorted(pages_read) == names and len(rendered) == 1
+    rendered.clear()
+    pages_read.clear()
+    (tmp_path / "o/public/cv/index.html").unlink()  # one file gone: rendered when read
+    result = render(root, out=tmp_path / "o")
+    assert result.public["cv/index.html"] == cold["cv/index.html"]
+    assert pages_read == ["cv/index.html"] and rendered == [set(), {"cv/"}]
+    rendered.clear()
+    pages_read.clear()
+    result = render(root, out=tmp_path / "elsewhere")
+    assert all(result.public[name] == cold[name] for name in names)
+    assert pages_read == [] and len(rendered) == 1 and "cv/" in rendered[0]
 
 
 def _rows(root: Path, table: str) -> int:
@@ -424,3 +437,23 @@ def test_cached_pages_are_read_when_asked_and_not_all_held(
         for name in names:
             assert pages[name] == cold[name]
     assert not pages._held.keys() & set(names)
+
+
+def test_a_ci_run_with_the_cache_and_the_last_output_restored_renders_no_page(
+        make_site: SiteMaker, tmp_path: Path, rendered: list[set[str]]) -> None:
+    """The Pages workflow restores .brandgen-cache, site/public and the state file into a
+    fresh checkout (new inodes and mtimes): every unchanged page is a hit, read from the
+    restored site/public, and the site is the one a build without any cache makes."""
+    from tests.conftest import run_build
+
+    first = make_site(POSTS)
+    run_build(first)
+    checkout = tmp_path / "checkout"
+    shutil.copytree(first, checkout, ignore=shutil.ignore_patterns(".brandgen-cache", "site"))
+    for kept in (".brandgen-cache", "site/public"):
+        shutil.copytree(first / kept, checkout / kept)
+    shutil.copy(first / "site/.brandgen-state.json", checkout / "site/.brandgen-state.json")
+    rendered.clear()
+    run_build(checkout)
+    assert rendered == [set()], "no page rendered again"
+    assert built(checkout, tmp_path / "cold", cache=False) == tree(checkout / "site/public")

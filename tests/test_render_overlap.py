@@ -88,9 +88,20 @@ def test_pages_rendered_in_workers_wait_in_the_spill_not_in_this_process(
     html = [name for name in alone if name.endswith(".html")]
     assert len(pages._spilled) == len(html) and not pages._held.keys() & set(html)
     assert dict(forked.public) == alone
-    pages.close()
-    with pytest.raises(ValueError, match="let go"):
-        pages[html[0]]
+    pages.close()  # as build() does once the writer is done: the memory files go
+    assert pages._spill is None and not pages._spilled
+    assert pages[html[0]] == alone[html[0]]  # not written here: rendered again
+
+
+def test_after_a_build_its_pages_are_read_from_the_output_folder(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site(MANY)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
+    result = run_build(root, out=root / "out", jobs=2)
+    assert result.pages is not None and result.pages._spill is None
+    written = tree(root / "out/public")
+    assert {name: result.public[name] for name in written} == written
 
 
 def test_a_spill_that_cannot_be_written_sends_the_pages_back(
@@ -145,3 +156,35 @@ def test_a_cold_build_makes_the_page_keys_while_the_workers_render(
     run_build(root, out=root / "out", jobs=2)
     assert tree(root / "out/public") == alone
     assert order == ["keys"] and rendered == [0], (order, rendered)
+
+
+def test_many_pages_share_at_most_spill_files_files_and_none_is_fine_too(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task per 64 pages, but never more spill files than SPILL_FILES (a site of 60,000
+    pages would run out of file descriptors); when not even those can be made, the
+    workers send their pages back whole."""
+    from brandgen.public.spill import Spill
+
+    root = make_site(MANY)
+    alone = dict(render(root, jobs=1, cache=False).public)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    monkeypatch.setattr(render_module, "_CHUNK", 1)
+    monkeypatch.setattr(render_module, "SPILL_FILES", 3)
+    single_threaded(monkeypatch)
+    made: list[int] = []
+    real_init = Spill.__init__
+
+    def counting(self: Spill, chunks: int) -> None:
+        made.append(chunks)
+        real_init(self, chunks)
+
+    monkeypatch.setattr(Spill, "__init__", counting)
+    assert dict(render(root, jobs=2, cache=False).public) == alone
+    assert made == [3]
+
+    def refused(self: Spill, chunks: int) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(Spill, "__init__", refused)
+    forked = render(root, jobs=2, cache=False)
+    assert dict(forked.public) == alone and not forked.public.maps[0]._spilled  # type: ignore[attr-defined]

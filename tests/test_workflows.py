@@ -60,7 +60,8 @@ def test_init_workflow_publishes_on_push_by_hand_and_daily(init_workflow: Path) 
     runs = " ".join(s.get("run", "") for s in build["steps"])
     assert "pip install -r requirements.txt" in runs and "brandgen build" in runs
     cached = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache"))
-    assert cached["with"]["path"] == ".brandgen-cache"
+    assert cached["with"]["path"].split() == [".brandgen-cache", "site/public",
+                                              "site/.brandgen-state.json"]
 
 
 @pytest.mark.parametrize(("pages_url", "prefix"), [

@@ -1,4 +1,5 @@
-"""What one assembly keeps for the next (the dev server's memo; `brandgen build` keeps none).
+"""What one assembly keeps for the next: the dev server's memo in memory; a build keeps
+only the related-post lists, in the cache (`cached_related_posts`).
 
 A piece is reused only when the objects it was made from are the same objects again (`is`,
 never a deep comparison), or, for small values, equal: what it would make again is then

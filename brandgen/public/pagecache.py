@@ -1,5 +1,6 @@
-"""Rendered pages from the cache: a page is rendered by Jinja again only when an input of it
-changed, so one edited post re-renders its own page and the pages that show it, no more.
+"""The page cache: a page is rendered by Jinja again only when an input of it changed, so
+one edited post re-renders its own page and the pages that show it, no more. The cache
+holds each page's key and digest; its bytes are the file the last build wrote.
 
 A page's key is a hash of everything its bytes can depend on:
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import pickle
 from collections.abc import (
     Callable,
@@ -134,6 +136,8 @@ class PageKeys:
 
 
 Fact = tuple[str, tuple[str, ...]]  # a rendered page's sha256 hex and internal links
+# The output folder holding the last build's pages, and its files' digests when known.
+LiveTree = tuple[Path, Mapping[str, str] | None]
 
 
 class CachedPages:
@@ -150,12 +154,12 @@ class CachedPages:
     def __init__(self, keys: PageKeys | None, cache: Cache | None,
                  file_of: Callable[[Output], str], meta: Callable[[Output], object],
                  render: Callable[[Sequence[Output]], Mapping[str, bytes]],
-                 live: Path | None = None, live_digests: Mapping[str, str] | None = None
-                 ) -> None:
+                 live: LiveTree | None = None) -> None:
         self.keys = keys if cache is not None else None
         self.cache = cache
         self.file_of, self.meta, self.render = file_of, meta, render
-        self.live, self.live_digests = live, live_digests
+        self.live: Path | None = live[0] if live else None
+        self.live_digests: Mapping[str, str] | None = live[1] if live else None
         self._order: list[tuple[str, str | None]] = []  # (file, key) of every output
         self._digests: dict[str, str] = {}  # key -> sha256 hex of a cached page
         self._outputs: dict[str, Output] = {}  # file -> output, to render a page again
@@ -164,12 +168,15 @@ class CachedPages:
         keys = self.keys
         self._order = [(self.file_of(out), keys.key(out, self.meta(out)) if keys else None)
                        for out in outputs]
-        if self.cache is None or keys is None:
+        self._outputs = dict(zip((name for name, _ in self._order), outputs, strict=True))
+        # A hit is a page the output folder holds (by its manifest, when known): with the
+        # folder gone, every page renders with the misses, in parallel, not one by one.
+        if self.cache is None or keys is None or self.live is None \
+                or not os.path.isdir(self.live):
             return list(outputs)
         wanted = sorted({key for _, key in self._order if key is not None})
         self._digests = {key: value.decode("ascii", "replace") for key, value
                          in self.cache.get_many("page_digests", wanted).items()}
-        self._outputs = dict(zip((name for name, _ in self._order), outputs, strict=True))
         live = self.live_digests
         return [out for out, (name, key) in zip(outputs, self._order, strict=True)
                 if key is None or key not in self._digests
@@ -311,9 +318,15 @@ class PageFiles(MutableMapping[str, bytes]):
         return name in self._held or name in self._cached or name in self._spilled
 
     def close(self) -> None:
-        """Let the spilled pages go (they go with this object too)."""
+        """Once the writer has written every page to the output folder: the spilled pages
+        are read from there from now on (as cached pages are, verified), and their memory
+        files let go (they go with this object too)."""
+        for name in self._spilled:
+            self._cached[name] = self._known[name]
+        self._spilled.clear()
         if self._spill is not None:
             self._spill.close()
+            self._spill = None
 
     def __reduce__(self) -> tuple[type[dict[str, bytes]], tuple[dict[str, bytes]]]:
         """Pickles as the plain dict of every file (the cache does not travel)."""

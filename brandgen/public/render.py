@@ -8,7 +8,6 @@ import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
-from pathlib import Path
 from typing import TypeVar
 
 import jinja2
@@ -24,7 +23,7 @@ from brandgen.public.cvpdf import CompiledCv, PdfSlot, cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap, sitemap_entries
 from brandgen.public.fileslots import FileSlots
 from brandgen.public.llms import llms_index, llms_txt
-from brandgen.public.pagecache import CachedPages, Fact, PageFiles, PageKeys
+from brandgen.public.pagecache import CachedPages, Fact, LiveTree, PageFiles, PageKeys
 from brandgen.public.spill import Span, Spill
 from brandgen.public.templatecache import TemplateSlots, keep_templates
 from brandgen.public.views import Output, Site
@@ -116,8 +115,6 @@ def _render_range(site: Site, env: jinja2.Environment, outputs: Sequence[Output]
 
 
 T = TypeVar("T")
-# The output folder holding the last build's pages, and its files' digests when known.
-LiveTree = tuple[Path, Mapping[str, str] | None]
 
 
 def page_renderer(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet]
@@ -130,10 +127,11 @@ def page_renderer(site: Site, env: jinja2.Environment, images: Mapping[str, Imag
 
 # What forked page renderers inherit: set just before the pool forks, cleared after.
 _FORKED: tuple[Site, jinja2.Environment, Mapping[str, ImageSet], Sequence[Output],
-               Spill, dict[str, object]] | None = None
+               Spill | None, dict[str, object]] | None = None
 _SIDE: Callable[[], object] | None = None
 PARALLEL_PAGES = 400  # below this, forking costs more than it saves
-_CHUNK = 64
+_CHUNK = 64  # pages per task, or more: one spill file per task, at most SPILL_FILES
+SPILL_FILES = 256  # open at once, well below the usual limit of 1024 file descriptors
 
 Chunk = tuple[dict[str, bytes], dict[str, Span], list[SourceError], dict[str, Fact]]
 
@@ -147,10 +145,12 @@ def _render_chunk(task: tuple[int, int, int]) -> Chunk:
     site, env, images, outputs, spill, common = _FORKED
     index, start, end = task
     files, errors = _render_range(site, env, outputs[start:end], images, common)
-    facts = {name: (hashlib.sha256(data).hexdigest(), page_links(data, site.urls))
-             for name, data in files.items()}
     if errors:  # the build renders them again in order, to report each error once
         return {}, {}, errors, {}
+    facts = {name: (hashlib.sha256(data).hexdigest(), page_links(data, site.urls))
+             for name, data in files.items()}
+    if spill is None:
+        return files, {}, errors, facts
     names = sorted(files)
     try:
         spans = dict(zip(names, spill.put(index, [files[n] for n in names]), strict=True))
@@ -176,21 +176,20 @@ def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSe
     """What the cache holds of this build's pages; the functions templates get depend on
     the URLs and images, which salt every key."""
     keys = None
+    common = _common(site, images)
     if cache is not None:
-        common = _common(site, images)
         keys = PageKeys(env, common["site"], common,
                         (site.urls, sorted(images.items())), TemplateSlots(cache))
 
     def render_again(outputs: Sequence[Output]) -> dict[str, bytes]:
         """Pages whose file is not in the output folder: they rendered before, so they do."""
-        files, errors = _render_range(site, env, outputs, images)
+        files, errors = _render_range(site, env, outputs, images, common)
         if errors:
             raise BuildError(errors)
         return files
 
     return CachedPages(keys, cache, lambda out: site.routes[out.route].file,
-                       lambda out: page_meta(site, out), render_again,
-                       *(live or (None, None)))
+                       lambda out: page_meta(site, out), render_again, live=live)
 
 
 def preload_templates(env: jinja2.Environment, cached: CachedPages) -> None:
@@ -235,9 +234,13 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
         if later:
             cached.read_templates(outputs)  # the templates to load before forking
         preload_templates(env, cached)
-        tasks = [(n, i, min(i + _CHUNK, len(outputs)))
-                 for n, i in enumerate(range(0, len(outputs), _CHUNK))]
-        spill = Spill(len(tasks))
+        size = max(_CHUNK, -(-len(outputs) // SPILL_FILES))
+        tasks = [(n, i, min(i + size, len(outputs)))
+                 for n, i in enumerate(range(0, len(outputs), size))]
+        try:
+            spill: Spill | None = Spill(len(tasks))
+        except OSError:  # no file descriptor or memory file to spare: pages come back whole
+            spill = None
         # the template globals are made once, not per chunk (~4% of the workers' time)
         _FORKED, _SIDE = (site, env, images, outputs, spill, _common(site, images)), side
         try:
@@ -257,7 +260,8 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
             keep_templates(env, cached.keys.deps if cached.keys else None)
             return cached.complete(files, facts, spans, spill,
                                    whole_site and not problems.errors), made
-        spill.close()
+        if spill is not None:
+            spill.close()
         # An error: render again in order here, so each template's error is reported once.
     else:
         made = side()
