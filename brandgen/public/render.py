@@ -172,11 +172,11 @@ def _can_fork(jobs: int, count: int) -> bool:
 
 
 def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet],
-               cache: Cache | None, live: LiveTree | None = None) -> CachedPages:
-    """What the cache holds of this build's pages; the functions templates get depend on
-    the URLs and images, which salt every key."""
+               cache: Cache | None, live: LiveTree | None, common: dict[str, object]
+               ) -> CachedPages:
+    """What the cache holds of this build's pages; the functions templates get (`common`,
+    the template globals) depend on the URLs and images, which salt every key."""
     keys = None
-    common = _common(site, images)
     if cache is not None:
         keys = PageKeys(env, common["site"], common,
                         (site.urls, sorted(images.items())), TemplateSlots(cache))
@@ -224,7 +224,8 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
     pages are, and its files' digests when known."""
     global _FORKED, _SIDE
     images = images or {}
-    cached = page_cache(site, env, images, cache, live)
+    common = _common(site, images)  # the template globals, made once
+    cached = page_cache(site, env, images, cache, live, common)
     # A cache that holds no page yet (a cold build): every page is rendered, and the keys,
     # needed only to store the pages' digests, are made while the workers render.
     later = _can_fork(jobs, len(site.outputs)) and cached.holds_no_page()
@@ -241,8 +242,8 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
             spill: Spill | None = Spill(len(tasks))
         except OSError:  # no file descriptor or memory file to spare: pages come back whole
             spill = None
-        # the template globals are made once, not per chunk (~4% of the workers' time)
-        _FORKED, _SIDE = (site, env, images, outputs, spill, _common(site, images)), side
+        # the template globals are inherited, not made per chunk (~4% of the workers' time)
+        _FORKED, _SIDE = (site, env, images, outputs, spill, common), side
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 extra = pool.map_async(_side_task, [None])  # first: it is the longest task
@@ -265,7 +266,7 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
         # An error: render again in order here, so each template's error is reported once.
     else:
         made = side()
-    files, errors = _render_range(site, env, outputs, images)
+    files, errors = _render_range(site, env, outputs, images, common)
     for error in errors:
         problems.add(error)
     keep_templates(env, cached.keys.deps if cached.keys else None)
