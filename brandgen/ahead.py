@@ -1,7 +1,9 @@
 """Markdown rendered ahead: on a build that parses many new posts in worker processes, the
 same workers go on to render those posts' bodies into the cache while this process reads
 the rest of the content, builds the dashboard and plans the routes (one core idle in the
-old order); the Markdown stage then finds them there.
+old order); the Markdown stage then finds them there. A few new posts (one edited post) are
+parsed here, and one forked process renders them meanwhile: importing and building the
+Markdown engine is most of rendering a post or two, and it then happens off this process.
 
 It is only ever a head start. A body is split from its file as the post parser splits it
 and keyed as the Markdown stage keys it (brandgen/docs.py), so the stage reads exactly what
@@ -53,6 +55,7 @@ class AheadPool:
         self._pool: multiprocessing.pool.Pool | None = None
         self._pending: multiprocessing.pool.AsyncResult[list[None]] | None = None
         self._workers: set[int | None] = set()  # the pids forked with the pool
+        self._process: multiprocessing.process.BaseProcess | None = None  # render_few's
 
     def fork(self, files: list[tuple[str, str]]) -> multiprocessing.pool.Pool | None:
         """The pool, forked now (call it after setting what the workers must inherit)."""
@@ -69,6 +72,23 @@ class AheadPool:
         self._workers = {child.pid for child in multiprocessing.active_children()} - before
         return self._pool
 
+    def render_few(self, files: list[tuple[str, str]]) -> None:
+        """Fork one process that renders the Markdown of `files` into the cache while
+        this one goes on (for the few new posts this process parses itself)."""
+        global _FORKED
+        if self.cache is None or not self.cache.usable or self.jobs < 2 or not files \
+                or self._pool is not None or self._process is not None:
+            return
+        _FORKED = (files, self.settings, str(self.cache.path.parent),
+                   settings_fingerprint(self.settings))
+        try:
+            process = multiprocessing.get_context("fork").Process(
+                target=_render_ahead, args=((0, len(files)),), daemon=True)
+            process.start()
+        finally:
+            _FORKED = None  # the child has it
+        self._process = process
+
     def start(self, bounds: list[tuple[int, int]]) -> None:
         """Queue the renders of files[start:end] for each of `bounds`, behind what the pool
         was given so far (the parse)."""
@@ -80,6 +100,9 @@ class AheadPool:
         """Wait for the renders, then end the pool. A render that failed is the Markdown
         stage's to report; a worker that died (its task is never done) ends the wait, and
         the stage renders what was not stored."""
+        if self._process is not None:
+            process, self._process = self._process, None
+            process.join()
         if self._pool is None:
             return
         pool, pending, self._pool, self._pending = self._pool, self._pending, None, None
@@ -96,6 +119,10 @@ class AheadPool:
 
     def close(self) -> None:
         """End the pool unfinished (a later stage raised)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._process = None
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()

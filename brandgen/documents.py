@@ -145,10 +145,14 @@ def parse_clean(root: Path, todo: list[tuple[str, str]], timezone: str, jobs: in
     """The posts of (rel, text) pairs that parse without a message, by forked workers, each
     pickled as the post cache stores it; {} where forking is not worth it or not safe (not
     Linux, another thread running). With `ahead`, its pool parses them and then goes on
-    to render their Markdown while this process carries on (brandgen/ahead.py)."""
+    to render their Markdown while this process carries on; fewer than PARALLEL_POSTS are
+    parsed here, and one forked process renders their Markdown meanwhile (brandgen/ahead.py)."""
     global _FORKED
-    if not (jobs > 1 and len(todo) >= PARALLEL_POSTS and sys.platform == "linux"
-            and threading.active_count() == 1):
+    if not (jobs > 1 and sys.platform == "linux" and threading.active_count() == 1):
+        return {}
+    if len(todo) < PARALLEL_POSTS:  # parsed here; their Markdown rendered meanwhile
+        if ahead is not None:
+            ahead.render_few(todo)
         return {}
     bounds = [(i, min(i + _CHUNK, len(todo))) for i in range(0, len(todo), _CHUNK)]
     _FORKED = (root, todo, timezone)

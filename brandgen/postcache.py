@@ -42,6 +42,18 @@ ParsePost = Callable[[Path, str, str, dict[str, str]], "Post | None"]
 Prefetch = Callable[[list[tuple[str, str]]], dict[str, bytes]]
 
 
+# The cache key of each Post the last load returned, by id (the Post kept alive with it, so
+# the id stays its own): a key covers everything the Post is made of, so a page key may
+# stand for the Post by it (brandgen/public/pagecache.py) instead of pickling it again.
+_KEYS: dict[int, tuple[Post, str]] = {}
+
+
+def post_key(post: Post) -> str | None:
+    """The cache key `post` was read or stored under by the last load, if any."""
+    found = _KEYS.get(id(post))
+    return found[1] if found is not None and found[0] is post else None
+
+
 def _fingerprint(timezone: str, statics: frozenset[str]) -> bytes:
     digest = hashlib.sha256(f"{ENGINE};{__version__};{timezone}".encode())
     for name in _CODE:
@@ -113,6 +125,7 @@ def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: fr
     parses one file (reporting problems, recording its slug in `seen`); `prefetch` may
     parse the misses ahead, all at once (in other processes)."""
     taken = time.time_ns()  # before the listing: a later edit is newer than this
+    _KEYS.clear()
     listing = _listing(root)
     fingerprint = _fingerprint(timezone, statics) if cache is not None else b""
     index_key = _index_key(fingerprint)
@@ -148,6 +161,7 @@ def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: fr
         if post is not None and post.slug not in seen:
             seen[post.slug] = rel
             posts.append(post)
+            _KEYS[id(post)] = (post, key)
         else:
             assert text is not None
             before = len(problems.errors) + len(problems.warnings)
@@ -163,6 +177,7 @@ def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: fr
             if cache is None or len(problems.errors) + len(problems.warnings) != before:
                 continue
             fresh[key] = data or pickle.dumps(post, protocol=5)
+            _KEYS[id(post)] = (post, key)
         if st is not None and stat.S_ISREG(st[5]) and max(st[1], st[2]) + RACY_NS < taken:
             recorded[rel] = (st, key)
     if cache is not None:

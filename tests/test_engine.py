@@ -383,22 +383,28 @@ def test_a_library_is_known_by_its_dist_info_folder_or_else_by_all_its_files(
 def test_a_build_whose_documents_are_all_cached_loads_no_markdown_engine(
         make_site: SiteMaker, tmp_path: Path) -> None:
     """A template edit renders pages, not documents: the Markdown engine (markdown-it, its
-    plugins, Pygments' lexers: ~30 ms of imports) is not loaded; a post edit loads it."""
+    plugins, Pygments' lexers: ~30 ms of imports) is not loaded; a post edit loads it, in
+    the build's process with one job, else in the process that renders it ahead."""
     root = make_site({**POSTS, "content/posts/2026-01-05-code.md":
                       "---\ntitle: Code\n---\n```python\nprint('hi')\n```\n"})
     built(root, tmp_path / "o")
     write_files(root, {"themes/default/templates/base.html":
                        (BUNDLED_THEMES / "default/templates/base.html").read_text()
                        + "<!-- edited -->\n"})
-    code = ("import sys\nfrom brandgen.cli import main\n"
-            f"main(['build', '-C', {str(root)!r}, '--out', {str(tmp_path / 'o')!r}])\n"
-            "engine = ('markdown_it', 'mdit_py_plugins', 'linkify_it', 'markdown_it_pyrs',"
-            " 'pygments.lexers', 'brandgen.markdown')\n"
-            "print(sorted(m for m in engine if m in sys.modules), file=sys.stderr)\n")
-    assert _stderr_of(code) == "[]"
-    write_files(root, {"content/posts/2026-01-05-code.md":
-                       "---\ntitle: Code\n---\n```python\nprint('edited')\n```\n"})
-    assert "'markdown_it'" in _stderr_of(code)
+
+    def code(jobs: int) -> str:
+        return ("import sys\nfrom brandgen.cli import main\n"
+                f"main(['build', '-C', {str(root)!r}, '--out', {str(tmp_path / 'o')!r},"
+                f" '--jobs', '{jobs}'])\n"
+                "engine = ('markdown_it', 'mdit_py_plugins', 'linkify_it', 'markdown_it_pyrs',"
+                " 'pygments.lexers', 'brandgen.markdown')\n"
+                "print(sorted(m for m in engine if m in sys.modules), file=sys.stderr)\n")
+    assert _stderr_of(code(2)) == "[]"
+    for n, jobs in enumerate((2, 1)):
+        write_files(root, {"content/posts/2026-01-05-code.md":
+                           f"---\ntitle: Code\n---\n```python\nprint({n})\n```\n"})
+        loaded = _stderr_of(code(jobs))
+        assert ("'markdown_it'" in loaded) == (jobs == 1), loaded
 
 
 def test_unchanged_posts_are_not_parsed_again_and_cross_file_checks_still_run(

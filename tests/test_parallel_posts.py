@@ -79,17 +79,24 @@ def _files(result: BuildResult) -> dict[str, bytes]:
     return {name: bytes(result.public[name]) for name in sorted(result.public)}
 
 
+# many: the parse workers render ahead; few: one forked process does, the parse is here
+HOW_MANY = pytest.mark.parametrize("parallel_posts", [2, documents.PARALLEL_POSTS],
+                                   ids=["many", "few"])
+
+
+@HOW_MANY
 def test_markdown_rendered_ahead_is_what_the_stage_renders(
-        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With many new posts, the parse workers render their Markdown into the cache ahead of
-    the Markdown stage, which then renders no post itself; the site is byte for byte the
-    one built without workers or cache, errors included (a broken post, a draft)."""
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch, parallel_posts: int) -> None:
+    """With new posts, forked workers render their Markdown into the cache ahead of the
+    Markdown stage (the parse workers, with many; one process, with a few, such as one
+    edited post), which then renders no post itself; the site is byte for byte the one
+    built without workers or cache, errors included (a broken post, a draft)."""
     from brandgen import docs
     from tests.conftest import render
 
     root = make_site({**AHEAD, "content/posts/2026-04-01-broken.md": None})
     alone = _files(render(root, jobs=1, cache=False))
-    monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
+    monkeypatch.setattr(documents, "PARALLEL_POSTS", parallel_posts)
     single_threaded(monkeypatch)
     staged: list[str] = []
     real = docs._render_misses
@@ -104,6 +111,13 @@ def test_markdown_rendered_ahead_is_what_the_stage_renders(
     # the pool is gone with its threads: later stages fork only in a one-thread process
     assert not [t.name for t in threading.enumerate() if "_handle_" in t.name]
     assert _files(render(root, jobs=2)) == alone  # and from the cache it filled
+    edited = root / "content/posts/2026-03-02-a1.md"
+    edited.write_text(AHEAD["content/posts/2026-03-02-a1.md"] + "\nOne *more* line.\n")
+    expected = _files(render(root, jobs=1, cache=False))
+    staged.clear()
+    assert _files(render(root, jobs=2)) == expected
+    assert not staged, "the edited post's Markdown was rendered ahead"
+    edited.write_text(AHEAD["content/posts/2026-03-02-a1.md"])
 
     (root / "content/posts/2026-04-01-broken.md").write_text(
         AHEAD["content/posts/2026-04-01-broken.md"])
@@ -111,16 +125,17 @@ def test_markdown_rendered_ahead_is_what_the_stage_renders(
     assert errors_of(root, jobs=2) == errors_of(root, jobs=1, cache=False)
 
 
+@HOW_MANY
 def test_a_build_that_fails_before_the_markdown_stage_leaves_no_workers(
-        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pool rendering ahead is ended when a later stage raises, not left running."""
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch, parallel_posts: int) -> None:
+    """The workers rendering ahead are ended when a later stage raises, not left running."""
     import multiprocessing
 
     from brandgen import private
     from tests.conftest import render
 
     root = make_site(AHEAD)
-    monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
+    monkeypatch.setattr(documents, "PARALLEL_POSTS", parallel_posts)
     single_threaded(monkeypatch)
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -133,8 +148,9 @@ def test_a_build_that_fails_before_the_markdown_stage_leaves_no_workers(
     assert not multiprocessing.active_children()
 
 
+@HOW_MANY
 def test_a_worker_that_dies_while_rendering_ahead_ends_the_wait(
-        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch, parallel_posts: int) -> None:
     """A worker killed mid-task (out of memory, a crash in a compiled library) never
     finishes its task: the build stops waiting for it and renders the rest itself."""
     from brandgen import ahead
@@ -142,7 +158,7 @@ def test_a_worker_that_dies_while_rendering_ahead_ends_the_wait(
 
     root = make_site({**AHEAD, "content/posts/2026-04-01-broken.md": None})
     alone = _files(render(root, jobs=1, cache=False))
-    monkeypatch.setattr(documents, "PARALLEL_POSTS", 2)
+    monkeypatch.setattr(documents, "PARALLEL_POSTS", parallel_posts)
     single_threaded(monkeypatch)
     monkeypatch.setattr(ahead, "_render_ahead", _die)
     assert _files(render(root, jobs=2)) == alone

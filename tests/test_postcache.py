@@ -23,7 +23,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def counting(path: Path, rel: str, problems: object) -> str | None:
         seen.append(rel)
-        return real(path, rel, problems)  # type: ignore[arg-type]
+        return real(path, rel, problems)
 
     monkeypatch.setattr(postcache, "read_text", counting)
     return seen
@@ -111,3 +111,39 @@ def test_a_post_with_an_error_is_read_and_reported_every_time(
         with pytest.raises(BuildError) as info:
             run_build(root, out=tmp_path / "o")
         assert [e.path for e in info.value.errors] == ["content/posts/2026-01-04-d.md"]
+
+
+def test_each_post_the_cache_read_or_stored_carries_its_key_until_the_next_load(
+        make_site: SiteMaker) -> None:
+    """Page keys stand for a Post by the key it was read or stored under (see pagecache):
+    every post of a load has one, the posts of an earlier load and of a load without the
+    cache have none, and a changed file gets another key."""
+    from brandgen.cache import open_cache
+    from brandgen.documents import load_posts
+    from brandgen.errors import Problems
+    from brandgen.model import Post
+
+    root = make_site(POSTS)
+
+    def load() -> tuple[Post, ...]:
+        cache = open_cache(root)
+        assert cache is not None
+        try:
+            return load_posts(root, Problems(), cache=cache)
+        finally:
+            cache.close()
+
+    first = load()  # parsed and stored
+    keys = {post.doc.source: postcache.post_key(post) for post in first}
+    assert all(keys.values()) and len(set(keys.values())) == len(keys)
+    second = load()  # read from the cache: other objects, the same keys
+    assert {post.doc.source: postcache.post_key(post) for post in second} == keys
+    assert all(postcache.post_key(post) is None for post in first)
+    write_files(root, {B: POSTS[B].replace("title: B", "title: Bee")})
+    third = load()
+    changed = {post.doc.source: postcache.post_key(post) for post in third}
+    assert changed[B] != keys[B]
+    assert {k: v for k, v in changed.items() if k != B} == \
+        {k: v for k, v in keys.items() if k != B}
+    assert all(postcache.post_key(post) is None
+               for post in load_posts(root, Problems()))
