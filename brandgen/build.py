@@ -20,6 +20,7 @@ from brandgen.config import SiteConfig, load_config
 from brandgen.docs import render_docs
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
+from brandgen.listing import Listing
 from brandgen.load import load_content
 from brandgen.model import Content
 from brandgen.outputs import placement_errors
@@ -60,6 +61,7 @@ class BuildOptions:
     jobs: int = 1  # processes rendering Markdown and pages; 1 stays in this process
     cache: bool = True  # .brandgen-cache/ (never changes what is built, only how fast)
     background_sweep: bool = False  # the CLI: the previous output trees go after it returns
+    listing: Listing | None = None  # the CLI's stamp listing, taken just before the build
 
 
 @dataclass
@@ -205,8 +207,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
     settings = markdown_settings(config.language)
     ahead = AheadPool(options.jobs, cache, settings)
     try:
-        content = timer.run("read content", lambda: load_content(config, problems, cache,
-                                                                      options.jobs, ahead))
+        content = timer.run("read content", lambda: load_content(
+            config, problems, cache, options.jobs, ahead, options.listing))
         today = local_today(options.now, config.timezone)
         # The private side is validated before rendering so one run reports every error.
         private = timer.run("private dashboard", lambda: private_side.build_private(

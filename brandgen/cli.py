@@ -16,7 +16,7 @@ from brandgen.cli_edit import add_edit_commands, cmd_edit
 if TYPE_CHECKING:
     from brandgen.build import BuildResult
     from brandgen.errors import SourceError
-    from brandgen.stamp import Listing
+    from brandgen.listing import Listing
 
 # Only what --version and --help need is imported above: the pipeline (Jinja, markdown-it,
 # Pygments, YAML) is imported by the command that uses it.
@@ -196,7 +196,7 @@ def _run_build(args: argparse.Namespace, write: bool, listing: Listing | None = 
                            base_url=args.base_url, out=getattr(args, "out", None),
                            clean=getattr(args, "clean", False), smart_warnings=not write,
                            jobs=args.jobs or default_jobs(), cache=not args.no_cache,
-                           background_sweep=write)
+                           background_sweep=write, listing=listing)
     # A build allocates millions of objects that live until it ends: collecting them on the
     # way is wasted work (measured ~7% at 4000 posts).
     gc.disable()

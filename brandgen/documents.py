@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from brandgen.cache import Cache
 from brandgen.errors import Problems
 from brandgen.fields import MAX_DATE, MIN_DATE, Fields, static_path
+from brandgen.listing import Listing
 from brandgen.model import Document, Page, Post
 from brandgen.postcache import load_posts_cached
 from brandgen.sources import content_files, read_text, split_front_matter
@@ -105,9 +106,11 @@ def _instant(value: object, timezone: str) -> dt.datetime | None:
 
 def load_posts(root: Path, problems: Problems, timezone: str = "UTC",
                cache: Cache | None = None, statics: frozenset[str] = frozenset(),
-               jobs: int = 1, ahead: AheadPool | None = None) -> tuple[Post, ...]:
+               jobs: int = 1, ahead: AheadPool | None = None,
+               listing: Listing | None = None) -> tuple[Post, ...]:
     """content/posts/*.md, newest first; unchanged files come from the cache, and with
-    `jobs` > 1 many new ones are parsed in forked processes (the same posts either way)."""
+    `jobs` > 1 many new ones are parsed in forked processes (the same posts either way);
+    `listing`: the CLI's stamp walk, which took the post files' stat already."""
 
     def parse(path: Path, rel: str, text: str, seen: dict[str, str]) -> Post | None:
         return parse_post(root, path, rel, text, problems, timezone, seen)
@@ -115,7 +118,8 @@ def load_posts(root: Path, problems: Problems, timezone: str = "UTC",
     def prefetch(todo: list[tuple[str, str]]) -> dict[str, bytes]:
         return parse_clean(root, todo, timezone, jobs, ahead)
 
-    posts = load_posts_cached(root, problems, timezone, statics, cache, parse, prefetch)
+    posts = load_posts_cached(root, problems, timezone, statics, cache, parse, prefetch,
+                              listing)
     posts.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return tuple(posts)
 

@@ -13,6 +13,7 @@ from brandgen.documents import load_pages, load_posts, load_writeups
 from brandgen.errors import Problems
 from brandgen.fields import Fields, When, list_items, static_path, suggest
 from brandgen.images import static_image_sizes
+from brandgen.listing import Listing
 from brandgen.model import (
     Certification,
     Content,
@@ -221,10 +222,12 @@ def load_projects(root: Path, problems: Problems, known: Collection[str]) -> tup
 
 
 def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = None,
-                 jobs: int = 1, ahead: AheadPool | None = None) -> Content:
+                 jobs: int = 1, ahead: AheadPool | None = None,
+                 listing: Listing | None = None) -> Content:
     """Every public source, validated; errors are collected, never raised here. With
     `jobs` > 1 many new posts are parsed in forked processes (the same content), which
-    then render their Markdown ahead when given `ahead`."""
+    then render their Markdown ahead when given `ahead`; `listing` holds the post files'
+    stat, taken by the CLI's stamp walk."""
     root = config.root
     profile = load_profile(root, problems)
     skills, known = load_skills(root, problems)
@@ -242,6 +245,7 @@ def load_content(config: SiteConfig, problems: Problems, cache: Cache | None = N
         degrees=degrees,
         certifications=certs,
         projects=load_projects(root, problems, known),
-        posts=load_posts(root, problems, config.timezone, cache, statics, jobs, ahead),
+        posts=load_posts(root, problems, config.timezone, cache, statics, jobs, ahead,
+                         listing),
         pages=load_pages(root, problems),
     )

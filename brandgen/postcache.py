@@ -24,13 +24,13 @@ from pathlib import Path
 from brandgen import __version__
 from brandgen.cache import Cache
 from brandgen.errors import Problems
+from brandgen.listing import Listing, PostFile, StatKey, post_file
 from brandgen.model import Post
 from brandgen.sources import read_text
 
 ENGINE = "posts-1"
 RACY_NS = 2_000_000_000  # as stamp.RACY_SECONDS
 FOLDER = "content/posts"
-StatKey = tuple[int, int, int, int, int, int]  # size, mtime, ctime, inode, device, mode
 _HERE = Path(__file__).resolve().parent
 # The code that turns a post file into a Post: an edit to it (in a checkout) is a new key.
 _CODE = ("documents.py", "fields.py", "yamlfile.py", "model.py", "sources.py", "urls.py")
@@ -79,30 +79,14 @@ def _decode(data: bytes | None) -> Post | None:
     return post if isinstance(post, Post) else None
 
 
-def _stat_key(st: os.stat_result) -> StatKey:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, st.st_mode)
-
-
-def _listing(root: Path) -> list[tuple[str, StatKey | None]]:
+def _listing(root: Path) -> list[PostFile]:
     """(name, stat) of every post file, by name: what `content_files` lists, hidden files
     and folders left out; the stat is None when it cannot be taken (then the read reports)."""
     try:
         entries = list(os.scandir(root / FOLDER))
     except OSError:
         return []
-    found: list[tuple[str, StatKey | None]] = []
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") or not name.endswith(".md"):
-            continue
-        try:
-            if not entry.is_file():
-                continue
-            found.append((name, _stat_key(entry.stat())))
-        except OSError:
-            found.append((name, None))
-    found.sort()
-    return found
+    return sorted(found for entry in entries if (found := post_file(entry)) is not None)
 
 
 def _index_key(fingerprint: bytes) -> str:
@@ -119,14 +103,18 @@ def _read_index(cache: Cache, key: str) -> dict[str, tuple[StatKey, str]]:
 
 
 def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: frozenset[str],
-                      cache: Cache | None, parse: ParsePost, prefetch: Prefetch | None = None
-                      ) -> list[Post]:
+                      cache: Cache | None, parse: ParsePost, prefetch: Prefetch | None = None,
+                      listed: Listing | None = None) -> list[Post]:
     """Every post of content/posts/ in file-name order; `parse(path, rel, text, seen)`
     parses one file (reporting problems, recording its slug in `seen`); `prefetch` may
-    parse the misses ahead, all at once (in other processes)."""
-    taken = time.time_ns()  # before the listing: a later edit is newer than this
+    parse the misses ahead, all at once (in other processes). `listed`: the CLI's stamp
+    listing, taken just before the build, whose walk listed the post files already."""
     _KEYS.clear()
-    listing = _listing(root)
+    if listed is not None and listed.posts is not None:
+        taken, listing = listed.taken_ns, list(listed.posts)
+    else:
+        taken = time.time_ns()  # before the listing: a later edit is newer than this
+        listing = _listing(root)
     fingerprint = _fingerprint(timezone, statics) if cache is not None else b""
     index_key = _index_key(fingerprint)
     index = _read_index(cache, index_key) if cache is not None else {}

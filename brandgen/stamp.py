@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brandgen import __version__
+from brandgen.listing import Listing, PostFile, post_file
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -32,13 +33,6 @@ if TYPE_CHECKING:
 STAMP_FILE = Path(".brandgen-cache") / "stamp.json"
 RACY_SECONDS = 2.0
 _PACKAGE = Path(__file__).resolve().parent
-
-
-@dataclass(frozen=True)
-class Listing:
-    digest: str  # of every input's path, size and mtime, the options and the versions
-    taken: float  # time.time() when the listing was made
-    racy: bool  # some input changed within RACY_SECONDS of `taken`
 
 
 def _walk(top: Path) -> Iterator[os.DirEntry[str]]:
@@ -68,15 +62,25 @@ def _installed() -> list[str]:
 def take_listing(root: Path, options: Sequence[str], extra_dirs: Iterable[Path] = ()
                  ) -> Listing:
     """Size and mtime of brandgen.yaml, content/, themes/, the bundled theme and brandgen."""
-    taken = time.time()
+    taken_ns = time.time_ns()
+    taken = taken_ns / 1e9
     digest = hashlib.sha256()
     digest.update(json.dumps([__version__, sys.version, *options, *_installed()]).encode())
     newest = 0
     tops = [root / "content", root / "themes", _PACKAGE, *extra_dirs]
     files = [root / "brandgen.yaml"]
+    posts_folder = os.path.join(root, "content", "posts")
+    posts: list[PostFile] | None = None
     for top in tops:
         digest.update(f"\0{top}".encode())
         for entry in _walk(top):
+            if os.path.dirname(entry.path) == posts_folder:
+                found = post_file(entry)
+                if found is not None:
+                    posts = posts or []
+                    posts.append(found)
+            elif entry.path == posts_folder:
+                posts = posts or []
             if entry.is_dir(follow_symlinks=True):
                 # A folder by its path only: what it holds is listed entry by entry, and
                 # its mtime also moves when Python first makes a __pycache__ in it (another
@@ -97,7 +101,8 @@ def take_listing(root: Path, options: Sequence[str], extra_dirs: Iterable[Path] 
             continue
         digest.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
         newest = max(newest, st.st_mtime_ns)
-    return Listing(digest.hexdigest(), taken, newest / 1e9 >= taken - RACY_SECONDS)
+    return Listing(digest.hexdigest(), taken, newest / 1e9 >= taken - RACY_SECONDS,
+                   tuple(posts) if posts is not None else None, taken_ns)
 
 
 def _outputs_id(dirs: Sequence[Path]) -> list[list[int]]:

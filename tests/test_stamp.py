@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from brandgen.stamp import STAMP_FILE, take_listing
 from tests.conftest import REPO, SiteMaker
 
@@ -138,3 +140,34 @@ def test_the_card_fonts_are_inputs_of_the_stamp() -> None:
 
     assert BOLD.is_relative_to(BUNDLED_THEMES) and REGULAR.is_relative_to(BUNDLED_THEMES)
     assert "[BUNDLED_THEMES]" in (REPO / "brandgen/cli.py").read_text(encoding="utf-8")
+
+
+def test_the_stamp_walk_lists_the_post_files_as_the_post_cache_does(
+        make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One walk serves both: the stamp's listing holds content/posts/'s post files with
+    their stat exactly as the post cache lists them (hidden files, folders and other
+    extensions left out), and a CLI build reads the posts through it without listing the
+    folder again, an edit made before the build included."""
+    from brandgen import postcache
+    from brandgen.cli import main
+
+    root = make_site({"content/posts/a.md": POST, "content/posts/.hidden.md": POST,
+                      "content/posts/notes.txt": "x", "content/posts/sub/b.md": POST,
+                      "content/posts/2026-01-02-c.md": POST.replace("title: A", "title: C")})
+    (root / "content/posts/link.md").symlink_to(root / "content/posts/a.md")
+    listing = take_listing(root, [])
+    assert listing.posts is not None
+    assert list(listing.posts) == postcache._listing(root)
+    assert [name for name, _ in listing.posts] == ["2026-01-02-c.md", "a.md", "link.md"]
+    assert take_listing(tmp_path, []).posts is None  # no content/posts/ at all
+
+    def refused(root: Path) -> list[object]:
+        raise AssertionError("the post files were listed again")
+
+    monkeypatch.setattr(postcache, "_listing", refused)
+    out = tmp_path / "out"
+    args = ["build", "-C", str(root), "--out", str(out), "--today", "2026-11-23"]
+    assert main(args) == 0
+    (root / "content/posts/a.md").write_text(POST.replace("Hello.", "Hello again."))
+    assert main(args) == 0
+    assert b"Hello again." in (out / "public/blog/a/index.html").read_bytes()
