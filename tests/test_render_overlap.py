@@ -133,7 +133,8 @@ def test_a_cold_build_makes_the_page_keys_while_the_workers_render(
     monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
     single_threaded(monkeypatch)
     order: list[str] = []
-    real_misses, real_map = CachedPages.misses, render_module.multiprocessing.pool.Pool.map_async
+    real_misses, real_map = CachedPages.miss_positions, \
+        render_module.multiprocessing.pool.Pool.map_async
 
     def misses(self: CachedPages, outputs: object) -> object:
         order.append("keys")
@@ -143,7 +144,7 @@ def test_a_cold_build_makes_the_page_keys_while_the_workers_render(
         order.append(getattr(fn, "__name__", ""))
         return real_map(self, fn, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(CachedPages, "misses", misses)
+    monkeypatch.setattr(CachedPages, "miss_positions", misses)
     monkeypatch.setattr(render_module.multiprocessing.pool.Pool, "map_async", map_async)
     run_build(root, out=root / "out", jobs=2)
     assert tree(root / "out/public") == alone
@@ -188,3 +189,67 @@ def test_many_pages_share_at_most_spill_files_files_and_none_is_fine_too(
     monkeypatch.setattr(Spill, "__init__", refused)
     forked = render(root, jobs=2, cache=False)
     assert dict(forked.public) == alone and not forked.public.maps[0]._spilled  # type: ignore[attr-defined]
+
+
+def test_an_edited_template_renders_its_pages_while_the_keys_find_the_other_misses(
+        make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages of a template edited since the last build are certain misses: they render
+    at once, the keys are made meanwhile, and what else changed (an edited post: its page,
+    its neighbours, the lists) renders after them; the same site as without any cache,
+    and the next build renders nothing."""
+    from brandgen.bundled import BUNDLED_THEMES
+    from brandgen.public.pagecache import CachedPages
+
+    root = make_site(MANY)
+    monkeypatch.setattr(render_module, "PARALLEL_PAGES", 2)
+    single_threaded(monkeypatch)
+    run_build(root, out=root / "out", jobs=2)
+    tag = (BUNDLED_THEMES / "default/templates/tag.html").read_text()
+    (root / "themes/default/templates").mkdir(parents=True, exist_ok=True)
+    (root / "themes/default/templates/tag.html").write_text(tag + "<!-- edited -->\n")
+    post = root / "content/posts/2026-02-03-n2.md"
+    post.write_text(post.read_text() + "\nEdited.\n")
+    alone = dict(render(root, jobs=1, cache=False).public)
+    order: list[tuple[str, int]] = []
+    real_misses, real_map = CachedPages.miss_positions, \
+        render_module.multiprocessing.pool.Pool.map_async
+
+    def misses(self: CachedPages, outputs: object) -> object:
+        order.append(("keys", 0))
+        return real_misses(self, outputs)  # type: ignore[arg-type]
+
+    def map_async(self: object, fn: object, tasks: object, *args: object,
+                  **kwargs: object) -> object:
+        names = {site.routes[out.route].file for _, positions in tasks  # type: ignore[attr-defined]
+                 for out in [site.outputs[i] for i in positions]} \
+            if getattr(fn, "__name__", "") == "_render_chunk" else set()
+        order.append((getattr(fn, "__name__", ""), len(names)))
+        batches.append(names)
+        return real_map(self, fn, tasks, *args, **kwargs)  # type: ignore[arg-type]
+
+    batches: list[set[str]] = []
+    site = None
+    real_render = render_module.render_pages_and
+
+    def capture(site_: object, *args: object, **kwargs: object) -> object:
+        nonlocal site
+        site = site_
+        return real_render(site_, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_module, "render_pages_and", capture)
+    monkeypatch.setattr(CachedPages, "miss_positions", misses)
+    monkeypatch.setattr(render_module.multiprocessing.pool.Pool, "map_async", map_async)
+    run_build(root, out=root / "out", jobs=2)
+    assert tree(root / "out/public") == alone
+    assert [name for name, _ in order] == ["_side_task", "_render_chunk", "keys",
+                                           "_render_chunk"], order
+    assert site is not None
+    tagged = {site.routes[out.route].file for out in site.outputs  # type: ignore[attr-defined]
+              if out.template == "tag.html"}
+    assert len(tagged) == 3
+    assert batches[1] == tagged  # the edited template's pages, every one of them first
+    assert "blog/n2/index.html" in batches[2] and not batches[2] & tagged
+    order.clear()
+    run_build(root, out=root / "out", jobs=2)
+    assert tree(root / "out/public") == alone
+    assert order == [("keys", 0)], order

@@ -206,6 +206,10 @@ class CachedPages:
         self._outputs: dict[str, Output] = {}  # file -> output, to render a page again
 
     def misses(self, outputs: Sequence[Output]) -> list[Output]:
+        return [outputs[i] for i in self.miss_positions(outputs)]
+
+    def miss_positions(self, outputs: Sequence[Output]) -> list[int]:
+        """The positions in `outputs` of the pages to render (the keys made here)."""
         keys = self.keys
         self._order = [(self.file_of(out), keys.key(out, self.meta(out)) if keys else None)
                        for out in outputs]
@@ -214,14 +218,28 @@ class CachedPages:
         # folder gone, every page renders with the misses, in parallel, not one by one.
         if self.cache is None or keys is None or self.live is None \
                 or not os.path.isdir(self.live):
-            return list(outputs)
+            return list(range(len(outputs)))
         wanted = sorted({key for _, key in self._order if key is not None})
         self._digests = {key: value.decode("ascii", "replace") for key, value
                          in self.cache.get_many("page_digests", wanted).items()}
         live = self.live_digests
-        return [out for out, (name, key) in zip(outputs, self._order, strict=True)
+        return [i for i, (name, key) in enumerate(self._order)
                 if key is None or key not in self._digests
                 or (live is not None and live.get(name) != self._digests[key])]
+
+    def certain_misses(self, outputs: Sequence[Output]) -> list[int]:
+        """Positions of the pages no cached page can match, known before any key is made:
+        every page on a cache that holds none, else the pages whose template, or one it
+        uses, is new or was edited since a build last stored it. (Rendering a page that
+        would have been a hit only costs time: its bytes are the cached page's.)"""
+        if self.keys is None or self.cache is None:
+            return []
+        if self.holds_no_page():
+            return list(range(len(outputs)))
+        self.read_templates(outputs)
+        deps = self.keys.deps
+        edited = {name for name in {out.template for out in outputs} if deps.edited(name)}
+        return [i for i, out in enumerate(outputs) if out.template in edited]
 
     def holds_no_page(self) -> bool:
         """Whether no page can be a hit: there are keys, and no page digest in the cache."""

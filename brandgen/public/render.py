@@ -136,15 +136,15 @@ SPILL_FILES = 256  # open at once, well below the usual limit of 1024 file descr
 Chunk = tuple[dict[str, bytes], dict[str, Span], list[SourceError], dict[str, Fact]]
 
 
-def _render_chunk(task: tuple[int, int, int]) -> Chunk:
-    """Pages of one chunk (index, start, end), with what the build does next to each (its
-    digest for the writer and the checks, its links for the link check) done here, on
-    every core, instead of one after the other in the parent. The pages go into the
-    chunk's spill file (brandgen/public/spill.py); only where they lie goes back."""
+def _render_chunk(task: tuple[int, tuple[int, ...]]) -> Chunk:
+    """Pages of one chunk (its index, the outputs' positions), with what the build does
+    next to each (its digest for the writer and the checks, its links for the link check)
+    done here, on every core, instead of one after the other in the parent. The pages go
+    into the chunk's spill file (brandgen/public/spill.py); only where they lie goes back."""
     assert _FORKED is not None, "only called in a forked worker"
     site, env, images, outputs, spill, common = _FORKED
-    index, start, end = task
-    files, errors = _render_range(site, env, outputs[start:end], images, common)
+    index, positions = task
+    files, errors = _render_range(site, env, [outputs[i] for i in positions], images, common)
     if errors:  # the build renders them again in order, to report each error once
         return {}, {}, errors, {}
     facts = {name: (hashlib.sha256(data).hexdigest(), page_links(data, site.urls))
@@ -226,31 +226,41 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
     images = images or {}
     common = _common(site, images)  # the template globals, made once
     cached = page_cache(site, env, images, cache, live, common)
-    # A cache that holds no page yet (a cold build): every page is rendered, and the keys,
-    # needed only to store the pages' digests, are made while the workers render.
-    later = _can_fork(jobs, len(site.outputs)) and cached.holds_no_page()
-    outputs = list(site.outputs) if later else cached.misses(site.outputs)
+    outputs = site.outputs
+    # Pages no cached page can match (all of them on a cache holding none, a cold build;
+    # those of an edited template) are rendered at once, and the keys, needed to find the
+    # other misses and to store the digests, are made while the workers render them.
+    certain = cached.certain_misses(outputs) if _can_fork(jobs, len(outputs)) else []
+    later = _can_fork(jobs, len(certain))
+    first = certain if later else cached.miss_positions(outputs)
     files: dict[str, bytes] = {}
-    if _can_fork(jobs, len(outputs)):
-        if later:
-            cached.read_templates(outputs)  # the templates to load before forking
+    if _can_fork(jobs, len(first)):
+        cached.read_templates(outputs)  # the templates to load before forking
         preload_templates(env, cached)
-        size = max(_CHUNK, -(-len(outputs) // SPILL_FILES))
-        tasks = [(n, i, min(i + size, len(outputs)))
-                 for n, i in enumerate(range(0, len(outputs), size))]
+        # at most SPILL_FILES tasks in all, the misses found later included
+        size = max(_CHUNK, -(-len(outputs) // max(1, SPILL_FILES - 2)) if later
+                   else -(-len(first) // SPILL_FILES))
+        chunks = -(-len(first) // size) + (-(-(len(outputs) - len(first)) // size)
+                                           if later else 0)
         try:
-            spill: Spill | None = Spill(len(tasks))
+            spill: Spill | None = Spill(chunks)
         except OSError:  # no file descriptor or memory file to spare: pages come back whole
             spill = None
         # the template globals are inherited, not made per chunk (~4% of the workers' time)
         _FORKED, _SIDE = (site, env, images, outputs, spill, common), side
+        rest: list[int] = []
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 extra = pool.map_async(_side_task, [None])  # first: it is the longest task
-                pending = pool.map_async(_render_chunk, tasks, chunksize=1)
-                if later:
-                    cached.misses(site.outputs)  # every one: the keys, while pages render
-                parts = pending.get()
+                pending = [pool.map_async(_render_chunk, _tasks(first, size, 0), chunksize=1)]
+                if later:  # the keys of every page, while those render; then the others
+                    done = set(first)
+                    rest = [i for i in cached.miss_positions(outputs) if i not in done]
+                    if rest:
+                        pending.append(pool.map_async(
+                            _render_chunk, _tasks(rest, size, -(-len(first) // size)),
+                            chunksize=1))
+                parts = [part for waiting in pending for part in waiting.get()]
                 made: T = extra.get()[0]  # type: ignore[assignment]
         finally:
             _FORKED, _SIDE = None, None
@@ -263,14 +273,22 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
                                    whole_site and not problems.errors), made
         if spill is not None:
             spill.close()
+        first = sorted(first + rest)
         # An error: render again in order here, so each template's error is reported once.
     else:
         made = side()
-    files, errors = _render_range(site, env, outputs, images, common)
+    files, errors = _render_range(site, env, [outputs[i] for i in first], images, common)
     for error in errors:
         problems.add(error)
     keep_templates(env, cached.keys.deps if cached.keys else None)
     return cached.complete(files, whole_site=whole_site and not problems.errors), made
+
+
+def _tasks(positions: Sequence[int], size: int, index: int
+           ) -> list[tuple[int, tuple[int, ...]]]:
+    """Chunks of `size` positions, numbered from `index` (their spill files)."""
+    return [(index + n, tuple(positions[i:i + size]))
+            for n, i in enumerate(range(0, len(positions), size))]
 
 
 def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,

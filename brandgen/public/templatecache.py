@@ -133,6 +133,8 @@ class TemplateDeps:
         self.slots = slots
         self._parsed: dict[str, tuple[bytes, frozenset[str | None], frozenset[Chain]]] = {}
         self._closure: dict[str, tuple[bytes, frozenset[Chain]]] = {}
+        self._uses: dict[str, frozenset[str]] = {}  # name -> the templates of its closure
+        self._fresh: set[str] = set()  # parsed here: no slot held them from their source
 
     def _parse(self, name: str) -> tuple[bytes, frozenset[str | None], frozenset[Chain]]:
         if name not in self._parsed:
@@ -143,6 +145,7 @@ class TemplateDeps:
             known = self.slots.get("deps", slot, digest) if self.slots else None
             deps = _loads_deps(known) if known is not None else None
             if deps is None:
+                self._fresh.add(name)
                 tree = self.env.parse(source)
                 deps = (frozenset(meta.find_referenced_templates(tree)),
                         frozenset(site_chains(tree)))
@@ -176,7 +179,19 @@ class TemplateDeps:
                 digest.update(current.encode() + b"\0" + source_digest)
                 chains |= used
             self._closure[name] = (digest.digest(), frozenset(chains))
+            self._uses[name] = frozenset(seen)
         return self._closure[name]
+
+    def edited(self, name: str) -> bool:
+        """Whether template `name`, or one it uses, is new or edited since a build kept its
+        slot (True without slots, or when it cannot be read)."""
+        if self.slots is None:
+            return True
+        try:
+            self.of(name)
+        except Exception:
+            return True
+        return bool(self._uses[name] & self._fresh)
 
 
 def _loads_deps(data: bytes) -> tuple[frozenset[str | None], frozenset[Chain]] | None:
