@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.pool
+import os
+import signal
 from pathlib import Path
 
 from brandgen.cache import Cache, worker_cache
@@ -38,11 +40,25 @@ def _render_ahead(bounds: tuple[int, int]) -> None:
             key = doc_key(DocInput(rel, split.body, split.body_line, True), fingerprint)
             todo[key] = (key, split.body, True)  # posts allow raw HTML
     held = worker_cache(Path(folder)).get_many("docs", sorted(todo))
-    render_batch([job for key, job in todo.items() if key not in held], settings, folder)
+    jobs = [job for key, job in todo.items() if key not in held]
+    if jobs:  # (an edit to front matter only: the body is cached, the engine not loaded)
+        render_batch(jobs, settings, folder)
+
+
+def _render_quietly(bounds: tuple[int, int]) -> None:
+    """render_few's process: _render_ahead, and nothing on the terminal whatever happens
+    (Ctrl-C is the build's to handle, which then ends this process; a failure only means
+    the Markdown stage renders the posts itself)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _render_ahead(bounds)
+    except BaseException:
+        os._exit(1)
 
 
 class AheadPool:
-    """One fork pool shared by the post parse and the Markdown rendered ahead of its stage.
+    """One fork pool shared by the post parse and the Markdown rendered ahead of its stage
+    (or, for a few new posts, one forked process rendering it: `render_few`).
 
     `fork(files)` makes the pool, where the parse has found forking worth it and safe (None
     without a cache that stores); `start(bounds)` queues the renders, in the parse's
@@ -83,8 +99,10 @@ class AheadPool:
                    settings_fingerprint(self.settings))
         try:
             process = multiprocessing.get_context("fork").Process(
-                target=_render_ahead, args=((0, len(files)),), daemon=True)
+                target=_render_quietly, args=((0, len(files)),), daemon=True)
             process.start()
+        except OSError:  # no process to spare: the Markdown stage renders them
+            return
         finally:
             _FORKED = None  # the child has it
         self._process = process

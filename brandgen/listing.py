@@ -23,6 +23,7 @@ class Listing:
 
 
 def stat_key(st: os.stat_result) -> StatKey:
+    """What tells a file's content changed without reading it (ctime: no tool sets it back)."""
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, st.st_mode)
 
 

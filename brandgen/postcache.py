@@ -104,14 +104,16 @@ def _read_index(cache: Cache, key: str) -> dict[str, tuple[StatKey, str]]:
 
 def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: frozenset[str],
                       cache: Cache | None, parse: ParsePost, prefetch: Prefetch | None = None,
-                      listed: Listing | None = None) -> list[Post]:
+                      stamp_listing: Listing | None = None) -> list[Post]:
     """Every post of content/posts/ in file-name order; `parse(path, rel, text, seen)`
     parses one file (reporting problems, recording its slug in `seen`); `prefetch` may
-    parse the misses ahead, all at once (in other processes). `listed`: the CLI's stamp
-    listing, taken just before the build, whose walk listed the post files already."""
+    parse the misses ahead, all at once (in other processes). `stamp_listing`: the CLI's
+    walk of the inputs, taken just before the build, which listed the post files already
+    (a file edited between that walk and its read here is recorded with the walk's stat,
+    so the next build reads it again, as it would after an edit made during the build)."""
     _KEYS.clear()
-    if listed is not None and listed.posts is not None:
-        taken, listing = listed.taken_ns, list(listed.posts)
+    if stamp_listing is not None and stamp_listing.posts is not None:
+        taken, listing = stamp_listing.taken_ns, list(stamp_listing.posts)
     else:
         taken = time.time_ns()  # before the listing: a later edit is newer than this
         listing = _listing(root)

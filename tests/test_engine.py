@@ -404,7 +404,8 @@ def test_a_build_whose_documents_are_all_cached_loads_no_markdown_engine(
         write_files(root, {"content/posts/2026-01-05-code.md":
                            f"---\ntitle: Code\n---\n```python\nprint({n})\n```\n"})
         loaded = _stderr_of(code(jobs))
-        assert ("'markdown_it'" in loaded) == (jobs == 1), loaded
+        # (rendered ahead by a forked process on Linux only)
+        assert ("'markdown_it'" in loaded) == (jobs == 1 or sys.platform != "linux"), loaded
 
 
 def test_unchanged_posts_are_not_parsed_again_and_cross_file_checks_still_run(

@@ -457,3 +457,21 @@ def test_a_ci_run_with_the_cache_and_the_last_output_restored_renders_no_page(
     run_build(checkout)
     assert rendered == [set()], "no page rendered again"
     assert built(checkout, tmp_path / "cold", cache=False) == tree(checkout / "site/public")
+
+
+def test_the_reused_pickler_makes_the_bytes_a_new_one_would() -> None:
+    """Page keys pickle every page through one pickler and buffer (its memo cleared per
+    value): each value's bytes are those of a fresh pickler, whatever came before it."""
+    import io
+    import pickle
+
+    from brandgen.public.pagekeys import _Dumper
+
+    shared = {"a": [1, 2, 3], "b": "x" * 100}
+    values: list[object] = [shared, [shared, shared], (shared["a"], "y"), "z" * 5000, {},
+                            [shared["b"]] * 3, ("a", 1, 2.5, None, True, b"bytes")]
+    dumper = _Dumper(lambda buffer: pickle.Pickler(buffer, protocol=5))
+    for value in values * 2:
+        fresh = io.BytesIO()
+        pickle.Pickler(fresh, protocol=5).dump(value)
+        assert dumper.dumps(value) == fresh.getvalue()

@@ -79,6 +79,27 @@ def _files(result: BuildResult) -> dict[str, bytes]:
     return {name: bytes(result.public[name]) for name in sorted(result.public)}
 
 
+def _started(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What rendered ahead, per call: "pool" or "process" (render_few's), else nothing."""
+    from brandgen.ahead import AheadPool
+
+    seen: list[str] = []
+    real_fork, real_few = AheadPool.fork, AheadPool.render_few
+
+    def fork(self: AheadPool, files: list[tuple[str, str]]) -> object:
+        made = real_fork(self, files)
+        seen.extend(["pool"] if made is not None else [])
+        return made
+
+    def render_few(self: AheadPool, files: list[tuple[str, str]]) -> None:
+        real_few(self, files)
+        seen.extend(["process"] if self._process is not None else [])
+
+    monkeypatch.setattr(AheadPool, "fork", fork)
+    monkeypatch.setattr(AheadPool, "render_few", render_few)
+    return seen
+
+
 # many: the parse workers render ahead; few: one forked process does, the parse is here
 HOW_MANY = pytest.mark.parametrize("parallel_posts", [2, documents.PARALLEL_POSTS],
                                    ids=["many", "few"])
@@ -143,8 +164,10 @@ def test_a_build_that_fails_before_the_markdown_stage_leaves_no_workers(
         raise RuntimeError("a bug in a later stage")
 
     monkeypatch.setattr(private, "build_private", broken)
+    started = _started(monkeypatch)
     with pytest.raises(RuntimeError):
         render(root, jobs=2)
+    assert started == ["pool" if parallel_posts == 2 else "process"]
     assert not multiprocessing.active_children()
 
 
@@ -161,7 +184,9 @@ def test_a_worker_that_dies_while_rendering_ahead_ends_the_wait(
     monkeypatch.setattr(documents, "PARALLEL_POSTS", parallel_posts)
     single_threaded(monkeypatch)
     monkeypatch.setattr(ahead, "_render_ahead", _die)
+    started = _started(monkeypatch)
     assert _files(render(root, jobs=2)) == alone
+    assert started == ["pool" if parallel_posts == 2 else "process"]
 
 
 def _die(bounds: tuple[int, int]) -> None:

@@ -23,7 +23,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def counting(path: Path, rel: str, problems: object) -> str | None:
         seen.append(rel)
-        return real(path, rel, problems)
+        return real(path, rel, problems)  # type: ignore[arg-type]
 
     monkeypatch.setattr(postcache, "read_text", counting)
     return seen

@@ -23,7 +23,8 @@ from brandgen.public.cvpdf import CompiledCv, PdfSlot, cv_pdf
 from brandgen.public.feeds import atom_feed, resume_json, robots_txt, sitemap, sitemap_entries
 from brandgen.public.fileslots import FileSlots
 from brandgen.public.llms import llms_index, llms_txt
-from brandgen.public.pagecache import CachedPages, Fact, LiveTree, PageFiles, PageKeys
+from brandgen.public.pagecache import CachedPages, Fact, LiveTree, PageFiles
+from brandgen.public.pagekeys import PageKeys
 from brandgen.public.spill import Span, Spill
 from brandgen.public.templatecache import TemplateSlots, keep_templates
 from brandgen.public.views import Output, Site
@@ -231,29 +232,30 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
     # those of an edited template) are rendered at once, and the keys, needed to find the
     # other misses and to store the digests, are made while the workers render them.
     certain = cached.certain_misses(outputs) if _can_fork(jobs, len(outputs)) else []
-    later = _can_fork(jobs, len(certain))
-    first = certain if later else cached.miss_positions(outputs)
+    keys_later = _can_fork(jobs, len(certain))  # else the keys first, then the misses
+    first = certain if keys_later else cached.miss_positions(outputs)
+    rest: list[int] = []  # the misses the keys find beside the certain ones
     files: dict[str, bytes] = {}
     if _can_fork(jobs, len(first)):
         cached.read_templates(outputs)  # the templates to load before forking
         preload_templates(env, cached)
-        # at most SPILL_FILES tasks in all, the misses found later included
-        size = max(_CHUNK, -(-len(outputs) // max(1, SPILL_FILES - 2)) if later
-                   else -(-len(first) // SPILL_FILES))
-        chunks = -(-len(first) // size) + (-(-(len(outputs) - len(first)) // size)
-                                           if later else 0)
+        # At most SPILL_FILES tasks in all, the misses found later included: two batches
+        # of a and b pages make at most ceil(a/size) + ceil(b/size) <= ceil(n/size) + 1.
+        size = max(_CHUNK, (-(-len(outputs) // max(1, SPILL_FILES - 1)) if keys_later
+                            else -(-len(first) // SPILL_FILES)))
+        chunks = -(-len(first) // size) + ((-(-(len(outputs) - len(first)) // size))
+                                           if keys_later else 0)
         try:
             spill: Spill | None = Spill(chunks)
         except OSError:  # no file descriptor or memory file to spare: pages come back whole
             spill = None
         # the template globals are inherited, not made per chunk (~4% of the workers' time)
         _FORKED, _SIDE = (site, env, images, outputs, spill, common), side
-        rest: list[int] = []
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 extra = pool.map_async(_side_task, [None])  # first: it is the longest task
                 pending = [pool.map_async(_render_chunk, _tasks(first, size, 0), chunksize=1)]
-                if later:  # the keys of every page, while those render; then the others
+                if keys_later:  # the keys of every page, while those render; then the rest
                     done = set(first)
                     rest = [i for i in cached.miss_positions(outputs) if i not in done]
                     if rest:
@@ -273,11 +275,11 @@ def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
                                    whole_site and not problems.errors), made
         if spill is not None:
             spill.close()
-        first = sorted(first + rest)
         # An error: render again in order here, so each template's error is reported once.
     else:
         made = side()
-    files, errors = _render_range(site, env, [outputs[i] for i in first], images, common)
+    todo = sorted(first + rest) if rest else first
+    files, errors = _render_range(site, env, [outputs[i] for i in todo], images, common)
     for error in errors:
         problems.add(error)
     keep_templates(env, cached.keys.deps if cached.keys else None)
