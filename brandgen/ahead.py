@@ -73,13 +73,22 @@ class AheadPool:
         self._workers: set[int | None] = set()  # the pids forked with the pool
         self._process: multiprocessing.process.BaseProcess | None = None  # render_few's
 
+    def _inherited(self, files: list[tuple[str, str]]
+                   ) -> tuple[list[tuple[str, str]], MarkdownSettings, str, str] | None:
+        """What a forked renderer of `files` needs, or None when rendering ahead is waste
+        (no cache, or one that stores nothing)."""
+        if self.cache is None or not self.cache.usable:
+            return None
+        return files, self.settings, str(self.cache.path.parent), \
+            settings_fingerprint(self.settings)
+
     def fork(self, files: list[tuple[str, str]]) -> multiprocessing.pool.Pool | None:
         """The pool, forked now (call it after setting what the workers must inherit)."""
         global _FORKED
-        if self.cache is None or not self.cache.usable or self._pool is not None:
-            return None  # (with a cache that stores nothing, rendering ahead is waste)
-        _FORKED = (files, self.settings, str(self.cache.path.parent),
-                   settings_fingerprint(self.settings))
+        inherited = self._inherited(files)
+        if inherited is None or self._pool is not None:
+            return None
+        _FORKED = inherited
         before = {child.pid for child in multiprocessing.active_children()}
         try:
             self._pool = multiprocessing.get_context("fork").Pool(self.jobs)
@@ -92,11 +101,11 @@ class AheadPool:
         """Fork one process that renders the Markdown of `files` into the cache while
         this one goes on (for the few new posts this process parses itself)."""
         global _FORKED
-        if self.cache is None or not self.cache.usable or self.jobs < 2 or not files \
-                or self._pool is not None or self._process is not None:
+        inherited = self._inherited(files)
+        if inherited is None or self.jobs < 2 or not files or self._pool is not None \
+                or self._process is not None:
             return
-        _FORKED = (files, self.settings, str(self.cache.path.parent),
-                   settings_fingerprint(self.settings))
+        _FORKED = inherited
         try:
             process = multiprocessing.get_context("fork").Process(
                 target=_render_quietly, args=((0, len(files)),), daemon=True)

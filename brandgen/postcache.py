@@ -44,7 +44,7 @@ Prefetch = Callable[[list[tuple[str, str]]], dict[str, bytes]]
 
 # The cache key of each Post the last load returned, by id (the Post kept alive with it, so
 # the id stays its own): a key covers everything the Post is made of, so a page key may
-# stand for the Post by it (brandgen/public/pagecache.py) instead of pickling it again.
+# stand for the Post by it (brandgen/public/pagekeys.py) instead of pickling it again.
 _KEYS: dict[int, tuple[Post, str]] = {}
 
 

@@ -73,8 +73,7 @@ class CachedPages:
             return []
         if self.holds_no_page():
             return list(range(len(outputs)))
-        self.read_templates(outputs)
-        deps = self.keys.deps
+        deps = self.keys.deps  # (edited() reads each template and those it uses)
         edited = {name for name in {out.template for out in outputs} if deps.edited(name)}
         return [i for i, out in enumerate(outputs) if out.template in edited]
 
