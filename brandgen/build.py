@@ -32,10 +32,21 @@ from brandgen.public.assemble import (
     published_posts,
     site_documents,
 )
+from brandgen.public.memo import AssemblyMemo
 from brandgen.public.pagecache import PageFiles
+from brandgen.public.reload import same_route_inputs
 from brandgen.public.render import render_site
 from brandgen.public.social import social_images
 from brandgen.public.templatecache import use_compiled_templates
+from brandgen.public.warm import (
+    KeptAssembly,
+    KeptInputs,
+    KeptReader,
+    carried_owns,
+    keep,
+    kept_docs,
+    kept_record,
+)
 from brandgen.responsive import markdown_renderer, responsive_images
 from brandgen.routes import plan_routes
 from brandgen.sections import empty_section_warnings
@@ -78,6 +89,8 @@ class BuildResult:
     digests: dict[str, str] = field(default_factory=dict)  # public name -> sha256 hex
     cache: Cache | None = None  # open until close()
     pages: PageFiles | None = None  # the rendered pages in `public`, until close()
+    # what build() keeps for the next build, once this one is written
+    kept: tuple[KeptInputs, KeptAssembly] | None = None
 
     @property
     def page_count(self) -> int:
@@ -85,7 +98,7 @@ class BuildResult:
 
     def __getstate__(self) -> dict[str, object]:
         # a database connection does not pickle; the pages pickle as part of `public`
-        return {**self.__dict__, "cache": None, "pages": None}
+        return {**self.__dict__, "cache": None, "pages": None, "kept": None}
 
     def close(self) -> None:
         """Let the cache connection and the pages' memory files go: pages a worker made
@@ -206,10 +219,25 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
     # the rest, validates the private side and plans routes (brandgen/ahead.py).
     settings = markdown_settings(config.language)
     ahead = AheadPool(options.jobs, cache, settings)
+    today = local_today(options.now, config.timezone)
+    # The last CLI build's assembly, when only post files and templates changed since
+    # (brandgen/public/warm.py): the changed posts are parsed into its content.
+    listing = options.listing if cache is not None else None
+    reader = KeptReader(config.root, listing, today) if listing is not None else None
+    kept: KeptAssembly | None = None
+    messages = len(problems.errors) + len(problems.warnings)
     try:
-        content = timer.run("read content", lambda: load_content(
-            config, problems, cache, options.jobs, ahead, options.listing))
-        today = local_today(options.now, config.timezone)
+        if reader is not None and reader.changed is not None:
+            ahead.render_few(reader.texts())  # while the rest is read
+            reused = timer.run("kept assembly", lambda: reader.load(config))
+            if reused is not None:
+                kept, content = reused
+        if kept is None:  # (then there is no "read content" in the timings)
+            content = timer.run("read content", lambda: load_content(
+                config, problems, cache, options.jobs, ahead, options.listing))
+        # An assembly is kept only when reading and planning said nothing: a later build
+        # that reuses it does neither, and its messages would be missing.
+        clean = len(problems.errors) + len(problems.warnings) == messages
         # The private side is validated before rendering so one run reports every error.
         private = timer.run("private dashboard", lambda: private_side.build_private(
             config, content, problems, today, cache=cache))
@@ -228,25 +256,39 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         published = published_posts(content, today, options.drafts, options.now)
         if options.smart_warnings:  # `brandgen check`: say which sections are left out as empty
             empty_section_warnings(content, published, problems)
-        routes = timer.run("routes", lambda: plan_routes(Urls(config.base_url), content, published,
-                                                         config.posts_per_page, problems))
-        docs = site_documents(content, published)
+        with timer.stage("routes"):
+            if kept is not None and same_route_inputs(
+                    (kept.config, kept.content, kept.published), (config, content, published)):
+                routes = kept.routes  # (a plan without a message: it was kept)
+            else:
+                messages = len(problems.errors) + len(problems.warnings)
+                routes = plan_routes(Urls(config.base_url), content, published,
+                                     config.posts_per_page, problems)
+                clean = clean and len(problems.errors) + len(problems.warnings) == messages
+        memo = kept.memo if kept is not None else AssemblyMemo()
+        docs = site_documents(content, published, memo)
         # Markdown depends only on each text, never on the routes or static files: a cache hit
         # stays valid when pages come and go; links and images are resolved in assemble.
         with timer.stage("markdown"):
             ahead.finish()  # the posts it rendered are in the cache now
-            rendered = render_docs(docs, cache, options.jobs, settings)
+            rendered = kept_docs(docs, kept, lambda todo: render_docs(
+                todo, cache, options.jobs, settings))
     finally:
         ahead.close()  # finished already, unless something above raised
+        if reader is not None:
+            reader.close()
+    renderer = markdown_renderer(images, routes.urls)
     site = timer.run("assemble", lambda: assemble_site(
-        config, content, routes, published, dict(zip(docs, rendered, strict=True)), today,
-        problems, markdown_renderer(images, routes.urls), cache=cache))
+        config, content, routes, published, rendered, today, problems, renderer, memo,
+        cache))
     case_clashes(site, problems)
+    assembled = site.outputs
     site, cards = timer.run("social images", lambda: social_images(
         site, blobs("social"), jobs=options.jobs))
     live = (public_dir, known_clean[1] if known_clean is not None else None)
+    owns = carried_owns(kept, site, assembled)
     pages = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images,
-                                                       cache, live))
+                                                       cache, live, owns))
     # Cards are read back from the blob cache as they are written, not all held at once;
     # what is added later (images, static files) goes into `pages` and wins over a card.
     public = ChainMap(pages, cards)
@@ -266,8 +308,14 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
+    keep = kept_record(listing, today, config, content, published, routes, rendered, renderer,
+                       memo, assembled, {id(pre): owns[id(out)] for pre, out
+                                         in zip(assembled, site.outputs, strict=True)
+                                         if id(out) in owns}) \
+        if listing is not None and listing.assembly and clean else None
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
-                       timer.timings, site, scan.key if scan else "", digests, cache, pages)
+                       timer.timings, site, scan.key if scan else "", digests, cache, pages,
+                       keep)
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -292,6 +340,9 @@ def build(options: BuildOptions) -> BuildResult:
     finally:
         result.close()
     result.timings["write"] = time.perf_counter() - start
+    if result.kept is not None:  # for the next build, once this one is written
+        keep(config.root, result.kept, options.background_sweep)
+        result.kept = None
     result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
                                        severity="warning") for note in writer.notes]
     return result

@@ -20,6 +20,9 @@ class Listing:
     # from the same walk, and time.time_ns() before it; None: no such folder was walked
     posts: tuple[PostFile, ...] | None = None
     taken_ns: int = 0
+    # the same as `digest` without the post files and the themes: what a kept assembly
+    # (brandgen/warm.py) is made of besides the posts; "" when one of them is racy
+    assembly: str = ""
 
 
 def stat_key(st: os.stat_result) -> StatKey:

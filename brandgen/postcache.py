@@ -18,7 +18,7 @@ import os
 import pickle
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from brandgen import __version__
@@ -175,3 +175,19 @@ def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: fr
             fresh[index_key] = pickle.dumps(recorded, protocol=5)
         cache.put_many("posts", fresh)
     return posts
+
+
+def post_keys(posts: Sequence[Post]) -> dict[str, str]:
+    """The cache key of each of `posts` that has one, by source (for a kept assembly)."""
+    return {post.doc.source: key for post in posts if (key := post_key(post)) is not None}
+
+
+def remember_post_keys(posts: Sequence[Post], keys: Mapping[str, str]) -> None:
+    """Stand each of `posts` by its key from `keys`: only the very Post objects those
+    keys were read or stored under (those a kept assembly holds), never a Post parsed
+    since from the same file."""
+    _KEYS.clear()
+    for post in posts:
+        key = keys.get(post.doc.source)
+        if key is not None:
+            _KEYS[id(post)] = (post, key)

@@ -95,17 +95,27 @@ def picture_html(image: ImageSet, urls: Urls, alt: str, title: str = "", eager: 
     return f"<picture>{source}{img}</picture>"
 
 
-def markdown_renderer(images: Mapping[str, ImageSet], urls: Urls) -> ImageRenderer:
-    """Renders Markdown images that point into content/static/ (by their final URL)."""
+@dataclass(frozen=True)
+class MarkdownImages:
+    """Renders Markdown images that point into content/static/ (by their final URL). A
+    value: renderers of equal images and URLs are equal (an assembly kept between builds,
+    brandgen/warm.py, reuses what it made with an equal one), and it pickles."""
 
-    def render(src: str, alt: str, title: str, eager: bool) -> str | None:
+    images: Mapping[str, ImageSet]
+    urls: Urls
+
+    def __call__(self, src: str, alt: str, title: str, eager: bool) -> str | None:
+        urls = self.urls
         path = src.split("#")[0].split("?")[0]
         if not path.startswith(urls.base_path):
             return None
-        image = images.get(unquote(path[len(urls.base_path):]))
+        image = self.images.get(unquote(path[len(urls.base_path):]))
         return picture_html(image, urls, alt, title, eager) if image else None
 
-    return render
+
+def markdown_renderer(images: Mapping[str, ImageSet], urls: Urls) -> ImageRenderer:
+    """Renders Markdown images that point into content/static/ (by their final URL)."""
+    return MarkdownImages(images, urls)
 
 
 # --- the build stage ---------------------------------------------------------------------

@@ -59,50 +59,73 @@ def _installed() -> list[str]:
     return names
 
 
-def take_listing(root: Path, options: Sequence[str], extra_dirs: Iterable[Path] = ()
+def take_listing(root: Path, options: Sequence[str], theme_dirs: Iterable[Path] = ()
                  ) -> Listing:
-    """Size and mtime of brandgen.yaml, content/, themes/, the bundled theme and brandgen."""
+    """Size and mtime of brandgen.yaml, content/, themes/, the bundled themes
+    (`theme_dirs`) and brandgen; and the same without the post files and the themes (the
+    inputs of a kept assembly besides the posts, which it checks one by one)."""
     taken_ns = time.time_ns()
     taken = taken_ns / 1e9
-    digest = hashlib.sha256()
-    digest.update(json.dumps([__version__, sys.version, *options, *_installed()]).encode())
-    newest = 0
-    tops = [root / "content", root / "themes", _PACKAGE, *extra_dirs]
+    digest, assembly = hashlib.sha256(), hashlib.sha256()
+    head = json.dumps([__version__, sys.version, *options, *_installed()]).encode()
+    digest.update(head)
+    assembly.update(head)
+    newest = newest_assembly = 0
+    themes = [root / "themes", *theme_dirs]
+    skip = tuple(f"{folder}{os.sep}" for folder in themes)
     files = [root / "brandgen.yaml"]
     posts_folder = os.path.join(root, "content", "posts")
     posts: list[PostFile] | None = None
-    for top in tops:
+    for top in [root / "content", *themes, _PACKAGE]:
         digest.update(f"\0{top}".encode())
+        counts = top not in themes  # for the assembly's digest
+        if counts:
+            assembly.update(f"\0{top}".encode())
         for entry in _walk(top):
+            is_post = False
             if os.path.dirname(entry.path) == posts_folder:
                 found = post_file(entry)
                 if found is not None:
                     posts = posts or []
                     posts.append(found)
+                    is_post = True
             elif entry.path == posts_folder:
                 posts = posts or []
+            mine = counts and not is_post and not entry.path.startswith(skip)
             if entry.is_dir(follow_symlinks=True):
                 # A folder by its path only: what it holds is listed entry by entry, and
                 # its mtime also moves when Python first makes a __pycache__ in it (another
                 # process importing part of brandgen between two builds).
-                digest.update(f"\0{entry.path}\0dir".encode())
+                line = f"\0{entry.path}\0dir".encode()
+                digest.update(line)
+                if mine:
+                    assembly.update(line)
                 continue
             try:
                 st = entry.stat(follow_symlinks=True)
             except OSError:
                 continue
-            digest.update(f"\0{entry.path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+            line = f"\0{entry.path}\0{st.st_size}\0{st.st_mtime_ns}".encode()
+            digest.update(line)
             newest = max(newest, st.st_mtime_ns)
+            if mine:
+                assembly.update(line)
+                newest_assembly = max(newest_assembly, st.st_mtime_ns)
     for path in files:
         try:
             st = path.stat()
         except OSError:
-            digest.update(f"\0{path}\0missing".encode())
-            continue
-        digest.update(f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-        newest = max(newest, st.st_mtime_ns)
-    return Listing(digest.hexdigest(), taken, newest / 1e9 >= taken - RACY_SECONDS,
-                   tuple(posts) if posts is not None else None, taken_ns)
+            line = f"\0{path}\0missing".encode()
+        else:
+            line = f"\0{path}\0{st.st_size}\0{st.st_mtime_ns}".encode()
+            newest = max(newest, st.st_mtime_ns)
+            newest_assembly = max(newest_assembly, st.st_mtime_ns)
+        digest.update(line)
+        assembly.update(line)
+    racy = taken - RACY_SECONDS
+    return Listing(digest.hexdigest(), taken, newest / 1e9 >= racy,
+                   tuple(posts) if posts is not None else None, taken_ns,
+                   "" if newest_assembly / 1e9 >= racy else assembly.hexdigest())
 
 
 def _outputs_id(dirs: Sequence[Path]) -> list[list[int]]:

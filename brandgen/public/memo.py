@@ -233,9 +233,9 @@ def related_lists(site: Site, memo: AssemblyMemo | None, cache: Cache | None = N
     parts = [rank_part(view) for view in posts]
     if last is not None and last.today == site.today and last.parts == parts:
         sources = last.sources
-    else:
+    else:  # (a build's first assembly with a memo: the cache may hold the ranking)
         sources = {source: tuple(v.post.doc.source for v in views)
-                   for source, views in related_posts(posts, site.today).items()}
+                   for source, views in cached_related_posts(posts, site.today, cache).items()}
     by_source = {p.post.doc.source: p for p in posts}
     views = {source: tuple(by_source[s] for s in others) for source, others in sources.items()}
     shown_in: dict[str, list[str]] = {}

@@ -48,7 +48,7 @@ class CachedPages:
     def miss_positions(self, outputs: Sequence[Output]) -> list[int]:
         """The positions in `outputs` of the pages to render (the keys made here)."""
         keys = self.keys
-        self._order = [(self.file_of(out), keys.key(out, self.meta(out)) if keys else None)
+        self._order = [(self.file_of(out), keys.key(out, self.meta) if keys else None)
                        for out in outputs]
         self._outputs = dict(zip((name for name, _ in self._order), outputs, strict=True))
         # A hit is a page the output folder holds (by its manifest, when known): with the

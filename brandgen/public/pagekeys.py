@@ -117,12 +117,20 @@ class _KeyPickler(pickle.Pickler):
 
 
 class PageKeys:
-    """Cache keys of pages for one build: `key(out, extra)` or None (not cacheable)."""
+    """Cache keys of pages for one build: `key(out, extra)` or None (not cacheable).
+
+    A key hashes the template's and the site's parts with the page's own part, the digest
+    of its output and head data: `owns` holds each output's own part by the output's id
+    (the outputs must stay alive), given for outputs a kept assembly made before
+    (brandgen/warm.py: the same Output object under the same routes and profile) and
+    filled in for the rest."""
 
     def __init__(self, env: jinja2.Environment, site_value: object,
                  common: Mapping[str, object], salt: Iterable[object],
-                 slots: TemplateSlots | None = None) -> None:
+                 slots: TemplateSlots | None = None, owns: dict[int, bytes] | None = None
+                 ) -> None:
         self.deps = TemplateDeps(env, slots)
+        self.owns = owns if owns is not None else {}
         self.site_value = site_value
         self._views: dict[int, tuple[object, _Reduced]] = {}
         self._dumper = _Dumper(lambda buffer: _KeyPickler(buffer, self._views))
@@ -146,7 +154,8 @@ class PageKeys:
             self._site_parts[chains] = hashlib.blake2b(data).digest() if data else None
         return self._site_parts[chains]
 
-    def key(self, out: Output, extra: object) -> str | None:
+    def key(self, out: Output, extra: Callable[[Output], object]) -> str | None:
+        """The key of `out`, whose head data `extra(out)` makes (when not known already)."""
         if not self.usable:
             return None
         try:
@@ -154,10 +163,14 @@ class PageKeys:
         except Exception:  # a missing or broken template: rendering reports it
             return None
         site_digest = self._site_digest(chains)
-        own = self._dumps((out.template, out.context, extra))
-        if site_digest is None or own is None:
+        own = self.owns.get(id(out))
+        if own is None:
+            data = self._dumps((out.template, out.context, extra(out)))
+            if data is None:
+                return None
+            own = self.owns[id(out)] = hashlib.blake2b(data, digest_size=32).digest()
+        if site_digest is None:
             return None
         digest = self.base.copy()
-        digest.update(template_digest + site_digest)
-        digest.update(own)
+        digest.update(template_digest + site_digest + own)
         return digest.hexdigest()

@@ -173,14 +173,15 @@ def _can_fork(jobs: int, count: int) -> bool:
 
 
 def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet],
-               cache: Cache | None, live: LiveTree | None, common: dict[str, object]
-               ) -> CachedPages:
+               cache: Cache | None, live: LiveTree | None, common: dict[str, object],
+               owns: dict[int, bytes] | None = None) -> CachedPages:
     """What the cache holds of this build's pages; the functions templates get (`common`,
-    the template globals) depend on the URLs and images, which salt every key."""
+    the template globals) depend on the URLs and images, which salt every key. `owns`:
+    the pages' own key parts by output id, some known (brandgen/public/pagekeys.py)."""
     keys = None
     if cache is not None:
         keys = PageKeys(env, common["site"], common,
-                        (site.urls, sorted(images.items())), TemplateSlots(cache))
+                        (site.urls, sorted(images.items())), TemplateSlots(cache), owns)
 
     def render_again(outputs: Sequence[Output]) -> dict[str, bytes]:
         """Pages whose file is not in the output folder: they rendered before, so they do."""
@@ -216,17 +217,17 @@ def render_pages(site: Site, env: jinja2.Environment, problems: Problems, jobs: 
 def render_pages_and(site: Site, env: jinja2.Environment, problems: Problems,
                      side: Callable[[], T], jobs: int = 1,
                      images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None,
-                     whole_site: bool = False, live: LiveTree | None = None
-                     ) -> tuple[PageFiles, T]:
+                     whole_site: bool = False, live: LiveTree | None = None,
+                     owns: dict[int, bytes] | None = None) -> tuple[PageFiles, T]:
     """render_pages, and side() with them: in a forked worker when the pages are, so what
     it allocates (the CV PDF's library and fonts, ~30 MB) never weighs on this process;
     its result must pickle. `whole_site`: `site.outputs` are all the build's pages (then
     the cache may drop pages none of them uses); `live`: the output folder, where cached
-    pages are, and its files' digests when known."""
+    pages are, and its files' digests when known; `owns`: see page_cache."""
     global _FORKED, _SIDE
     images = images or {}
     common = _common(site, images)  # the template globals, made once
-    cached = page_cache(site, env, images, cache, live, common)
+    cached = page_cache(site, env, images, cache, live, common, owns)
     outputs = site.outputs
     # Pages no cached page can match (all of them on a cache holding none, a cold build;
     # those of an edited template) are rendered at once, and the keys, needed to find the
@@ -295,9 +296,11 @@ def _tasks(positions: Sequence[int], size: int, index: int
 
 def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: int = 1,
                 images: Mapping[str, ImageSet] | None = None, cache: Cache | None = None,
-                live: LiveTree | None = None) -> PageFiles:
+                live: LiveTree | None = None, owns: dict[int, bytes] | None = None
+                ) -> PageFiles:
     """All generated files of the public site (static files are added by the writer); the
-    cached pages among them are read from the output folder `live` when asked for."""
+    cached pages among them are read from the output folder `live` when asked for;
+    `owns`: the pages' own key parts (page_cache), some known, the rest filled in."""
     # ~70 ms of XML and ~40 ms of Markdown escaping at 4000 posts, from values made in
     # ~10 ms; llms.txt lists cv.pdf when there is one.
     slots = FileSlots(cache, lambda: {"sitemap.xml": sitemap_entries(site),
@@ -311,7 +314,7 @@ def render_site(site: Site, env: jinja2.Environment, problems: Problems, jobs: i
 
     files, (whole, found, made) = render_pages_and(site, env, problems, site_wide, jobs,
                                                    images, cache, whole_site=True,
-                                                   live=live)
+                                                   live=live, owns=owns)
     if not problems.errors and not found.errors:
         slots.store(whole)
         pdf.store(made)

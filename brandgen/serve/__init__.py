@@ -3,7 +3,6 @@
   watch.py        classify_change() (pure) and a thin watchfiles thread over the root
   incremental.py  IncrementalSite: the build's stages with the previous state kept
   built.py        Built (what a rebuild returns), lazily made files and their checks
-  posts.py        the post-edit fast path (one file parsed again), what a save left equal
   deps.py         which pages a change reaches (template reads, Output equality), links
   cards.py        social cards only for outputs that changed
   state.py        Snapshot / SiteState (last good build, epoch, changed URLs) and Builder

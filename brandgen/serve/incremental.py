@@ -43,6 +43,13 @@ from brandgen.public.assemble import (
     published_posts,
     site_documents,
 )
+from brandgen.public.reload import (
+    RouteInputs,
+    reload_posts,
+    routes_key,
+    same_but_bodies,
+    same_route_inputs,
+)
 from brandgen.public.render import page_renderer, render_pages, site_file_makers
 from brandgen.public.views import Output, Site
 from brandgen.rendered import ImageRenderer, RenderedDoc
@@ -70,13 +77,6 @@ from brandgen.serve.deps import (
     template_reads,
 )
 from brandgen.serve.lazy import LazyFiles
-from brandgen.serve.posts import (
-    RouteInputs,
-    reload_posts,
-    routes_key,
-    same_but_bodies,
-    same_route_inputs,
-)
 from brandgen.serve.watch import Change
 from brandgen.themes import Theme, make_environment, require_theme
 from brandgen.urls import Urls

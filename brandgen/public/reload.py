@@ -1,4 +1,5 @@
-"""The fast path of a post edit: parse only the post files that changed.
+"""The fast path of a post edit: parse only the post files that changed (the dev server's
+incremental build, and a build from a kept assembly: brandgen/public/warm.py).
 
 Anything this path cannot decide exactly as `load_content` would (a new, deleted or renamed
 file, a problem in the file, a changed slug) returns None, and the caller loads the
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
+from pathlib import Path
 
 from brandgen.config import SiteConfig
 from brandgen.documents import parse_post
 from brandgen.errors import Problems
 from brandgen.model import Content, Post
 from brandgen.public.memo import changed_at
-from brandgen.serve.watch import Change
 from brandgen.sources import read_text
+
+Change = tuple[str, Path]  # (kind, absolute path): the dev server's watch.Change
 
 
 def reload_posts(content: Content, changes: Iterable[Change], config: SiteConfig
