@@ -62,13 +62,37 @@ def run(cmd: list[str], cwd: Path) -> Sample:
     load = os.getloadavg()[0]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=CHILD_ENV)
+                            stderr=subprocess.PIPE, env=CHILD_ENV, start_new_session=True)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.monotonic() - start
     err = proc.stderr.read().decode() if proc.stderr else ""
+    _wait_for_group(proc.pid)  # work a command left to a child: not timed, never overlapped
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(cmd)} failed in {cwd}:\n{err}")
     return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, load)
+
+
+def _wait_for_group(pgid: int, limit: float = 30.0) -> None:
+    """Wait until no live process of process group `pgid` is left: what brandgen forks to
+    finish after the command returns (removing old output trees, writing the kept
+    assembly) must not run during the next timed command, Hugo's or brandgen's."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        alive = False
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != b"Z":  # (state, ppid, pgrp)
+                alive = True
+                break
+        if not alive:
+            return
+        time.sleep(0.01)
 
 
 def brandgen_cmd() -> list[str]:

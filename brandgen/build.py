@@ -18,6 +18,7 @@ from brandgen.blobcache import BlobCache
 from brandgen.cache import Cache, open_cache
 from brandgen.config import SiteConfig, load_config
 from brandgen.docs import render_docs
+from brandgen.documents import PARALLEL_POSTS
 from brandgen.errors import BuildError, Problems, SourceError
 from brandgen.linkcheck import check_links
 from brandgen.listing import Listing
@@ -227,7 +228,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
     kept: KeptAssembly | None = None
     messages = len(problems.errors) + len(problems.warnings)
     try:
-        if reader is not None and reader.changed is not None:
+        if reader is not None and reader.changed is not None \
+                and len(reader.changed) < PARALLEL_POSTS:  # (else parsed by every core)
             ahead.render_few(reader.texts())  # while the rest is read
             reused = timer.run("kept assembly", lambda: reader.load(config))
             if reused is not None:
