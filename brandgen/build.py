@@ -342,9 +342,9 @@ def build(options: BuildOptions) -> BuildResult:
     finally:
         result.close()
     result.timings["write"] = time.perf_counter() - start
-    if result.kept is not None:  # for the next build, once this one is written
+    if result.kept is not None:  # for the next build, once this one is written (and
+        # left with the result: the CLI lets the process end rather than free it)
         keep(config.root, result.kept, options.background_sweep)
-        result.kept = None
     result.warnings[:0] = [SourceError(note, _display(public_dir, config.root),
                                        severity="warning") for note in writer.notes]
     return result
