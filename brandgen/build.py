@@ -35,7 +35,7 @@ from brandgen.public.assemble import (
 )
 from brandgen.public.memo import AssemblyMemo
 from brandgen.public.pagecache import PageFiles
-from brandgen.public.reload import same_route_inputs
+from brandgen.public.reload import same_but_bodies, same_route_inputs
 from brandgen.public.render import render_site
 from brandgen.public.social import social_images
 from brandgen.public.templatecache import use_compiled_templates
@@ -241,8 +241,14 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         # that reuses it does neither, and its messages would be missing.
         clean = len(problems.errors) + len(problems.warnings) == messages
         # The private side is validated before rendering so one run reports every error.
-        private = timer.run("private dashboard", lambda: private_side.build_private(
-            config, content, problems, today, cache=cache))
+        with timer.stage("private dashboard"):
+            # Its inputs' digest: the kept one while no post's front matter changed (the
+            # private files and the rest are the kept assembly's inputs, unchanged).
+            dashboard = kept.dashboard if kept is not None \
+                and same_but_bodies(kept.content, content) else \
+                private_side.dashboard_inputs(config, content, today) if listing else None
+            private = private_side.build_private(config, content, problems, today,
+                                                 cache=cache, inputs=dashboard)
         if options.smart_warnings:
             private_side.smart_warnings(config, content, problems, today)
         env = timer.run("templates", lambda: make_environment(theme))
@@ -311,7 +317,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
     keep = kept_record(listing, today, config, content, published, routes, rendered, renderer,
-                       memo, assembled, {id(pre): owns[id(out)] for pre, out
+                       memo, dashboard, assembled, {id(pre): owns[id(out)] for pre, out
                                          in zip(assembled, site.outputs, strict=True)
                                          if id(out) in owns}) \
         if listing is not None and listing.assembly and clean else None

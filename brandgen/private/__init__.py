@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from brandgen.config import SiteConfig
 from brandgen.errors import Problems
 from brandgen.model import Content
-from brandgen.private.kept import KeptDashboard
+from brandgen.private.kept import KeptDashboard, dashboard_inputs
 from brandgen.private.vocabulary import (
     ACTION_KINDS,
     ACTION_STATUSES,
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 # The dashboard's own modules (~0.1 s of imports) are loaded only when it is made: a build
 # whose private inputs are as before takes it from the cache (brandgen/private/kept.py).
-__all__ = ["build_private", "private_strings", "smart_warnings", "warn_if_tracked"]
+__all__ = ["build_private", "dashboard_inputs", "private_strings", "smart_warnings",
+           "warn_if_tracked"]
 
 MIN_SECRET = 8
 # The schema's own words (`kind: certification`) are no secrets; themes print them too.
@@ -51,14 +52,16 @@ def report_for(config: SiteConfig, content: Content, problems: Problems, today: 
 
 
 def build_private(config: SiteConfig, content: Content, problems: Problems, today: dt.date,
-                  check_git: bool = True, cache: Cache | None = None) -> dict[str, bytes]:
+                  check_git: bool = True, cache: Cache | None = None,
+                  inputs: bytes | None = None) -> dict[str, bytes]:
     """Load + validate content/private/, analyse, and return {'index.html', 'career.ics'}.
     Errors go to `problems` (nothing is raised); `check_git=False` skips the git subprocess
     (the dev server asks git once, not on every save). With a `cache`, a dashboard made
-    from the same inputs before is taken from it, with its warnings."""
+    from the same inputs before is taken from it, with its warnings (`inputs`: the digest
+    of those inputs, `dashboard_inputs`, when known)."""
     if check_git:
         warn_if_tracked(config, problems)
-    kept = KeptDashboard(cache, config, content, today)
+    kept = KeptDashboard(cache, config, content, today, inputs)
     if kept.files is not None:
         problems.warnings.extend(kept.warnings)
         return kept.files

@@ -53,15 +53,16 @@ def dashboard_inputs(config: SiteConfig, content: Content, today: dt.date) -> by
 
 class KeptDashboard:
     """`files` and `warnings` of an earlier build from the same inputs, or None; `store`
-    keeps this build's."""
+    keeps this build's. `inputs`: their digest, when known (a build from a kept assembly
+    whose posts kept their front matter, brandgen/public/warm.py, knows it unchanged)."""
 
     def __init__(self, cache: Cache | None, config: SiteConfig, content: Content,
-                 today: dt.date) -> None:
+                 today: dt.date, inputs: bytes | None = None) -> None:
         self.cache = cache
         self.files: dict[str, bytes] | None = None
         self.warnings: list[SourceError] = []
-        self.inputs = dashboard_inputs(config, content, today) if cache is not None \
-            and cache.usable else None
+        self.inputs = (inputs or dashboard_inputs(config, content, today)) \
+            if cache is not None and cache.usable else None
         if cache is None or self.inputs is None:
             return
         payload = unseal(cache.get_many(TABLE, [SLOT]).get(SLOT), self.inputs)

@@ -69,6 +69,7 @@ class KeptAssembly:
     docs: dict[DocInput, RenderedDoc]
     renderer: ImageRenderer
     memo: AssemblyMemo
+    dashboard: bytes | None  # the digest of the private dashboard's inputs
     outputs: tuple[Output, ...]  # as assembled, before the social cards
     owns: tuple[bytes | None, ...]  # each output's own key part (None: not cacheable)
     post_keys: dict[str, str]  # source -> the post cache's key of the Post
@@ -199,12 +200,13 @@ def _write(root: Path, kept: tuple[KeptInputs, KeptAssembly]) -> None:
 
 def kept_record(listing: Listing, today: dt.date, config: SiteConfig, content: Content,
                 published: Sequence[Post], routes: Routes, docs: dict[DocInput, RenderedDoc],
-                renderer: ImageRenderer, memo: AssemblyMemo, outputs: Sequence[Output],
-                owns: dict[int, bytes]) -> tuple[KeptInputs, KeptAssembly]:
+                renderer: ImageRenderer, memo: AssemblyMemo, dashboard: bytes | None,
+                outputs: Sequence[Output], owns: dict[int, bytes]
+                ) -> tuple[KeptInputs, KeptAssembly]:
     """The two records to keep of a build that read `listing` (owns: by id of `outputs`)."""
     return (KeptInputs(FORMAT, listing.assembly, today, listed_posts(listing)),
             KeptAssembly(config, content, tuple(published), routes, docs, renderer, memo,
-                         tuple(outputs), tuple(owns.get(id(out)) for out in outputs),
+                         dashboard, tuple(outputs), tuple(owns.get(id(out)) for out in outputs),
                          post_keys(content.posts)))
 
 
