@@ -94,6 +94,16 @@ class _Resolver:
         self.docs, self.problems, self.images = docs, problems, images
         self.targets = LinkTargets(routes.urls, {s: r.route for s, r in routes.documents.items()},
                                    routes.unpublished, images)
+        self.routes = routes
+        self._tags: dict[tuple[str, str], TagLink] = {}
+
+    def tag_link(self, name: str, slug: str) -> TagLink:
+        """One TagLink per spelling and topic for all posts (equal either way; one object
+        pickles once where the assembly is kept, brandgen/public/warm.py)."""
+        link = self._tags.get((name, slug))
+        if link is None:
+            link = self._tags[name, slug] = TagLink(name, slug, self.routes.tag(slug).url)
+        return link
 
     def __call__(self, doc: DocInput) -> tuple[str, RenderedDoc]:
         rendered = self.docs[doc]
@@ -154,7 +164,7 @@ def _post_view(post: Post, routes: Routes, resolve: _Resolver, memo: AssemblyMem
         unique: dict[str, str] = {}
         for tag in post.tags:
             unique.setdefault(tag_slug(tag), tag)  # "Python" and "python" are one topic
-        tags = tuple(TagLink(t, slug, routes.tag(slug).url) for slug, t in unique.items())
+        tags = tuple(resolve.tag_link(t, slug) for slug, t in unique.items())
         route = routes.documents[post.doc.source]
         image = routes.urls.link(post.image) if post.image else ""
         view = PostView(post, route.url, route.abs_url, html, r.text, r.reading_minutes,
