@@ -242,11 +242,13 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         clean = len(problems.errors) + len(problems.warnings) == messages
         # The private side is validated before rendering so one run reports every error.
         with timer.stage("private dashboard"):
-            # Its inputs' digest: the kept one while no post's front matter changed (the
-            # private files and the rest are the kept assembly's inputs, unchanged).
-            dashboard = kept.dashboard if kept is not None \
-                and same_but_bodies(kept.content, content) else \
-                private_side.dashboard_inputs(config, content, today) if listing else None
+            # The digest of its inputs, to keep: a kept assembly's while no post's front
+            # matter changed (its other inputs, the private files too, are unchanged).
+            dashboard: bytes | None = None
+            if kept is not None and same_but_bodies(kept.content, content):
+                dashboard = kept.dashboard
+            elif listing is not None:
+                dashboard = private_side.dashboard_inputs(config, content, today)
             private = private_side.build_private(config, content, problems, today,
                                                  cache=cache, inputs=dashboard)
         if options.smart_warnings:
@@ -316,14 +318,15 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
     if leaks:
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
-    keep = kept_record(listing, today, config, content, published, routes, rendered, renderer,
-                       memo, dashboard, assembled, {id(pre): owns[id(out)] for pre, out
-                                         in zip(assembled, site.outputs, strict=True)
-                                         if id(out) in owns}) \
-        if listing is not None and listing.assembly and clean else None
+    to_keep = None
+    if listing is not None and listing.assembly and clean:
+        own_parts = {id(pre): owns[id(out)] for pre, out
+                     in zip(assembled, site.outputs, strict=True) if id(out) in owns}
+        to_keep = kept_record(listing, today, config, content, published, routes, rendered,
+                              renderer, memo, dashboard, assembled, own_parts)
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
                        timer.timings, site, scan.key if scan else "", digests, cache, pages,
-                       keep)
+                       to_keep)
 
 
 def build(options: BuildOptions) -> BuildResult:
