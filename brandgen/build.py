@@ -45,6 +45,7 @@ from brandgen.public.warm import (
     KeptReader,
     carried_owns,
     keep,
+    kept_cards,
     kept_docs,
     kept_record,
 )
@@ -294,7 +295,7 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
     case_clashes(site, problems)
     assembled = site.outputs
     site, cards = timer.run("social images", lambda: social_images(
-        site, blobs("social"), jobs=options.jobs))
+        site, blobs("social"), jobs=options.jobs, known=kept_cards(kept)))
     live = (public_dir, known_clean[1] if known_clean is not None else None)
     owns = carried_owns(kept, site, assembled)
     pages = timer.run("render", lambda: render_site(site, env, problems, options.jobs, images,
@@ -323,7 +324,8 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         own_parts = {id(pre): owns[id(out)] for pre, out
                      in zip(assembled, site.outputs, strict=True) if id(out) in owns}
         to_keep = kept_record(listing, today, config, content, published, routes, rendered,
-                              renderer, memo, dashboard, assembled, own_parts)
+                              renderer, memo, dashboard, assembled, own_parts,
+                              (cards.basis, tuple(cards.records)))
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
                        timer.timings, site, scan.key if scan else "", digests, cache, pages,
                        to_keep)

@@ -18,6 +18,7 @@ from brandgen.build import BuildResult
 from brandgen.cache import FOLDER
 from brandgen.errors import BuildError
 from brandgen.public import warm
+from brandgen.public.views import Output
 from tests.conftest import NOW, REPO, SiteMaker, run_build
 from tests.test_engine import tree
 from tests.test_serve_incremental import OPS, Sources, edit, post_text
@@ -98,9 +99,10 @@ def test_random_edits_build_what_a_build_from_scratch_writes(
 @pytest.mark.usefixtures("inline")
 def test_an_edited_post_reuses_every_other_page_key(make_site: SiteMaker, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """The outputs nothing changed are the kept objects: their own key parts are not made
-    again (only the edited post's page and the pages that show it)."""
-    from brandgen.public import pagekeys
+    """The outputs nothing changed are the kept objects: their own key parts and their
+    social cards are not made again (only the edited post's page and the pages that show
+    it are looked at)."""
+    from brandgen.public import pagekeys, social
 
     root = warm_site(make_site, random.Random(5), posts=12)
     assert cli_build(root, tmp_path / "out") is not None
@@ -113,11 +115,20 @@ def test_an_edited_post_reuses_every_other_page_key(make_site: SiteMaker, tmp_pa
         return real(self, value)
 
     monkeypatch.setattr(pagekeys.PageKeys, "_dumps", counting)
+    carded: list[str] = []
+    real_text = social.card_text
+
+    def card_text(site: object, out: Output) -> tuple[str, str]:
+        carded.append(out.route)
+        return real_text(site, out)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(social, "card_text", card_text)
     post = root / "content/posts/2026-01-06-p6.md"
     post.write_text(post.read_text() + "\nA new line.\n")
     result = cli_build(root, tmp_path / "out")
     assert result is not None and "read content" not in result.timings
     assert "post.html" in made and 0 < len(made) < len(result.site.outputs) // 2, made
+    assert "blog/p6/" in carded and len(carded) < len(result.site.outputs) // 2, carded
     reference = run_build(root, out=tmp_path / "ref", cache=False)
     assert differ(tmp_path / "out", tmp_path / "ref") == []
     assert reference.page_count == result.page_count

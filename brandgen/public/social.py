@@ -86,6 +86,13 @@ class CardFiles(MutableMapping[str, bytes]):
         self._held: dict[str, bytes] = {}
         self._stored: dict[str, tuple[str, Card]] = {}  # name -> cache key, card
         self._digests: dict[str, str] = {}  # name -> sha256 hex of the card as added
+        # what social_images leaves for a later build (see its `known`)
+        self.basis = ""
+        self.records: list[CardRecord | None] = []
+
+    def is_stored(self, name: str) -> bool:
+        """Whether card `name` is read back from the blob cache (not held here)."""
+        return name in self._stored
 
     def add(self, name: str, key: str, card: Card, png: bytes, stored: bool) -> None:
         self._digests[name] = hashlib.sha256(png).hexdigest()
@@ -167,10 +174,27 @@ def card_text(site: Site, out: Output) -> tuple[str, str]:
     return heading, ""
 
 
-def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs: int = 1
+# What a page's card was: its Output after the stage, the card's file name, cache key,
+# Card and sha256 hex (a build from a kept assembly reuses it for the very same Output).
+CardRecord = tuple[Output, str, str, "Card", str]
+
+
+def card_basis(site: Site, avatar: bytes, fonts: Fonts) -> str:
+    """What every card depends on besides its page: equal bases draw equal cards."""
+    config, profile = site.config, site.content.profile
+    return cache_key("social-basis", RECIPE, brandgen.__version__, fonts.fingerprint,
+                     config.social_images, config.accent or "", site.urls.base_url,
+                     repr(profile), avatar)
+
+
+def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs: int = 1,
+                  known: tuple[str, dict[int, CardRecord]] | None = None
                   ) -> tuple[Site, CardFiles]:
     """A card for every indexable page without an image; the pages point og:image at it.
-    Cards not in the cache are drawn together, in `jobs` forked processes when many."""
+    Cards not in the cache are drawn together, in `jobs` forked processes when many.
+    `known`: (basis, records by the id of the Output they were made for) of an earlier
+    build: under the same `card_basis`, such an Output gets its record's card unlooked-at.
+    The returned CardFiles has `basis` and `records` (by output position) to keep."""
     if not site.config.social_images:
         return site, CardFiles(cache, None)
     from brandgen.public.carddraw import DEFAULT_ACCENT, SIZE, Card, Fonts
@@ -184,13 +208,25 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
             avatar = (site.config.content_dir / "static" / profile.avatar).read_bytes()
         except OSError:
             avatar = b""
+    files.basis = card_basis(site, avatar, fonts)
+    reuse = known[1] if known is not None and known[0] == files.basis else {}
     host = (site.urls.base_url.split("://", 1)[-1]).rstrip("/")
     outputs: list[Output] = []
+    records: list[CardRecord | tuple[Output, str, str, Card] | None] = []
     todo: dict[str, tuple[Card, list[str]]] = {}  # cache key -> card, its file names
     avatar_key = cache_key(avatar)  # hashed once, not once per card
     for out in site.outputs:
+        record = reuse.get(id(out))
+        if record is not None:
+            after, name, key, card, digest = record
+            cache.hits += 1
+            files.add_stored(name, key, card, digest)
+            outputs.append(after)
+            records.append(record)
+            continue
         if out.image_url or out.noindex or not (out.route == "" or out.route.endswith("/")):
             outputs.append(out)
+            records.append(None)
             continue
         title, kicker = card_text(site, out)
         home = out.template == "home.html"  # the headline is the title there
@@ -208,8 +244,9 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         else:
             todo.setdefault(key, (card, []))[1].append(name)
         alt = f"{profile.name}: {profile.headline}" if home else f"{title} — {profile.name}"
-        outputs.append(replace(out, image_url=site.urls.path(name), image_size=SIZE,
-                               image_alt=alt))
+        after = replace(out, image_url=site.urls.path(name), image_size=SIZE, image_alt=alt)
+        outputs.append(after)
+        records.append((after, name, key, card))
     drawn = draw_cards([card for card, _ in todo.values()], fonts, jobs)
     for (key, (card, names)), png in zip(todo.items(), drawn, strict=True):
         cache.misses += 1
@@ -218,4 +255,15 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         for name in names:
             files.add(name, key, card, png, stored)
     cache.save_index()
+    files.records = [None if r is None else r if len(r) == 5 else _recorded(r, files)
+                     for r in records]
     return replace(site, outputs=tuple(outputs)), files
+
+
+def _recorded(made: tuple[Output, str, str, Card], files: CardFiles) -> CardRecord | None:
+    """A card made now, as a record to keep: only one stored in the blob cache (a held
+    card's bytes would have to be kept too)."""
+    after, name, key, card = made
+    digest = files.digest(name)
+    return (after, name, key, card, digest) if digest is not None and files.is_stored(name) \
+        else None

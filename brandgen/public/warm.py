@@ -39,6 +39,7 @@ from brandgen.model import Content, Post
 from brandgen.postcache import RACY_NS, post_keys, remember_post_keys
 from brandgen.public.memo import AssemblyMemo
 from brandgen.public.reload import reload_posts
+from brandgen.public.social import CardRecord
 from brandgen.public.views import Output, Site
 from brandgen.rendered import ImageRenderer, RenderedDoc
 from brandgen.routes import Routes
@@ -73,6 +74,7 @@ class KeptAssembly:
     outputs: tuple[Output, ...]  # as assembled, before the social cards
     owns: tuple[bytes | None, ...]  # each output's own key part (None: not cacheable)
     post_keys: dict[str, str]  # source -> the post cache's key of the Post
+    cards: tuple[str, tuple[CardRecord | None, ...]]  # the card basis, each output's card
 
     def owns_by_id(self) -> dict[int, bytes]:
         """The outputs' own key parts by the id of each (kept alive by this record)."""
@@ -201,13 +203,14 @@ def _write(root: Path, kept: tuple[KeptInputs, KeptAssembly]) -> None:
 def kept_record(listing: Listing, today: dt.date, config: SiteConfig, content: Content,
                 published: Sequence[Post], routes: Routes, docs: dict[DocInput, RenderedDoc],
                 renderer: ImageRenderer, memo: AssemblyMemo, dashboard: bytes | None,
-                outputs: Sequence[Output], owns: dict[int, bytes]
+                outputs: Sequence[Output], owns: dict[int, bytes],
+                cards: tuple[str, tuple[CardRecord | None, ...]]
                 ) -> tuple[KeptInputs, KeptAssembly]:
     """The two records to keep of a build that read `listing` (owns: by id of `outputs`)."""
     return (KeptInputs(FORMAT, listing.assembly, today, listed_posts(listing)),
             KeptAssembly(config, content, tuple(published), routes, docs, renderer, memo,
                          dashboard, tuple(outputs), tuple(owns.get(id(out)) for out in outputs),
-                         post_keys(content.posts)))
+                         post_keys(content.posts), cards))
 
 
 def kept_docs(docs: Sequence[DocInput], kept: KeptAssembly | None,
@@ -235,3 +238,13 @@ def carried_owns(kept: KeptAssembly | None, site: Site, assembled: Sequence[Outp
     known = kept.owns_by_id()
     return {id(out): known[id(pre)] for pre, out in zip(assembled, site.outputs, strict=True)
             if id(pre) in known}
+
+
+def kept_cards(kept: KeptAssembly | None) -> tuple[str, dict[int, CardRecord]] | None:
+    """The social cards of the kept assembly's outputs, by the id of each (for
+    social_images' `known`: used only under the same card basis)."""
+    if kept is None or not kept.cards[1]:  # (no cards: social images are off)
+        return None
+    basis, records = kept.cards
+    return basis, {id(out): record for out, record in zip(kept.outputs, records, strict=True)
+                   if record is not None}
