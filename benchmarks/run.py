@@ -76,6 +76,8 @@ def _wait_for_group(pgid: int, limit: float = 30.0) -> None:
     """Wait until no live process of process group `pgid` is left: what brandgen forks to
     finish after the command returns (removing old output trees, writing the kept
     assembly) must not run during the next timed command, Hugo's or brandgen's."""
+    if not os.path.isdir("/proc"):  # (not Linux: the next command may overlap it)
+        return
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         alive = False

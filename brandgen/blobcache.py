@@ -104,6 +104,13 @@ class BlobCache:
             self._used[key] = found
         return found
 
+    def note_used(self, key: str, digest: str) -> None:
+        """Record `key` as used by this build with the digest an earlier one found for it
+        (a card reused with the assembly it was kept with), as `digest` would."""
+        if self.folder is not None:
+            self._load_index()
+            self._used[key] = digest
+
     def save_index(self) -> None:
         """Write the index of the keys this build used, when it differs (atomically; a
         cache that cannot be written only costs time)."""

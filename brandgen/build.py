@@ -200,6 +200,33 @@ def privacy_scan(config: SiteConfig, content: Content, site: Site, problems: Pro
     return scan
 
 
+def _kept_or_read(options: BuildOptions, config: SiteConfig, problems: Problems,
+                  cache: Cache | None, ahead: AheadPool, reader: KeptReader | None,
+                  timer: Timer) -> tuple[KeptAssembly | None, Content]:
+    """The content: the kept assembly's with the changed posts parsed again when it can
+    be used (timed as "kept assembly"), else read from content/ ("read content")."""
+    if reader is not None and reader.changed is not None \
+            and len(reader.changed) < PARALLEL_POSTS:  # (else parsed by every core)
+        ahead.render_few(reader.texts())  # while the rest is read
+        reused = timer.run("kept assembly", lambda: reader.load(config))
+        if reused is not None:
+            return reused
+    return None, timer.run("read content", lambda: load_content(
+        config, problems, cache, options.jobs, ahead, options.listing))
+
+
+def _dashboard_inputs(kept: KeptAssembly | None, config: SiteConfig, content: Content,
+                      today: dt.date, listing: Listing | None) -> bytes | None:
+    """The digest of the private dashboard's inputs, when there is an assembly to keep
+    it with: a kept assembly's while no post's front matter changed (its other inputs,
+    the private files too, are unchanged), else made now."""
+    if kept is not None and same_but_bodies(kept.content, content):
+        return kept.dashboard
+    if listing is not None:
+        return private_side.dashboard_inputs(config, content, today)
+    return None
+
+
 def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]] | None = None
                ) -> BuildResult:
     """Every stage up to (not including) writing: all outputs as bytes in memory (or
@@ -226,30 +253,15 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
     # (brandgen/public/warm.py): the changed posts are parsed into its content.
     listing = options.listing if cache is not None else None
     reader = KeptReader(config.root, listing, today) if listing is not None else None
-    kept: KeptAssembly | None = None
     messages = len(problems.errors) + len(problems.warnings)
     try:
-        if reader is not None and reader.changed is not None \
-                and len(reader.changed) < PARALLEL_POSTS:  # (else parsed by every core)
-            ahead.render_few(reader.texts())  # while the rest is read
-            reused = timer.run("kept assembly", lambda: reader.load(config))
-            if reused is not None:
-                kept, content = reused
-        if kept is None:  # (then there is no "read content" in the timings)
-            content = timer.run("read content", lambda: load_content(
-                config, problems, cache, options.jobs, ahead, options.listing))
+        kept, content = _kept_or_read(options, config, problems, cache, ahead, reader, timer)
         # An assembly is kept only when reading and planning said nothing: a later build
         # that reuses it does neither, and its messages would be missing.
         clean = len(problems.errors) + len(problems.warnings) == messages
         # The private side is validated before rendering so one run reports every error.
         with timer.stage("private dashboard"):
-            # The digest of its inputs, to keep: a kept assembly's while no post's front
-            # matter changed (its other inputs, the private files too, are unchanged).
-            dashboard: bytes | None = None
-            if kept is not None and same_but_bodies(kept.content, content):
-                dashboard = kept.dashboard
-            elif listing is not None:
-                dashboard = private_side.dashboard_inputs(config, content, today)
+            dashboard = _dashboard_inputs(kept, config, content, today, listing)
             private = private_side.build_private(config, content, problems, today,
                                                  cache=cache, inputs=dashboard)
         if options.smart_warnings:
@@ -288,10 +300,9 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         ahead.close()  # finished already, unless something above raised
         if reader is not None:
             reader.close()
-    renderer = markdown_renderer(images, routes.urls)
     site = timer.run("assemble", lambda: assemble_site(
-        config, content, routes, published, rendered, today, problems, renderer, memo,
-        cache))
+        config, content, routes, published, rendered, today, problems,
+        markdown_renderer(images, routes.urls), memo, cache))
     case_clashes(site, problems)
     assembled = site.outputs
     site, cards = timer.run("social images", lambda: social_images(
@@ -320,12 +331,13 @@ def render_all(options: BuildOptions, known_clean: tuple[str, Mapping[str, str]]
         raise BuildError(leak_errors(leaks, public_dir.relative_to(config.root).as_posix()
                                      if is_inside(public_dir, config.root) else str(public_dir)))
     to_keep = None
-    if listing is not None and listing.assembly and clean:
+    if listing is not None and listing.assembly and listing.posts is not None and clean:
         own_parts = {id(pre): owns[id(out)] for pre, out
                      in zip(assembled, site.outputs, strict=True) if id(out) in owns}
-        to_keep = kept_record(listing, today, config, content, published, routes, rendered,
-                              renderer, memo, dashboard, assembled, own_parts,
-                              (cards.basis, tuple(cards.records)))
+        to_keep = kept_record(listing, today=today, config=config, content=content,
+                              published=published, routes=routes, docs=rendered, memo=memo,
+                              dashboard=dashboard, outputs=assembled, owns=own_parts,
+                              cards=(cards.basis, tuple(cards.records)))
     return BuildResult(config, public, private, public_dir, private_dir, problems.warnings,
                        timer.timings, site, scan.key if scan else "", digests, cache, pages,
                        to_keep)

@@ -21,7 +21,7 @@ class Listing:
     posts: tuple[PostFile, ...] | None = None
     taken_ns: int = 0
     # the same as `digest` without the post files and the themes: what a kept assembly
-    # (brandgen/warm.py) is made of besides the posts; "" when one of them is racy
+    # (brandgen/public/warm.py) is made of besides the posts; "" when one of them is racy
     assembly: str = ""
 
 

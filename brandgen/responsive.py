@@ -99,7 +99,7 @@ def picture_html(image: ImageSet, urls: Urls, alt: str, title: str = "", eager: 
 class MarkdownImages:
     """Renders Markdown images that point into content/static/ (by their final URL). A
     value: renderers of equal images and URLs are equal (an assembly kept between builds,
-    brandgen/warm.py, reuses what it made with an equal one), and it pickles."""
+    brandgen/public/warm.py, reuses what it made with an equal one), and it pickles."""
 
     images: Mapping[str, ImageSet]
     urls: Urls

@@ -82,16 +82,17 @@ def take_listing(root: Path, options: Sequence[str], theme_dirs: Iterable[Path] 
         if counts:
             assembly.update(f"\0{top}".encode())
         for entry in _walk(top):
-            is_post = False
+            in_posts = False  # a file in content/posts/: a post, or one no build reads
             if os.path.dirname(entry.path) == posts_folder:
                 found = post_file(entry)
                 if found is not None:
                     posts = posts or []
                     posts.append(found)
-                    is_post = True
+                in_posts = found is not None or not entry.is_dir(follow_symlinks=True)
             elif entry.path == posts_folder:
                 posts = posts or []
-            mine = counts and not is_post and not entry.path.startswith(skip)
+            # (an editor's swap or backup file beside a post must not change this digest)
+            mine = counts and not in_posts and not entry.path.startswith(skip)
             if entry.is_dir(follow_symlinks=True):
                 # A folder by its path only: what it holds is listed entry by entry, and
                 # its mtime also moves when Python first makes a __pycache__ in it (another

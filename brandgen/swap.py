@@ -9,18 +9,17 @@ trees, the new ones, or a plan the next run completes.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import errno
 import json
 import os
 import secrets
 import shutil
-import sys
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+
+from brandgen.background import fork_quietly, reap
 
 STATE = ".brandgen-state.json"
 FORMAT = 1
@@ -245,33 +244,25 @@ def sweep_leftovers(dests: Iterable[Path], background: bool) -> None:
     dests = [dest for dest in dests if leftovers(dest)]
     if not dests:
         return
-    if not background or sys.platform != "linux" or threading.active_count() != 1:
+
+    def sweep() -> None:
         for dest in dests:
             remove_leftovers(dest)
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid:
-        _SWEEPERS.append(pid)
-        return
-    try:  # the child: nothing of the parent's output or exit handlers, only the sweep
-        devnull = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):  # a reader of the command's output must not wait for us
-            os.dup2(devnull, fd)
+
+    def sweep_in_child() -> None:
         checkpoint("sweeping")
-        for dest in dests:
-            remove_leftovers(dest)
-    finally:
-        os._exit(0)
+        sweep()
+
+    pid = fork_quietly(sweep_in_child) if background else None
+    if pid is None:
+        sweep()
+    else:
+        _SWEEPERS.append(pid)
 
 
 def wait_for_sweeps() -> None:
     """Reap this process's sweepers (before taking the output lock: they hold it)."""
-    while _SWEEPERS:
-        pid = _SWEEPERS.pop()
-        with contextlib.suppress(ChildProcessError):  # reaped elsewhere
-            os.waitpid(pid, 0)
+    reap(_SWEEPERS, wait=True)
 
 
 def rename_hint(error: OSError) -> str:

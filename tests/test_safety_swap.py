@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from brandgen import swap, write
+from brandgen import background, swap, write
 from brandgen.errors import BuildError
 from brandgen.write import OutputWriter
 from tests.conftest import MINIMAL, SiteMaker, run_build
@@ -225,7 +225,7 @@ def test_the_previous_tree_is_swept_after_the_build_under_the_lock(
                     return
                 time.sleep(0.025)
 
-    monkeypatch.setattr(swap.threading, "active_count", lambda: 1)  # pytest has threads
+    monkeypatch.setattr(background, "can_fork", lambda: True)  # pytest has threads
     monkeypatch.setattr(swap, "checkpoint_hook", hook)
     # As when the old tree cannot be kept as the spare (something is in its place).
     monkeypatch.setattr(write, "spare_name", lambda dest: dest)
@@ -247,7 +247,7 @@ def test_the_previous_tree_is_swept_after_the_build_under_the_lock(
 
 def test_a_build_waits_for_its_own_sweeper(make_site: SiteMaker,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(swap.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(background, "can_fork", lambda: True)  # pytest has threads
     root = make_site()
     for name in ("Old Name", "New Name", "Third Name"):
         (root / "content/profile.yaml").write_text(profile(name))

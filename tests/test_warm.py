@@ -4,6 +4,7 @@ says the same things, as a build from scratch; and it is used only when it may b
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 import random
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from brandgen import cli, stamp
+from brandgen import background, cli, cli_args, stamp
 from brandgen.build import BuildResult
 from brandgen.cache import FOLDER
 from brandgen.errors import BuildError
@@ -35,13 +36,16 @@ def inline(monkeypatch: pytest.MonkeyPatch) -> None:
     ctime at least a build after the last) and the assembly kept before main() returns."""
     monkeypatch.setattr(stamp, "RACY_SECONDS", 0.0)
     monkeypatch.setattr(warm, "RACY_NS", 0)
-    monkeypatch.setattr(warm, "can_fork", lambda: False)
+    monkeypatch.setattr(background, "can_fork", lambda: False)
 
 
-def cli_build(root: Path, out: Path) -> BuildResult | None:
-    """`brandgen build` in this process: its result, or None when it failed."""
+def cli_build(root: Path, out: Path, *args: str) -> BuildResult | None:
+    """`brandgen build` in this process (`args`: more options; --today TODAY unless
+    "--clock" is one of them): its result, or None when it failed."""
     cli._KEPT.clear()
-    code = cli.main(["build", "-C", str(root), "--out", str(out), "--today", TODAY])
+    today = [] if "--clock" in args else ["--today", TODAY]
+    code = cli.main(["build", "-C", str(root), "--out", str(out), *today,
+                     *(a for a in args if a != "--clock")])
     result = cli._KEPT.pop() if code == 0 else None
     cli._KEPT.clear()
     return result
@@ -135,13 +139,17 @@ def test_an_edited_post_reuses_every_other_page_key(make_site: SiteMaker, tmp_pa
 
 
 @pytest.mark.usefixtures("inline")
-@pytest.mark.parametrize("damage", ["truncated", "foreign", "other-day", "added-post",
-                                    "profile", "racy"])
+@pytest.mark.parametrize("damage", ["truncated", "foreign", "next-day", "added-post",
+                                    "profile", "drafts", "racy-input", "racy-post"])
 def test_a_kept_assembly_is_used_only_when_it_may_be(
         make_site: SiteMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         damage: str) -> None:
     root = warm_site(make_site, random.Random(9))
-    assert cli_build(root, tmp_path / "out") is not None
+    clock = [NOW]  # "next-day": builds on the clock (no --today), the day changes between
+    monkeypatch.setattr(cli, "now_of", lambda args: clock[0] if damage == "next-day"
+                        else cli_args.now_of(args))
+    more = ("--clock",) if damage == "next-day" else ()
+    assert cli_build(root, tmp_path / "out", *more) is not None
     kept = root / FOLDER / warm.FILE
     post = root / "content/posts/2026-01-03-p3.md"
     post.write_text(post.read_text() + "\nEdited.\n")
@@ -149,23 +157,27 @@ def test_a_kept_assembly_is_used_only_when_it_may_be(
         kept.write_bytes(kept.read_bytes()[:-100])
     elif damage == "foreign":
         kept.write_bytes(pickle.dumps({"not": "ours"}))
-    elif damage == "other-day":
-        monkeypatch.setattr(sys.modules[__name__], "TODAY", "2026-12-01")
+    elif damage == "next-day":
+        clock[0] = NOW + dt.timedelta(days=1)
     elif damage == "added-post":
         (root / "content/posts/2026-01-09-new.md").write_text(post_text(random.Random(1),
                                                                         "New", 9))
     elif damage == "profile":
         profile = root / "content/profile.yaml"
         profile.write_text(profile.read_text().replace("Engineer", "Architect"))
+    elif damage == "drafts":
+        more = ("--drafts",)
+    elif damage == "racy-input":  # an input but the posts changed within the racy window
+        monkeypatch.setattr(stamp, "RACY_SECONDS", 1e9)
     else:  # an edit in the racy window: the stat is not kept, the file is read again
         monkeypatch.setattr(warm, "RACY_NS", 10**12)
-    result = cli_build(root, tmp_path / "out")
+    result = cli_build(root, tmp_path / "out", *more)
     assert result is not None
-    reference = run_build(root, out=tmp_path / "ref", cache=False, now=NOW if damage !=
-                          "other-day" else NOW.replace(day=1, month=12))
+    reference = run_build(root, out=tmp_path / "ref", cache=False, now=clock[0],
+                          drafts=damage == "drafts")
     assert differ(tmp_path / "out", tmp_path / "ref") == []
     assert reference.page_count == result.page_count
-    if damage == "racy":  # used, and next time that post is parsed again, not trusted
+    if damage == "racy-post":  # used, and next time that post is parsed again, not trusted
         assert "read content" not in result.timings
         head = warm.KeptReader(root, stamp.take_listing(
             root, ["build", "False", "", str(tmp_path / "out"), TODAY]), NOW.date())
@@ -224,3 +236,5 @@ def test_the_command_keeps_the_assembly_in_the_background(make_site: SiteMaker,
     os.utime(post, (past + 10, past + 10))
     second = build()
     assert "kept assembly" in second and "read content" not in second, second
+    run_build(root, out=tmp_path / "ref", cache=False)
+    assert differ(tmp_path / "out", tmp_path / "ref") == []

@@ -122,7 +122,7 @@ class PageKeys:
     A key hashes the template's and the site's parts with the page's own part, the digest
     of its output and head data: `owns` holds each output's own part by the output's id
     (the outputs must stay alive), given for outputs a kept assembly made before
-    (brandgen/warm.py: the same Output object under the same routes and profile) and
+    (brandgen/public/warm.py: the same Output object under the same routes and profile) and
     filled in for the rest."""
 
     def __init__(self, env: jinja2.Environment, site_value: object,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import sys
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import TypeVar
@@ -13,6 +11,7 @@ from typing import TypeVar
 import jinja2
 from markupsafe import Markup
 
+from brandgen.background import can_fork
 from brandgen.cache import Cache
 from brandgen.colors import palette, parse_hex, to_hex
 from brandgen.errors import BuildError, Problems, SourceError
@@ -168,8 +167,7 @@ def _side_task(_: object) -> object:
 def _can_fork(jobs: int, count: int) -> bool:
     """Forking shares the assembled site without pickling it; only where fork is safe:
     Linux, and no other thread running (the dev server renders in-process)."""
-    return (jobs > 1 and count >= PARALLEL_PAGES and sys.platform == "linux"
-            and threading.active_count() == 1)
+    return jobs > 1 and count >= PARALLEL_PAGES and can_fork()
 
 
 def page_cache(site: Site, env: jinja2.Environment, images: Mapping[str, ImageSet],

@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import brandgen
 from brandgen.blobcache import BlobCache, cache_key
@@ -174,9 +174,15 @@ def card_text(site: Site, out: Output) -> tuple[str, str]:
     return heading, ""
 
 
-# What a page's card was: its Output after the stage, the card's file name, cache key,
-# Card and sha256 hex (a build from a kept assembly reuses it for the very same Output).
-CardRecord = tuple[Output, str, str, "Card", str]
+class CardRecord(NamedTuple):
+    """A page's card as a build made it, for a build from the kept assembly to reuse for
+    the very same Output (brandgen/public/warm.py)."""
+
+    after: Output  # the page's Output after the stage (pointing at the card)
+    name: str  # the card's file name
+    key: str  # its blob cache key
+    card: Card
+    digest: str  # sha256 hex of the PNG
 
 
 def card_basis(site: Site, avatar: bytes, fonts: Fonts) -> str:
@@ -212,21 +218,22 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
     reuse = known[1] if known is not None and known[0] == files.basis else {}
     host = (site.urls.base_url.split("://", 1)[-1]).rstrip("/")
     outputs: list[Output] = []
-    records: list[CardRecord | tuple[Output, str, str, Card] | None] = []
+    records: list[CardRecord | None] = []
+    made: dict[int, tuple[Output, str, str, Card]] = {}  # position -> this build's card
     todo: dict[str, tuple[Card, list[str]]] = {}  # cache key -> card, its file names
     avatar_key = cache_key(avatar)  # hashed once, not once per card
     for out in site.outputs:
         record = reuse.get(id(out))
         if record is not None:
-            after, name, key, card, digest = record
             cache.hits += 1
-            files.add_stored(name, key, card, digest)
-            outputs.append(after)
+            cache.note_used(record.key, record.digest)
+            files.add_stored(record.name, record.key, record.card, record.digest)
+            outputs.append(record.after)
             records.append(record)
             continue
+        records.append(None)
         if out.image_url or out.noindex or not (out.route == "" or out.route.endswith("/")):
             outputs.append(out)
-            records.append(None)
             continue
         title, kicker = card_text(site, out)
         home = out.template == "home.html"  # the headline is the title there
@@ -245,8 +252,8 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
             todo.setdefault(key, (card, []))[1].append(name)
         alt = f"{profile.name}: {profile.headline}" if home else f"{title} — {profile.name}"
         after = replace(out, image_url=site.urls.path(name), image_size=SIZE, image_alt=alt)
+        made[len(outputs)] = (after, name, key, card)
         outputs.append(after)
-        records.append((after, name, key, card))
     drawn = draw_cards([card for card, _ in todo.values()], fonts, jobs)
     for (key, (card, names)), png in zip(todo.items(), drawn, strict=True):
         cache.misses += 1
@@ -255,15 +262,11 @@ def social_images(site: Site, cache: BlobCache, fonts: Fonts | None = None, jobs
         for name in names:
             files.add(name, key, card, png, stored)
     cache.save_index()
-    files.records = [None if r is None else r if len(r) == 5 else _recorded(r, files)
-                     for r in records]
+    # A card made now is kept only when it is stored in the blob cache (a held card's
+    # bytes would have to be kept with it).
+    for at, (after, name, key, card) in made.items():
+        digest = files.digest(name)
+        if digest is not None and files.is_stored(name):
+            records[at] = CardRecord(after, name, key, card, digest)
+    files.records = records
     return replace(site, outputs=tuple(outputs)), files
-
-
-def _recorded(made: tuple[Output, str, str, Card], files: CardFiles) -> CardRecord | None:
-    """A card made now, as a record to keep: only one stored in the blob cache (a held
-    card's bytes would have to be kept too)."""
-    after, name, key, card = made
-    digest = files.digest(name)
-    return (after, name, key, card, digest) if digest is not None and files.is_stored(name) \
-        else None

@@ -24,28 +24,27 @@ import datetime as dt
 import os
 import pickle
 import stat
-import sys
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from brandgen.background import fork_quietly, reap
 from brandgen.cache import FOLDER
 from brandgen.config import SiteConfig
 from brandgen.docs import DocInput
 from brandgen.listing import Listing, StatKey
 from brandgen.model import Content, Post
+from brandgen.postcache import FOLDER as POSTS
 from brandgen.postcache import RACY_NS, post_keys, remember_post_keys
 from brandgen.public.memo import AssemblyMemo
 from brandgen.public.reload import reload_posts
 from brandgen.public.social import CardRecord
 from brandgen.public.views import Output, Site
-from brandgen.rendered import ImageRenderer, RenderedDoc
+from brandgen.rendered import RenderedDoc
 from brandgen.routes import Routes
 
 FILE = "assembly.pickle"
-POSTS = "content/posts"
 FORMAT = 1  # of the pickled record; brandgen's code is in the listing's digest
 
 
@@ -59,7 +58,7 @@ class KeptInputs:
     posts: dict[str, StatKey | None]  # post file name -> stat when listed (None: read again)
 
 
-@dataclass
+@dataclass(frozen=True)
 class KeptAssembly:
     """What a build assembled: the file's second record."""
 
@@ -68,7 +67,6 @@ class KeptAssembly:
     published: tuple[Post, ...]
     routes: Routes
     docs: dict[DocInput, RenderedDoc]
-    renderer: ImageRenderer
     memo: AssemblyMemo
     dashboard: bytes | None  # the digest of the private dashboard's inputs
     outputs: tuple[Output, ...]  # as assembled, before the social cards
@@ -146,12 +144,13 @@ class KeptReader:
         return kept, content
 
     def close(self) -> None:
+        """Close the file (load() does; a reader that is not loaded must be closed)."""
         if self._file is not None:
             self._file.close()
             self._file = None
 
 
-def listed_posts(listing: Listing) -> dict[str, StatKey | None]:
+def _listed_posts(listing: Listing) -> dict[str, StatKey | None]:
     """The post files' stat to keep: None for one changed within the racy window of the
     listing (a second edit in the same clock tick would keep its stat)."""
     return {name: st if st is not None and stat.S_ISREG(st[5])
@@ -159,57 +158,59 @@ def listed_posts(listing: Listing) -> dict[str, StatKey | None]:
             for name, st in listing.posts or ()}
 
 
+# The writers this process forked and has not reaped yet.
+_WRITERS: list[int] = []
+
+
 def keep(root: Path, kept: tuple[KeptInputs, KeptAssembly], background: bool) -> None:
     """Store `kept` for the next build (atomically: a reader sees the old or the new);
-    `background`: in a forked child, off the command's path, where fork is safe."""
-    if background and can_fork():
-        sys.stdout.flush()
-        sys.stderr.flush()
-        try:
-            pid = os.fork()
-        except OSError:
-            pid = -1
-        if pid > 0:
-            return
-        if pid == 0:  # the child: nothing of the parent's output or exit handlers
-            try:
-                devnull = os.open(os.devnull, os.O_RDWR)
-                for fd in (0, 1, 2):  # a reader of the command's output must not wait
-                    os.dup2(devnull, fd)
-                _write(root, kept)
-            finally:
-                os._exit(0)
-    _write(root, kept)
-
-
-def can_fork() -> bool:
-    """Whether a child can be forked safely: on Linux, with no other thread running."""
-    return sys.platform == "linux" and threading.active_count() == 1
+    `background`: in a forked child, off the command's path, where fork is safe. It can
+    only fail quietly: it is a cache, and the next build reads everything instead."""
+    reap(_WRITERS, wait=False)
+    pid = fork_quietly(lambda: _write(root, kept)) if background else None
+    if pid is None:
+        _write(root, kept)
+    else:
+        _WRITERS.append(pid)
 
 
 def _write(root: Path, kept: tuple[KeptInputs, KeptAssembly]) -> None:
     path = _path(root)
     tmp = path.with_name(f"{FILE}.{os.getpid()}.tmp")
     try:
+        for stale in path.parent.glob(f"{FILE}.*.tmp"):  # left by a writer that was killed
+            if not _running(stale.name.split(".")[-2]):
+                stale.unlink(missing_ok=True)
         with open(tmp, "wb") as f:
             pickle.dump(kept[0], f, protocol=5)
             pickle.dump(kept[1], f, protocol=5)
         os.replace(tmp, path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+    except Exception:  # a value that does not pickle, a full disk, a folder gone
         with contextlib.suppress(OSError):
             tmp.unlink()
 
 
-def kept_record(listing: Listing, today: dt.date, config: SiteConfig, content: Content,
+def _running(pid: str) -> bool:
+    """Whether process `pid` (a number from a file name) exists."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
+
+
+def kept_record(listing: Listing, *, today: dt.date, config: SiteConfig, content: Content,
                 published: Sequence[Post], routes: Routes, docs: dict[DocInput, RenderedDoc],
-                renderer: ImageRenderer, memo: AssemblyMemo, dashboard: bytes | None,
-                outputs: Sequence[Output], owns: dict[int, bytes],
-                cards: tuple[str, tuple[CardRecord | None, ...]]
+                memo: AssemblyMemo, dashboard: bytes | None, outputs: Sequence[Output],
+                owns: dict[int, bytes], cards: tuple[str, tuple[CardRecord | None, ...]]
                 ) -> tuple[KeptInputs, KeptAssembly]:
-    """The two records to keep of a build that read `listing` (owns: by id of `outputs`)."""
-    return (KeptInputs(FORMAT, listing.assembly, today, listed_posts(listing)),
-            KeptAssembly(config, content, tuple(published), routes, docs, renderer, memo,
-                         dashboard, tuple(outputs), tuple(owns.get(id(out)) for out in outputs),
+    """The two records to keep of a build that read `listing` (`owns`: by the id of each
+    of `outputs`, the outputs as assembled)."""
+    return (KeptInputs(FORMAT, listing.assembly, today, _listed_posts(listing)),
+            KeptAssembly(config, content, tuple(published), routes, docs, memo, dashboard,
+                         tuple(outputs), tuple(owns.get(id(out)) for out in outputs),
                          post_keys(content.posts), cards))
 
 
