@@ -35,7 +35,8 @@ RACY_SECONDS = 2.0
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _walk(top: Path) -> Iterator[os.DirEntry[str]]:
+def _walk(top: str) -> Iterator[tuple[str, os.DirEntry[str], bool]]:
+    """(folder, entry, is a folder) for everything under `top`, in name order."""
     try:
         entries = sorted(os.scandir(top), key=lambda e: e.name)
     except OSError:
@@ -44,10 +45,10 @@ def _walk(top: Path) -> Iterator[os.DirEntry[str]]:
         if entry.name in ("__pycache__", ".git"):
             continue
         if entry.is_dir(follow_symlinks=True):
-            yield entry
-            yield from _walk(Path(entry.path))
+            yield top, entry, True
+            yield from _walk(entry.path)
         else:
-            yield entry
+            yield top, entry, False
 
 
 def _installed() -> list[str]:
@@ -81,19 +82,19 @@ def take_listing(root: Path, options: Sequence[str], theme_dirs: Iterable[Path] 
         counts = top not in themes  # for the assembly's digest
         if counts:
             assembly.update(f"\0{top}".encode())
-        for entry in _walk(top):
+        for folder, entry, is_dir in _walk(os.fspath(top)):
             in_posts = False  # a file in content/posts/: a post, or one no build reads
-            if os.path.dirname(entry.path) == posts_folder:
+            if folder == posts_folder:
                 found = post_file(entry)
                 if found is not None:
                     posts = posts or []
                     posts.append(found)
-                in_posts = found is not None or not entry.is_dir(follow_symlinks=True)
+                in_posts = found is not None or not is_dir
             elif entry.path == posts_folder:
                 posts = posts or []
             # (an editor's swap or backup file beside a post must not change this digest)
             mine = counts and not in_posts and not entry.path.startswith(skip)
-            if entry.is_dir(follow_symlinks=True):
+            if is_dir:
                 # A folder by its path only: what it holds is listed entry by entry, and
                 # its mtime also moves when Python first makes a __pycache__ in it (another
                 # process importing part of brandgen between two builds).
