@@ -48,6 +48,12 @@ Prefetch = Callable[[list[tuple[str, str]]], dict[str, bytes]]
 _KEYS: dict[int, tuple[Post, str]] = {}
 
 
+def settled(st: StatKey, taken_ns: int) -> bool:
+    """Whether a file's stat, taken at `taken_ns`, tells its content: a regular file not
+    changed within RACY_NS before (a second edit in the same clock tick would keep it)."""
+    return stat.S_ISREG(st[5]) and max(st[1], st[2]) + RACY_NS < taken_ns
+
+
 def post_key(post: Post) -> str | None:
     """The cache key `post` was read or stored under by the last load, if any."""
     found = _KEYS.get(id(post))
@@ -168,7 +174,7 @@ def load_posts_cached(root: Path, problems: Problems, timezone: str, statics: fr
                 continue
             fresh[key] = data or pickle.dumps(post, protocol=5)
             _KEYS[id(post)] = (post, key)
-        if st is not None and stat.S_ISREG(st[5]) and max(st[1], st[2]) + RACY_NS < taken:
+        if st is not None and settled(st, taken):
             recorded[rel] = (st, key)
     if cache is not None:
         if recorded != index:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from brandgen import background, cli, cli_args, stamp
+from brandgen import background, cli, cli_args, postcache, stamp
 from brandgen.build import BuildResult
 from brandgen.cache import FOLDER
 from brandgen.errors import BuildError
@@ -35,7 +35,7 @@ def inline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Builds in this process, with no racy window (each edit here changes the file's
     ctime at least a build after the last) and the assembly kept before main() returns."""
     monkeypatch.setattr(stamp, "RACY_SECONDS", 0.0)
-    monkeypatch.setattr(warm, "RACY_NS", 0)
+    monkeypatch.setattr(postcache, "RACY_NS", 0)
     monkeypatch.setattr(background, "can_fork", lambda: False)
 
 
@@ -170,7 +170,7 @@ def test_a_kept_assembly_is_used_only_when_it_may_be(
     elif damage == "racy-input":  # an input but the posts changed within the racy window
         monkeypatch.setattr(stamp, "RACY_SECONDS", 1e9)
     else:  # an edit in the racy window: the stat is not kept, the file is read again
-        monkeypatch.setattr(warm, "RACY_NS", 10**12)
+        monkeypatch.setattr(postcache, "RACY_NS", 10**12)
     result = cli_build(root, tmp_path / "out", *more)
     assert result is not None
     reference = run_build(root, out=tmp_path / "ref", cache=False, now=clock[0],

@@ -23,7 +23,6 @@ import contextlib
 import datetime as dt
 import os
 import pickle
-import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from brandgen.docs import DocInput
 from brandgen.listing import Listing, StatKey
 from brandgen.model import Content, Post
 from brandgen.postcache import FOLDER as POSTS
-from brandgen.postcache import RACY_NS, post_keys, remember_post_keys
+from brandgen.postcache import post_keys, remember_post_keys, settled
 from brandgen.public.memo import AssemblyMemo
 from brandgen.public.reload import reload_posts
 from brandgen.public.social import CardRecord
@@ -151,10 +150,9 @@ class KeptReader:
 
 
 def _listed_posts(listing: Listing) -> dict[str, StatKey | None]:
-    """The post files' stat to keep: None for one changed within the racy window of the
-    listing (a second edit in the same clock tick would keep its stat)."""
-    return {name: st if st is not None and stat.S_ISREG(st[5])
-            and max(st[1], st[2]) + RACY_NS < listing.taken_ns else None
+    """The post files' stat to keep: None for one that has not settled (the post
+    cache's rule), which the next build reads again."""
+    return {name: st if st is not None and settled(st, listing.taken_ns) else None
             for name, st in listing.posts or ()}
 
 
